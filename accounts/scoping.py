@@ -1,0 +1,60 @@
+"""Who may see which records: the one place where scope is decided.
+
+Every scoped model's queryset inherits ScopedQuerySet and names the lookups
+that lead to an area and to a supervising unit; `for_user()` does the rest.
+Views apply it once through ScopedQuerysetMixin, so tables, filters, exports,
+forms and chart endpoints cannot forget it (NetBox's `restrict()` pattern).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.db import models
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class ScopedQuerySet(models.QuerySet):
+    # Lookup from this model to organizations.Area ("" means the model is Area).
+    area_lookup: str | None = None
+    # Lookup from this model to organizations.SupervisingUnit ("" means itself).
+    unit_lookup: str | None = None
+
+    def for_user(self, user: User) -> ScopedQuerySet:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_citywide:
+            return self.all()
+        if user.role == user.Role.DISTRICT and user.area_id and self.area_lookup is not None:
+            prefix = f"{self.area_lookup}__" if self.area_lookup else ""
+            return self.filter(**{f"{prefix}path__startswith": user.area.path})
+        if user.role == user.Role.INDUSTRY and user.supervising_unit_id and self.unit_lookup is not None:
+            key = f"{self.unit_lookup}_id" if self.unit_lookup else "pk"
+            return self.filter(**{key: user.supervising_unit_id})
+        return self.none()
+
+
+class ScopedQuerysetMixin(LoginRequiredMixin):
+    """Limit a class-based view's queryset to what the user may see.
+
+    A record outside the scope is simply not in the queryset, so detail and
+    edit views answer 404, never a page. A view may name a `selector` (a
+    callable returning the annotated base queryset) instead of `model`'s
+    default manager.
+    """
+
+    selector = None
+
+    def get_queryset(self):
+        queryset = self.selector() if self.selector is not None else super().get_queryset()
+        return queryset.for_user(self.request.user)
+
+
+class EditorRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Leadership and users without a role read only: 403 for them."""
+
+    def test_func(self) -> bool:
+        return self.request.user.can_edit_records

@@ -1,0 +1,97 @@
+"""Forms validate input and say where it is wrong; the services do the writing.
+
+Choice fields are built from the user's scoped querysets, so a district
+official can only pick their own areas and a committee only its own unit.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Area, PartyOrganization, SocialOrganization, SupervisingUnit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ScopedChoicesMixin:
+    """Narrow the related-record choices to the user's scope."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if "area" in self.fields:
+            self.fields["area"].queryset = Area.objects.for_user(user).registration_areas()
+        if "supervising_unit" in self.fields:
+            units = SupervisingUnit.objects.for_user(user)
+            self.fields["supervising_unit"].queryset = units
+            if user.role == user.Role.INDUSTRY:
+                self.fields["supervising_unit"].required = True
+                self.fields["supervising_unit"].empty_label = None
+
+
+class SocialOrganizationForm(ScopedChoicesMixin, forms.ModelForm):
+    class Meta:
+        model = SocialOrganization
+        fields = [
+            "name", "credit_code", "category", "is_trade_association", "is_decoupled", "area",
+            "supervising_unit", "registered_on", "status", "deregistered_on", "staff_count",
+            "formal_party_members", "setup_path", "setup_contact", "setup_contact_phone",
+        ]
+        widgets = {"registered_on": DateInput(), "deregistered_on": DateInput()}
+
+    def clean_credit_code(self) -> str:
+        # Strip what copy-and-paste adds, but do not silently upper-case: the
+        # validator tells the user that the code must be in capitals.
+        return self.cleaned_data["credit_code"].strip().replace(" ", "")
+
+
+class PartyOrganizationForm(ScopedChoicesMixin, forms.ModelForm):
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("covered organisations"),
+        queryset=SocialOrganization.objects.none(),
+        required=True,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("Hold Ctrl to choose several organisations for a joint party organisation."),
+    )
+
+    class Meta:
+        model = PartyOrganization
+        fields = [
+            "name", "kind", "formation", "organizations", "parent", "area", "supervising_unit", "secretary",
+            "established_on", "term_due_on", "last_activity_on", "member_count", "status", "dissolved_on",
+        ]
+        widgets = {
+            "established_on": DateInput(),
+            "term_due_on": DateInput(),
+            "last_activity_on": DateInput(),
+            "dissolved_on": DateInput(),
+        }
+        help_texts = {"term_due_on": _("Leave empty to use the standard term: 5 years for committees, 3 for branches.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["term_due_on"].required = False
+        orgs = SocialOrganization.objects.for_user(user).select_related("area")
+        covered = self.instance.organizations.all() if self.instance.pk else SocialOrganization.objects.none()
+        # Active organisations can be chosen; ones already covered stay listed
+        # even when deregistered so that editing does not drop them silently.
+        self.fields["organizations"].queryset = (orgs.active() | orgs.filter(pk__in=covered)).distinct()
+        self.fields["organizations"].label_from_instance = lambda o: f"{o.name}（{o.area}）"
+        self.fields["parent"].queryset = PartyOrganization.objects.for_user(user).filter(
+            kind__in=[PartyOrganization.Kind.COMMITTEE, PartyOrganization.Kind.GENERAL_BRANCH]
+        ).exclude(pk=self.instance.pk)
+
+    def _post_clean(self):
+        # term_due_on may be left for the service to compute; don't let the
+        # model's own validation demand it first.
+        if not self.cleaned_data.get("term_due_on") and self.cleaned_data.get("established_on") and self.cleaned_data.get("kind"):
+            from .services import default_term_due
+
+            self.cleaned_data["term_due_on"] = default_term_due(self.cleaned_data["kind"], self.cleaned_data["established_on"])
+        super()._post_clean()

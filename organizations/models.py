@@ -1,0 +1,363 @@
+"""The records: areas, supervising units, social organisations, party
+organisations and instructor assignments.
+
+Invariants live in database constraints; business rules live in services.py;
+reads that answer coverage questions live in selectors.py.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .creditcode import validate_credit_code
+from .querysets import (
+    AreaQuerySet,
+    InstructorAssignmentQuerySet,
+    PartyOrganizationQuerySet,
+    SocialOrganizationQuerySet,
+    SupervisingUnitQuerySet,
+)
+
+
+class Area(models.Model):
+    """One node of the city's area tree: city, district/county/zone, sub-district, community."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        COUNTY = "county", _("County")
+        ZONE = "zone", _("Development zone")
+        SUBDISTRICT = "subdistrict", _("Sub-district")
+        COMMUNITY = "community", _("Community")
+
+    REGISTRATION_LEVELS = (Level.CITY, Level.DISTRICT, Level.COUNTY, Level.ZONE)
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent area"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    # Administrative division code used in credit codes; development zones
+    # register under their host district's code.
+    division_code = models.CharField(_("division code"), max_length=6, blank=True)
+    # Materialised path ("/610100/610103/") so that a whole subtree is one
+    # indexed prefix match: scope checks never walk the tree.
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level="city", parent__isnull=True) | (~Q(level="city") & Q(parent__isnull=False)),
+                name="area_only_city_is_root",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The path is structure, not a business rule: it must follow the
+        # parent whichever way the row is written (admin, service, seed).
+        self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
+        super().save(*args, **kwargs)
+
+    def registration_area(self) -> Area:
+        """The district, county or zone (or the city) this area belongs to."""
+        node = self
+        while node.level not in self.REGISTRATION_LEVELS:
+            node = node.parent
+        return node
+
+
+class SupervisingUnit(models.Model):
+    """业务主管单位, some with an industry party committee (行业党委)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    has_industry_committee = models.BooleanField(_("has an industry party committee"), default=False)
+    industry_committee_name = models.CharField(_("industry party committee"), max_length=100, blank=True)
+
+    objects = SupervisingUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supervising unit")
+        verbose_name_plural = _("supervising units")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(has_industry_committee=False) | ~Q(industry_committee_name=""),
+                name="industry_committee_is_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SocialOrganization(models.Model):
+    """A registered social organisation (社会组织) or intermediary."""
+
+    class Category(models.TextChoices):
+        SOCIAL_GROUP = "social_group", _("Social group")
+        SOCIAL_SERVICE = "social_service", _("Social service agency")
+        FOUNDATION = "foundation", _("Foundation")
+        LAW_FIRM = "law_firm", _("Law firm")
+        ACCOUNTING_FIRM = "accounting_firm", _("Accounting firm")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        DEREGISTERED = "deregistered", _("Deregistered")
+
+    class SetupPath(models.TextChoices):
+        STANDALONE = "standalone", _("Standalone party organisation")
+        JOINT = "joint", _("Joint party organisation")
+        INSTRUCTOR = "instructor", _("Party-building instructor")
+        PENDING = "pending", _("Not yet decided")
+
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    is_trade_association = models.BooleanField(_("industry association or chamber of commerce"), default=False)
+    is_decoupled = models.BooleanField(_("decoupled from its former supervising department"), default=False)
+    area = models.ForeignKey(
+        Area, verbose_name=_("registration area"), on_delete=models.PROTECT, related_name="organizations"
+    )
+    supervising_unit = models.ForeignKey(
+        SupervisingUnit,
+        verbose_name=_("supervising unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+    )
+    registered_on = models.DateField(_("registration date"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    deregistered_on = models.DateField(_("deregistration date"), null=True, blank=True)
+    staff_count = models.PositiveIntegerField(_("head count"))
+    formal_party_members = models.PositiveIntegerField(_("formal party members"), default=0)
+    # 登记同步: the setup path and a named contact are recorded at registration.
+    setup_path = models.CharField(
+        _("party organisation setup path"), max_length=16, choices=SetupPath.choices, default=SetupPath.PENDING
+    )
+    setup_contact = models.CharField(_("party-building contact"), max_length=50, blank=True)
+    setup_contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SocialOrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("social organisation")
+        verbose_name_plural = _("social organisations")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["area", "status"]),
+            models.Index(fields=["supervising_unit", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(formal_party_members__lte=F("staff_count")),
+                name="party_members_within_head_count",
+                violation_error_message=_("Formal party members cannot exceed the head count."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="active") & Q(deregistered_on__isnull=True))
+                | (Q(status="deregistered") & Q(deregistered_on__isnull=False)),
+                name="deregistration_has_date",
+                violation_error_message=_("A deregistered organisation needs a deregistration date, an active one none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deregistered_on__isnull=True) | Q(deregistered_on__gte=F("registered_on")),
+                name="deregistered_after_registration",
+                violation_error_message=_("The deregistration date cannot precede the registration date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:organization-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def must_establish(self) -> bool:
+        return self.formal_party_members >= MUST_ESTABLISH_MEMBERS
+
+    def clean(self) -> None:
+        # Field-level messages for what the constraints also enforce, so that
+        # a form says where the problem is.
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        if self.registered_on and self.registered_on > today:
+            errors["registered_on"] = _("The registration date cannot be in the future.")
+        if self.staff_count is not None and self.formal_party_members is not None and self.formal_party_members > self.staff_count:
+            errors["formal_party_members"] = _(
+                "Formal party members (%(members)s) cannot exceed the head count (%(staff)s)."
+            ) % {"members": self.formal_party_members, "staff": self.staff_count}
+        if self.status == self.Status.DEREGISTERED and not self.deregistered_on:
+            errors["deregistered_on"] = _("Give the deregistration date.")
+        elif self.status == self.Status.ACTIVE and self.deregistered_on:
+            errors["deregistered_on"] = _("An active organisation has no deregistration date.")
+        elif self.deregistered_on and self.registered_on and self.deregistered_on < self.registered_on:
+            errors["deregistered_on"] = _("The deregistration date cannot precede the registration date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# 应建必建: three formal party members or more must form their own organisation.
+MUST_ESTABLISH_MEMBERS = 3
+
+
+class PartyOrganization(models.Model):
+    """A party committee, general branch or branch (党委/党总支/党支部)."""
+
+    class Kind(models.TextChoices):
+        COMMITTEE = "committee", _("Party committee")
+        GENERAL_BRANCH = "general_branch", _("General branch")
+        BRANCH = "branch", _("Branch")
+
+    class Formation(models.TextChoices):
+        STANDALONE = "standalone", _("Standalone")
+        JOINT = "joint", _("Joint")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        DISSOLVED = "dissolved", _("Dissolved")
+
+    # Term lengths (换届): committees five years, branches and general branches three.
+    TERM_YEARS = {Kind.COMMITTEE: 5, Kind.GENERAL_BRANCH: 3, Kind.BRANCH: 3}
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BRANCH)
+    formation = models.CharField(_("formation"), max_length=16, choices=Formation.choices)
+    organizations = models.ManyToManyField(
+        SocialOrganization, verbose_name=_("covered organisations"), related_name="party_organizations", blank=True
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent organisation"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="children",
+    )
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="party_organizations")
+    supervising_unit = models.ForeignKey(
+        SupervisingUnit, verbose_name=_("supervising unit"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="party_organizations",
+    )
+    secretary = models.CharField(_("secretary"), max_length=50, blank=True, help_text=_("Leave empty when vacant."))
+    established_on = models.DateField(_("establishment date"))
+    term_due_on = models.DateField(_("term due date"))
+    last_activity_on = models.DateField(_("last organisational-life activity"), null=True, blank=True)
+    member_count = models.PositiveIntegerField(_("formal party members"), default=0)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    dissolved_on = models.DateField(_("dissolution date"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartyOrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("party organisation")
+        verbose_name_plural = _("party organisations")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["area", "status"]), models.Index(fields=["supervising_unit", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_due_on__gt=F("established_on")),
+                name="term_due_after_establishment",
+                violation_error_message=_("The term due date must come after the establishment date."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="active") & Q(dissolved_on__isnull=True))
+                | (Q(status="dissolved") & Q(dissolved_on__isnull=False)),
+                name="dissolution_has_date",
+                violation_error_message=_("A dissolved party organisation needs a dissolution date, an active one none."),
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="party_org_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:party-organization-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def secretary_vacant(self) -> bool:
+        return not self.secretary.strip()
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        if self.established_on and self.established_on > today:
+            errors["established_on"] = _("The establishment date cannot be in the future.")
+        if self.established_on and self.term_due_on and self.term_due_on <= self.established_on:
+            errors["term_due_on"] = _("The term due date must come after the establishment date.")
+        if self.last_activity_on:
+            if self.last_activity_on > today:
+                errors["last_activity_on"] = _("The last activity cannot be in the future.")
+            elif self.established_on and self.last_activity_on < self.established_on:
+                errors["last_activity_on"] = _("The last activity cannot precede the establishment date.")
+        if self.status == self.Status.DISSOLVED and not self.dissolved_on:
+            errors["dissolved_on"] = _("Give the dissolution date.")
+        elif self.status == self.Status.ACTIVE and self.dissolved_on:
+            errors["dissolved_on"] = _("An active party organisation has no dissolution date.")
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            errors["parent"] = _("A party organisation cannot be its own parent.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class InstructorAssignment(models.Model):
+    """A party-building instructor or liaison (党建指导员/联络员) assigned to an organisation."""
+
+    class Role(models.TextChoices):
+        INSTRUCTOR = "instructor", _("Party-building instructor")
+        LIAISON = "liaison", _("Liaison")
+
+    organization = models.ForeignKey(
+        SocialOrganization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="instructor_assignments"
+    )
+    person_name = models.CharField(_("name"), max_length=50)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.INSTRUCTOR)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    started_on = models.DateField(_("start date"))
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = InstructorAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("instructor assignment")
+        verbose_name_plural = _("instructor assignments")
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="assignment_ends_after_start",
+                violation_error_message=_("The end date cannot precede the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name} → {self.organization}"
+
+    def clean(self) -> None:
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("The end date cannot precede the start date.")})

@@ -1,0 +1,138 @@
+"""Writes: every change to the records goes through a service that validates
+it, checks the actor's scope and runs in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .creditcode import code_warnings
+from .models import PartyOrganization, SocialOrganization
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def _require_editor(actor: User) -> None:
+    if not actor.can_edit_records:
+        raise PermissionDenied(_("You may read these records but not change them."))
+
+
+def _require_in_scope(actor: User, instance) -> None:
+    # Checked after the write, inside the transaction: whatever the form
+    # offered, a record that ends up outside the actor's scope rolls back.
+    if not type(instance).objects.for_user(actor).filter(pk=instance.pk).exists():
+        raise PermissionDenied(_("This record lies outside your area of responsibility."))
+
+
+def _apply(instance, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+@transaction.atomic
+def organization_create(*, actor: User, **fields: Any) -> tuple[SocialOrganization, list[str]]:
+    """Register an organisation; returns it and any soft warnings about its code."""
+    _require_editor(actor)
+    organization = SocialOrganization()
+    _apply(organization, fields)
+    organization.full_clean()
+    organization.save()
+    _require_in_scope(actor, organization)
+    return organization, code_warnings(organization.credit_code, organization.category)
+
+
+@transaction.atomic
+def organization_update(
+    *, actor: User, organization: SocialOrganization, **fields: Any
+) -> tuple[SocialOrganization, list[str]]:
+    _require_editor(actor)
+    _require_in_scope(actor, organization)
+    if "status" in fields and fields["status"] == SocialOrganization.Status.ACTIVE:
+        fields.setdefault("deregistered_on", None)
+    _apply(organization, fields)
+    organization.full_clean()
+    organization.save()
+    _require_in_scope(actor, organization)
+    return organization, code_warnings(organization.credit_code, organization.category)
+
+
+@transaction.atomic
+def organization_deregister(*, actor: User, organization: SocialOrganization, on: dt.date) -> SocialOrganization:
+    """Deregistration is a status change: the record and its history stay."""
+    organization, _warnings = organization_update(
+        actor=actor, organization=organization, status=SocialOrganization.Status.DEREGISTERED, deregistered_on=on
+    )
+    return organization
+
+
+def default_term_due(kind: str, established_on: dt.date) -> dt.date:
+    years = PartyOrganization.TERM_YEARS[PartyOrganization.Kind(kind)]
+    try:
+        return established_on.replace(year=established_on.year + years)
+    except ValueError:  # 29 February
+        return established_on.replace(year=established_on.year + years, day=28)
+
+
+def _validate_coverage(
+    actor: User, party_org: PartyOrganization, organizations: list[SocialOrganization], previously: set[int]
+) -> None:
+    errors: list[str] = []
+    if party_org.formation == PartyOrganization.Formation.STANDALONE and len(organizations) > 1:
+        errors.append(
+            _("A standalone party organisation covers exactly one social organisation; choose joint formation to cover several.")
+        )
+    newly = [o for o in organizations if o.pk not in previously]
+    inactive = [o.name for o in newly if not o.is_active]
+    if inactive:
+        errors.append(_("Deregistered organisations cannot be newly covered: %(names)s.") % {"names": "、".join(inactive)})
+    visible = set(
+        SocialOrganization.objects.for_user(actor).filter(pk__in=[o.pk for o in newly]).values_list("pk", flat=True)
+    )
+    if any(o.pk not in visible for o in newly):
+        raise PermissionDenied(_("This record lies outside your area of responsibility."))
+    if errors:
+        raise ValidationError({"organizations": errors})
+
+
+def _save_party_org(
+    actor: User, party_org: PartyOrganization, fields: dict[str, Any], organizations: Iterable[SocialOrganization] | None
+) -> PartyOrganization:
+    _apply(party_org, fields)
+    if not party_org.term_due_on and party_org.established_on and party_org.kind:
+        party_org.term_due_on = default_term_due(party_org.kind, party_org.established_on)
+    party_org.full_clean()
+    if organizations is not None:
+        organizations = list(organizations)
+        previously = set(party_org.organizations.values_list("pk", flat=True)) if party_org.pk else set()
+        _validate_coverage(actor, party_org, organizations, previously)
+    party_org.save()
+    if organizations is not None:
+        party_org.organizations.set(organizations)
+    _require_in_scope(actor, party_org)
+    return party_org
+
+
+@transaction.atomic
+def party_organization_create(
+    *, actor: User, organizations: Iterable[SocialOrganization] = (), **fields: Any
+) -> PartyOrganization:
+    _require_editor(actor)
+    return _save_party_org(actor, PartyOrganization(), fields, organizations)
+
+
+@transaction.atomic
+def party_organization_update(
+    *, actor: User, party_organization: PartyOrganization, organizations: Iterable[SocialOrganization] | None = None,
+    **fields: Any,
+) -> PartyOrganization:
+    _require_editor(actor)
+    _require_in_scope(actor, party_organization)
+    if fields.get("status") == PartyOrganization.Status.ACTIVE:
+        fields.setdefault("dissolved_on", None)
+    return _save_party_org(actor, party_organization, fields, organizations)

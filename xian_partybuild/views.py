@@ -1,0 +1,44 @@
+"""Shared view pieces: the list-page base and the landing page."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from accounts.scoping import ScopedQuerysetMixin
+
+from .exports import SafeTableExport
+
+
+class ScopedListView(ScopedQuerysetMixin, ExportMixin, SingleTableMixin, FilterView):
+    """A scoped, filtered, sortable, paginated table with CSV and XLSX export
+    of exactly the filtered rows."""
+
+    export_formats = ("csv", "xlsx")
+    export_class = SafeTableExport
+    paginate_by = 25
+    template_name = "list.html"
+
+    def get_table_pagination(self, table):
+        # Users may ask for 25, 50 or 100 rows a page; nothing larger.
+        per_page = self.request.GET.get("per_page")
+        if per_page in {"25", "50", "100"}:
+            return {"per_page": int(per_page)}
+        return super().get_table_pagination(table)
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        from organizations.models import PartyOrganization, SocialOrganization
+        from organizations.selectors import coverage_summary, party_organization_summary
+
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        context["coverage"] = coverage_summary(SocialOrganization.objects.for_user(user))
+        context["party"] = party_organization_summary(PartyOrganization.objects.for_user(user))
+        return context
