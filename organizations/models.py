@@ -195,10 +195,6 @@ class SocialOrganization(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
-    @property
-    def must_establish(self) -> bool:
-        return self.formal_party_members >= MUST_ESTABLISH_MEMBERS
-
     def clean(self) -> None:
         # Field-level messages for what the constraints also enforce, so that
         # a form says where the problem is.

@@ -56,25 +56,36 @@ def _current_instructor(on: dt.date) -> Exists:
     return Exists(InstructorAssignment.objects.current(on).filter(organization_id=OuterRef("pk")))
 
 
-def with_coverage(qs: QuerySet[SocialOrganization], *, on: dt.date | None = None) -> QuerySet[SocialOrganization]:
-    """Annotate org_covered, has_own_party_org, has_instructor, work_covered,
-    must_establish, must_establish_not_established, coverage_state and
-    responsible_body on every row."""
+def coverage_conditions(*, on: dt.date | None = None) -> dict[str, Q]:
+    """The coverage questions as boolean conditions over SocialOrganization.
+
+    Annotations and aggregates both build on these expressions directly:
+    aggregating over annotation names makes Django wrap the query in a
+    subquery that drops the annotations it needs.
+    """
     on = on or timezone.localdate()
-    qs = qs.annotate(
-        org_covered=_covering_party_orgs(),
-        has_own_party_org=_covering_party_orgs(standalone_only=True),
-        has_instructor=_current_instructor(on),
-        must_establish=ExpressionWrapper(Q(formal_party_members__gte=MUST_ESTABLISH_MEMBERS), BooleanField()),
-    )
+    org_covered = Q(_covering_party_orgs())
+    has_own = Q(_covering_party_orgs(standalone_only=True))
+    has_instructor = Q(_current_instructor(on))
+    must_establish = Q(formal_party_members__gte=MUST_ESTABLISH_MEMBERS)
+    return {
+        "org_covered": org_covered,
+        "has_own_party_org": has_own,
+        "has_instructor": has_instructor,
+        "work_covered": org_covered | has_instructor,
+        "must_establish": must_establish,
+        "must_establish_not_established": must_establish & ~has_own,
+    }
+
+
+def with_coverage(qs: QuerySet[SocialOrganization], *, on: dt.date | None = None) -> QuerySet[SocialOrganization]:
+    """Annotate the coverage conditions, coverage_state and responsible_body on every row."""
+    conditions = coverage_conditions(on=on)
     return qs.annotate(
-        work_covered=ExpressionWrapper(Q(org_covered=True) | Q(has_instructor=True), BooleanField()),
-        must_establish_not_established=ExpressionWrapper(
-            Q(must_establish=True, has_own_party_org=False), BooleanField()
-        ),
+        **{name: ExpressionWrapper(condition, BooleanField()) for name, condition in conditions.items()},
         coverage_state=Case(
-            When(org_covered=True, then=Value(CoverageState.ORGANISATIONAL)),
-            When(has_instructor=True, then=Value(CoverageState.WORK_ONLY)),
+            When(conditions["org_covered"], then=Value(CoverageState.ORGANISATIONAL)),
+            When(conditions["has_instructor"], then=Value(CoverageState.WORK_ONLY)),
             default=Value(CoverageState.UNCOVERED),
             output_field=CharField(),
         ),
@@ -105,13 +116,13 @@ def organization_detail(*, on: dt.date | None = None) -> QuerySet[SocialOrganiza
 
 def coverage_summary(qs: QuerySet[SocialOrganization], *, on: dt.date | None = None) -> dict[str, float | int]:
     """Counts and rates for the active organisations among qs, in one query."""
-    rows = with_coverage(qs.filter(status=SocialOrganization.Status.ACTIVE), on=on)
-    figures = rows.aggregate(
+    conditions = coverage_conditions(on=on)
+    figures = qs.filter(status=SocialOrganization.Status.ACTIVE).aggregate(
         organizations=Count("pk"),
-        org_covered=Count("pk", filter=Q(org_covered=True)),
-        work_covered=Count("pk", filter=Q(work_covered=True)),
-        must_establish=Count("pk", filter=Q(must_establish=True)),
-        must_establish_not_established=Count("pk", filter=Q(must_establish_not_established=True)),
+        **{
+            name: Count("pk", filter=conditions[name])
+            for name in ("org_covered", "work_covered", "must_establish", "must_establish_not_established")
+        },
         formal_party_members=Coalesce(Sum("formal_party_members"), 0),
     )
     total = figures["organizations"]
@@ -121,8 +132,10 @@ def coverage_summary(qs: QuerySet[SocialOrganization], *, on: dt.date | None = N
 
 
 def party_organization_rows() -> QuerySet[PartyOrganization]:
-    return PartyOrganization.objects.select_related("area", "supervising_unit", "parent").annotate(
-        covered_count=Count("organizations", distinct=True)
+    return (
+        PartyOrganization.objects.select_related("area", "supervising_unit", "parent")
+        .annotate(covered_count=Count("organizations", distinct=True))
+        .order_by("name", "pk")
     )
 
 

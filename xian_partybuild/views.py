@@ -19,8 +19,10 @@ class ScopedListView(ScopedQuerysetMixin, ExportMixin, SingleTableMixin, FilterV
 
     export_formats = ("csv", "xlsx")
     export_class = SafeTableExport
-    paginate_by = 25
     template_name = "list.html"
+    # Only the table paginates (FilterView's own paginate_by would count and
+    # slice the rows a second time).
+    table_pagination = {"per_page": 25}
 
     def get_table_pagination(self, table):
         # Users may ask for 25, 50 or 100 rows a page; nothing larger.

@@ -1,0 +1,85 @@
+"""Shared fixtures: a small, hand-built city with two districts, an industry
+and one user of each kind, so that scope and figures can be asserted exactly."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from accounts.models import User
+from accounts.tests.factories import UserFactory
+from organizations.models import Area, SupervisingUnit
+from organizations.tests.factories import AreaFactory, CityFactory, SupervisingUnitFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses
+# ORM calls from a thread with a running loop unless told this is deliberate.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def city(db) -> Area:
+    return CityFactory()
+
+
+@pytest.fixture
+def beilin(city) -> Area:
+    return AreaFactory(code="610103", name="碑林区", parent=city, division_code="610103", level=Area.Level.DISTRICT)
+
+
+@pytest.fixture
+def yanta(city) -> Area:
+    return AreaFactory(code="610113", name="雁塔区", parent=city, division_code="610113", level=Area.Level.DISTRICT)
+
+
+@pytest.fixture
+def nanyuanmen(beilin) -> Area:
+    return AreaFactory(code="610103-01", name="南院门街道", parent=beilin, division_code="", level=Area.Level.SUBDISTRICT)
+
+
+@pytest.fixture
+def justice(db) -> SupervisingUnit:
+    return SupervisingUnitFactory(
+        name="西安市司法局", has_industry_committee=True, industry_committee_name="西安市律师行业党委"
+    )
+
+
+@pytest.fixture
+def culture(db) -> SupervisingUnit:
+    return SupervisingUnitFactory(name="西安市文化和旅游局")
+
+
+@pytest.fixture
+def beilin_user(beilin) -> User:
+    return UserFactory(username="beilin", role=User.Role.DISTRICT, area=beilin)
+
+
+@pytest.fixture
+def yanta_user(yanta) -> User:
+    return UserFactory(username="yanta", role=User.Role.DISTRICT, area=yanta)
+
+
+@pytest.fixture
+def lawyers_user(justice) -> User:
+    return UserFactory(username="lawyers", role=User.Role.INDUSTRY, supervising_unit=justice)
+
+
+@pytest.fixture
+def staff_user(db) -> User:
+    return UserFactory(username="staff", role=User.Role.STAFF)
+
+
+@pytest.fixture
+def leader_user(db) -> User:
+    return UserFactory(username="leader", role=User.Role.LEADER)
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in on the test client and return the client."""
+
+    def _login(user: User):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,90 @@
+"""The services hold the rules whatever calls them (form, import, shell)."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from organizations import services
+from organizations.creditcode import make_credit_code
+from organizations.models import PartyOrganization, SocialOrganization
+from organizations.tests.factories import SocialOrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(area, **overrides):
+    fields = {
+        "name": "服务层测试协会",
+        "credit_code": make_credit_code("51", "610103", random.Random(5)),
+        "category": SocialOrganization.Category.SOCIAL_GROUP,
+        "area": area,
+        "registered_on": dt.date(2020, 1, 1),
+        "staff_count": 10,
+        "formal_party_members": 2,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def test_service_refuses_a_record_outside_the_actors_scope(beilin_user, yanta):
+    with pytest.raises(PermissionDenied):
+        services.organization_create(actor=beilin_user, **_fields(yanta))
+    assert not SocialOrganization.objects.exists()
+
+
+def test_leadership_cannot_write_through_the_service(leader_user, beilin):
+    with pytest.raises(PermissionDenied):
+        services.organization_create(actor=leader_user, **_fields(beilin))
+
+
+def test_industry_user_cannot_move_an_organisation_out_of_the_industry(lawyers_user, dataset, culture):
+    with pytest.raises(PermissionDenied):
+        services.organization_update(actor=lawyers_user, organization=dataset.g, supervising_unit=culture)
+    dataset.g.refresh_from_db()
+    assert dataset.g.supervising_unit.name == "西安市司法局"
+
+
+def test_bad_credit_code_is_refused_by_the_model(staff_user, beilin):
+    with pytest.raises(ValidationError) as exc:
+        services.organization_create(actor=staff_user, **_fields(beilin, credit_code="51610103MJX12345X0"))
+    assert "credit_code" in exc.value.message_dict
+
+
+def test_deregister_keeps_the_record(staff_user, dataset):
+    services.organization_deregister(actor=staff_user, organization=dataset.a, on=dt.date(2020, 12, 1))
+    dataset.a.refresh_from_db()
+    assert dataset.a.status == SocialOrganization.Status.DEREGISTERED
+
+
+def test_deregistered_organisation_cannot_be_newly_covered(staff_user, dataset, beilin):
+    with pytest.raises(ValidationError):
+        services.party_organization_create(
+            actor=staff_user, organizations=[dataset.h], name="新支部", kind="branch", formation="standalone",
+            area=beilin, established_on=dt.date(2020, 5, 1),
+        )
+
+
+def test_committee_term_is_five_years(staff_user, dataset, beilin):
+    party = services.party_organization_create(
+        actor=staff_user, organizations=[dataset.e], name="新党委", kind="committee", formation="standalone",
+        area=beilin, established_on=dt.date(2020, 2, 29),
+    )
+    assert party.term_due_on == dt.date(2025, 2, 28)
+
+
+def test_database_constraints_hold_without_the_services(beilin):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SocialOrganizationFactory(area=beilin, staff_count=2, formal_party_members=5)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SocialOrganizationFactory(area=beilin, status=SocialOrganization.Status.DEREGISTERED, deregistered_on=None)
+    org = SocialOrganizationFactory(area=beilin)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SocialOrganizationFactory(area=beilin, credit_code=org.credit_code)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PartyOrganization.objects.create(
+            name="x", kind="branch", formation="standalone", area=beilin,
+            established_on=dt.date(2020, 1, 1), term_due_on=dt.date(2019, 1, 1),
+        )

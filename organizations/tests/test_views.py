@@ -1,0 +1,183 @@
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from organizations.models import PartyOrganization, SocialOrganization
+from organizations.tests.factories import PartyOrganizationFactory, SocialOrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("organizations:organization-list")
+PARTY_LIST = reverse("organizations:party-organization-list")
+
+
+def _names(response):
+    return {row.record.name for row in response.context["table"].page.object_list}
+
+
+def _csv_rows(response):
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_anonymous_users_are_sent_to_login(client, dataset):
+    for url in (LIST, PARTY_LIST, reverse("organizations:organization-detail", args=[dataset.a.pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_district_official_lists_only_their_district(login, beilin_user, dataset):
+    response = login(beilin_user).get(LIST)
+    assert response.status_code == 200
+    assert _names(response) == {"A 协会", "B 协会", "C 服务中心", "D 基金会", "E 协会", "F 协会", "H 协会（已注销）"}
+
+
+def test_industry_user_sees_their_industry_across_districts(login, lawyers_user, dataset, beilin):
+    law_in_beilin = SocialOrganizationFactory(
+        name="碑林律所", area=beilin, supervising_unit=dataset.g.supervising_unit,
+        category=SocialOrganization.Category.LAW_FIRM,
+    )
+    response = login(lawyers_user).get(LIST)
+    assert _names(response) == {"G 律师事务所", law_in_beilin.name}
+
+
+def test_citywide_users_see_everything(login, staff_user, leader_user, dataset):
+    for user in (staff_user, leader_user):
+        response = login(user).get(LIST + "?per_page=100")
+        assert len(_names(response)) == 8
+
+
+@pytest.mark.parametrize("name", ["organization-detail", "organization-update"])
+def test_other_districts_records_are_404(login, yanta_user, dataset, name):
+    client = login(yanta_user)
+    assert client.get(reverse(f"organizations:{name}", args=[dataset.a.pk])).status_code == 404
+    assert client.get(reverse(f"organizations:{name}", args=[dataset.g.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["party-organization-detail", "party-organization-update"])
+def test_other_districts_party_organisations_are_404(login, yanta_user, beilin_user, dataset, name):
+    url = reverse(f"organizations:{name}", args=[dataset.p_a.pk])
+    assert login(yanta_user).get(url).status_code == 404
+    assert login(beilin_user).get(url).status_code == 200
+
+
+def test_industry_user_cannot_open_a_district_record(login, lawyers_user, dataset):
+    assert login(lawyers_user).get(reverse("organizations:organization-detail", args=[dataset.a.pk])).status_code == 404
+
+
+def test_post_to_another_districts_edit_url_changes_nothing(login, yanta_user, dataset):
+    url = reverse("organizations:organization-update", args=[dataset.a.pk])
+    response = login(yanta_user).post(url, {"name": "被篡改"})
+    assert response.status_code == 404
+    dataset.a.refresh_from_db()
+    assert dataset.a.name == "A 协会"
+
+
+def test_csv_export_holds_only_the_users_filtered_rows(login, beilin_user, dataset):
+    response = login(beilin_user).get(LIST + "?category=social_group&_export=csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = _csv_rows(response)
+    names = {r[0] for r in rows[1:]}
+    assert names == {"A 协会", "B 协会", "E 协会", "F 协会", "H 协会（已注销）"}
+    assert "G 律师事务所" not in names
+
+
+def test_xlsx_export_is_scoped(login, yanta_user, dataset):
+    response = login(yanta_user).get(LIST + "?_export=xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else io.BytesIO(response.content).getvalue())).active
+    values = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values == ["G 律师事务所"]
+
+
+def test_export_neutralises_formulas(login, staff_user, beilin):
+    SocialOrganizationFactory(name="=HYPERLINK(\"http://x\")", area=beilin)
+    rows = _csv_rows(login(staff_user).get(LIST + "?_export=csv"))
+    assert rows[1][0] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_party_export_is_scoped(login, beilin_user, dataset):
+    rows = _csv_rows(login(beilin_user).get(PARTY_LIST + "?_export=csv"))
+    assert {r[0] for r in rows[1:]} == {"A 协会党支部", "B、C 联合党支部", "F 协会党支部（已撤销）", "H 协会党支部"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=服务中心", {"C 服务中心"}),
+        ("coverage=work_only", {"D 基金会"}),
+        ("coverage=uncovered&status=active", {"E 协会", "F 协会"}),
+        ("must_establish_not_established=true", {"C 服务中心"}),
+        ("category=foundation", {"D 基金会"}),
+        ("status=deregistered", {"H 协会（已注销）"}),
+    ],
+)
+def test_filters(login, beilin_user, dataset, query, expected):
+    assert _names(login(beilin_user).get(f"{LIST}?{query}")) == expected
+
+
+def test_search_by_credit_code(login, beilin_user, dataset):
+    assert _names(login(beilin_user).get(f"{LIST}?q={dataset.c.credit_code.lower()}")) == {"C 服务中心"}
+
+
+def test_area_filter_offers_only_the_users_areas(login, beilin_user, dataset):
+    response = login(beilin_user).get(LIST)
+    choices = [label for _value, label in response.context["filter"].form.fields["area"].choices if _value]
+    assert choices == ["碑林区"]
+
+
+def test_area_filter_cannot_widen_scope(login, beilin_user, dataset, yanta):
+    response = login(beilin_user).get(f"{LIST}?area={yanta.pk}")
+    assert _names(response) == set()
+
+
+def _make_orgs(area, n):
+    orgs = SocialOrganizationFactory.create_batch(n, area=area, formal_party_members=3)
+    for org in orgs[::2]:
+        PartyOrganizationFactory(area=area, organizations=[org])
+
+
+@pytest.mark.parametrize("per_page", [25, 100])
+def test_list_query_count_does_not_grow_with_page_size(login, staff_user, beilin, per_page, django_assert_num_queries):
+    _make_orgs(beilin, 120)
+    client = login(staff_user)
+    # session, user, count, page of rows, area and unit filter choices
+    with django_assert_num_queries(6):
+        response = client.get(f"{LIST}?per_page={per_page}")
+    assert len(response.context["table"].page.object_list) == per_page
+
+
+@pytest.mark.parametrize("per_page", [25, 100])
+def test_party_list_query_count_does_not_grow(login, staff_user, beilin, per_page, django_assert_num_queries):
+    _make_orgs(beilin, 220)
+    client = login(staff_user)
+    with django_assert_num_queries(6):
+        response = client.get(f"{PARTY_LIST}?per_page={per_page}")
+    assert len(response.context["table"].page.object_list) == per_page
+
+
+def test_detail_states_coverage_in_words(login, beilin_user, dataset):
+    client = login(beilin_user)
+    page = client.get(reverse("organizations:organization-detail", args=[dataset.c.pk])).content.decode()
+    assert "B、C 联合党支部" in page and 'data-coverage="organisational"' in page
+    page = client.get(reverse("organizations:organization-detail", args=[dataset.d.pk])).content.decode()
+    assert 'data-coverage="work_only"' in page and "李指导员" in page
+
+
+def test_party_detail_lists_covered_organisations(login, beilin_user, dataset):
+    page = login(beilin_user).get(reverse("organizations:party-organization-detail", args=[dataset.joint.pk]))
+    assert {o.name for o in page.context["object"].organizations.all()} == {"B 协会", "C 服务中心"}
+    assert "B 协会" in page.content.decode()
+
+
+def test_home_figures_are_scoped(login, beilin_user, lawyers_user, dataset):
+    response = login(beilin_user).get(reverse("home"))
+    assert response.context["coverage"]["organizations"] == 6
+    assert response.context["party"]["total"] == 3
+    response = login(lawyers_user).get(reverse("home"))
+    assert response.context["coverage"]["organizations"] == 1
+    assert response.context["party"]["total"] == 0
+    assert PartyOrganization.objects.count() == 4
