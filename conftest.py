@@ -83,3 +83,48 @@ def login(client):
         return client
 
     return _login
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page(live_server, tmp_path):
+    """A Playwright page in Debian's Chromium, pointed at the live server.
+
+    Without Chromium the browser tests are skipped, except where
+    REQUIRE_BROWSER=1 (as in .ci/run), where a missing browser is a failure.
+    """
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        if os.environ.get("BROWSER_SCREENSHOTS"):
+            page.screenshot(path=os.path.join(os.environ["BROWSER_SCREENSHOTS"], "last.png"), full_page=True)
+        context.close()
+        browser.close()
+
+
+def log_in(page, username: str, password: str = "pw-test-123") -> None:
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/")
