@@ -12,9 +12,6 @@ from accounts.tests.factories import UserFactory
 from organizations.models import Area, SupervisingUnit
 from organizations.tests.factories import AreaFactory, CityFactory, SupervisingUnitFactory
 
-# Playwright's sync API runs an event loop in the test thread; Django refuses
-# ORM calls from a thread with a running loop unless told this is deliberate.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
@@ -97,7 +94,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def page(live_server, tmp_path):
+def page(live_server, monkeypatch):
     """A Playwright page in Debian's Chromium, pointed at the live server.
 
     Without Chromium the browser tests are skipped, except where
@@ -109,6 +106,10 @@ def page(live_server, tmp_path):
             pytest.fail(message)
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in the test thread; Django
+    # refuses ORM calls from such a thread unless told it is deliberate.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
