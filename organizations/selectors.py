@@ -42,11 +42,23 @@ class CoverageState:
     UNCOVERED = "uncovered"
 
 
-def _covering_party_orgs(*, standalone_only: bool = False) -> Exists:
-    through = PartyOrganization.organizations.through
-    links = through.objects.filter(
-        socialorganization_id=OuterRef("pk"), partyorganization__status=PartyOrganization.Status.ACTIVE
+def organization_active_on(on: dt.date, prefix: str = "") -> Q:
+    """Registered by `on` and not deregistered by then (dates, not status,
+    so that a past half-year can be recounted as it stood)."""
+    return Q(**{f"{prefix}registered_on__lte": on}) & (
+        Q(**{f"{prefix}deregistered_on__isnull": True}) | Q(**{f"{prefix}deregistered_on__gt": on})
     )
+
+
+def party_organization_active_on(on: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}established_on__lte": on}) & (
+        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": on})
+    )
+
+
+def _covering_party_orgs(on: dt.date, *, standalone_only: bool = False) -> Exists:
+    through = PartyOrganization.organizations.through
+    links = through.objects.filter(party_organization_active_on(on, "partyorganization__"), socialorganization_id=OuterRef("pk"))
     if standalone_only:
         links = links.filter(partyorganization__formation=PartyOrganization.Formation.STANDALONE)
     return Exists(links)
@@ -64,8 +76,8 @@ def coverage_conditions(*, on: dt.date | None = None) -> dict[str, Q]:
     subquery that drops the annotations it needs.
     """
     on = on or timezone.localdate()
-    org_covered = Q(_covering_party_orgs())
-    has_own = Q(_covering_party_orgs(standalone_only=True))
+    org_covered = Q(_covering_party_orgs(on))
+    has_own = Q(_covering_party_orgs(on, standalone_only=True))
     has_instructor = Q(_current_instructor(on))
     must_establish = Q(formal_party_members__gte=MUST_ESTABLISH_MEMBERS)
     return {
@@ -115,9 +127,10 @@ def organization_detail(*, on: dt.date | None = None) -> QuerySet[SocialOrganiza
 
 
 def coverage_summary(qs: QuerySet[SocialOrganization], *, on: dt.date | None = None) -> dict[str, float | int]:
-    """Counts and rates for the active organisations among qs, in one query."""
+    """Counts and rates for the organisations among qs active on `on` (today), in one query."""
+    on = on or timezone.localdate()
     conditions = coverage_conditions(on=on)
-    figures = qs.filter(status=SocialOrganization.Status.ACTIVE).aggregate(
+    figures = qs.filter(organization_active_on(on)).aggregate(
         organizations=Count("pk"),
         **{
             name: Count("pk", filter=conditions[name])
