@@ -8,6 +8,7 @@ PostgreSQL CI run and production.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "accounts",
     "organizations",
+    "coverage",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +118,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_DEFAULT_RETRY_DELAY = 60
+# Periodic jobs, by name. The database scheduler of django-celery-beat picks
+# them up (and admins can see or pause them in the admin).
+CELERY_BEAT_SCHEDULE = {
+    "recount-half-year-just-ended": {
+        "task": "coverage.tasks.recount_last_half_year",
+        "schedule": crontab(minute=0, hour=1, day_of_month=1, month_of_year="1,7"),
+    },
+    "recount-catch-up": {
+        "task": "coverage.tasks.recount_catch_up",
+        "schedule": crontab(minute=30, hour=2),
+    },
+}
 
 # One documented password for the demo users that seed_demo creates when
 # DEBUG is on (or when asked with --demo-users).

@@ -1,0 +1,301 @@
+"""Half-yearly recount snapshots, recount runs, ledgers (台账) and early
+warnings (防瘫预警).
+
+Dashboards read Snapshot rows, never the records: one row per period and
+scope, replaced atomically by each recount.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopedQuerySet
+
+from .periods import HalfYear
+
+
+class Period(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half-year"), choices=[(1, _("first half")), (2, _("second half"))])
+    last_recounted_at = models.DateTimeField(_("last successful recount"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("half-year period")
+        verbose_name_plural = _("half-year periods")
+        ordering = ["-year", "-half"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "half"], name="one_period_per_half_year"),
+            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="half_is_1_or_2"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def half_year(self) -> HalfYear:
+        return HalfYear(self.year, self.half)
+
+    @property
+    def code(self) -> str:
+        return self.half_year.code
+
+    @property
+    def start(self):
+        return self.half_year.start
+
+    @property
+    def end(self):
+        return self.half_year.end
+
+
+class RecountRun(models.Model):
+    """One execution of the recount; at most one runs per period at a time."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    snapshot_count = models.PositiveIntegerField(default=0)
+    frozen_kept = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    triggered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recount run")
+        verbose_name_plural = _("recount runs")
+        ordering = ["-started_at"]
+        constraints = [
+            # The concurrency guard lives in the database: a second run of
+            # the same period cannot even be recorded while one is running.
+            models.UniqueConstraint(
+                fields=["period"], condition=Q(status="running"), name="one_running_recount_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.get_status_display()} · {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SnapshotQuerySet(ScopedQuerySet):
+    # District officials see their area's rows; industry committees their
+    # unit's row and their responsible-body row (which carries the unit).
+    area_lookup = "area"
+    unit_lookup = "supervising_unit"
+
+
+class Snapshot(models.Model):
+    """The frozen figures of one half-year for one scope."""
+
+    class Scope(models.TextChoices):
+        CITY = "city", _("City")
+        AREA = "area", _("Area")
+        SUPERVISING_UNIT = "unit", _("Supervising unit")
+        CATEGORY = "category", _("Category")
+        RESPONSIBLE_BODY = "responsible", _("Responsible body")
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="snapshots")
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    scope_key = models.CharField(max_length=64)
+    label = models.CharField(max_length=200)
+    area = models.ForeignKey("organizations.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    supervising_unit = models.ForeignKey(
+        "organizations.SupervisingUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organizations = models.PositiveIntegerField(_("social organisations"), default=0)
+    org_covered = models.PositiveIntegerField(_("organisationally covered"), default=0)
+    work_covered = models.PositiveIntegerField(_("work covered"), default=0)
+    must_establish = models.PositiveIntegerField(_("must establish"), default=0)
+    must_establish_not_established = models.PositiveIntegerField(_("must establish, not established"), default=0)
+    formal_party_members = models.PositiveIntegerField(_("formal party members"), default=0)
+    instructors = models.PositiveIntegerField(_("instructors"), default=0)
+    party_organizations = models.PositiveIntegerField(_("party organisations"), default=0)
+    party_committees = models.PositiveIntegerField(_("party committees"), default=0)
+    party_general_branches = models.PositiveIntegerField(_("general branches"), default=0)
+    party_branches = models.PositiveIntegerField(_("branches"), default=0)
+    party_standalone = models.PositiveIntegerField(_("standalone"), default=0)
+    party_joint = models.PositiveIntegerField(_("joint"), default=0)
+    org_coverage_rate = models.DecimalField(_("organisational coverage"), max_digits=5, decimal_places=4, default=0)
+    work_coverage_rate = models.DecimalField(_("work coverage"), max_digits=5, decimal_places=4, default=0)
+    # Set while the scope's ledger is accepted: a recount leaves the row alone.
+    frozen = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coverage snapshot")
+        verbose_name_plural = _("coverage snapshots")
+        ordering = ["period", "scope", "scope_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "scope", "scope_key"], name="one_snapshot_per_period_and_scope"),
+            models.CheckConstraint(
+                condition=Q(org_covered__lte=F("organizations")) & Q(work_covered__lte=F("organizations"))
+                & Q(org_covered__lte=F("work_covered"))
+                & Q(must_establish_not_established__lte=F("must_establish")),
+                name="snapshot_counts_consistent",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "scope"])]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.label}"
+
+
+class LedgerQuerySet(ScopedQuerySet):
+    area_lookup = "area"
+    unit_lookup = "supervising_unit"
+
+
+class Ledger(models.Model):
+    """A district's or industry committee's half-yearly ledger confirmation (台账)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not submitted")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        ACCEPTED = "accepted", _("Accepted")
+
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="ledgers")
+    area = models.ForeignKey(
+        "organizations.Area", verbose_name=_("area"), on_delete=models.PROTECT, null=True, blank=True, related_name="ledgers"
+    )
+    supervising_unit = models.ForeignKey(
+        "organizations.SupervisingUnit", verbose_name=_("supervising unit"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="ledgers",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    note = models.TextField(_("note"), blank=True)
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    due_on = models.DateField(_("due date"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger")
+        verbose_name_plural = _("ledgers")
+        ordering = ["period", "area__sort_order", "supervising_unit__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(area__isnull=False) & Q(supervising_unit__isnull=True))
+                | (Q(area__isnull=True) & Q(supervising_unit__isnull=False)),
+                name="ledger_has_one_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "area"], condition=Q(area__isnull=False), name="one_area_ledger_per_period"
+            ),
+            models.UniqueConstraint(
+                fields=["period", "supervising_unit"], condition=Q(supervising_unit__isnull=False),
+                name="one_unit_ledger_per_period",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""), name="returned_ledger_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.owner}"
+
+    @property
+    def owner(self):
+        return self.area or self.supervising_unit
+
+    @property
+    def on_time(self) -> bool | None:
+        if not self.submitted_at:
+            return None
+        from django.utils import timezone
+
+        return timezone.localtime(self.submitted_at).date() <= self.due_on
+
+
+class EarlyWarningQuerySet(ScopedQuerySet):
+    area_lookup = "area"
+    unit_lookup = "supervising_unit"
+
+    def open(self):
+        return self.filter(status=EarlyWarning.Status.OPEN)
+
+
+class EarlyWarning(models.Model):
+    """防瘫预警: one rule found true of one record, tracked until it clears."""
+
+    class Rule(models.TextChoices):
+        NO_ACTIVITY = "no_activity", _("No organisational life for 6 months")
+        SECRETARY_VACANT = "secretary_vacant", _("Secretary vacant")
+        TERM_OVERDUE = "term_overdue", _("Term overdue")
+        TOO_FEW_MEMBERS = "too_few_members", _("Standalone branch with fewer than 3 members")
+        DEREGISTERED_ACTIVE = "deregistered_active", _("Organisation deregistered, party organisation still active")
+        MUST_ESTABLISH = "must_establish", _("Must establish, not established 90 days after registration")
+        NO_SETUP_CONTACT = "no_setup_contact", _("New organisation without a party-building contact")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Cleared")
+
+    rule = models.CharField(_("rule"), max_length=32, choices=Rule.choices)
+    # "party:<id>" or "org:<id>": one key so that the open-warning uniqueness
+    # holds in the database whichever kind of record it is about.
+    subject_key = models.CharField(max_length=32)
+    party_organization = models.ForeignKey(
+        "organizations.PartyOrganization", verbose_name=_("party organisation"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="warnings",
+    )
+    organization = models.ForeignKey(
+        "organizations.SocialOrganization", verbose_name=_("social organisation"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="warnings",
+    )
+    area = models.ForeignKey("organizations.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    supervising_unit = models.ForeignKey(
+        "organizations.SupervisingUnit", verbose_name=_("supervising unit"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("cleared on"), null=True, blank=True)
+    rectification_note = models.TextField(_("rectification notes"), blank=True)
+    rectification_started_on = models.DateField(_("rectification started"), null=True, blank=True)
+    rectification_due_on = models.DateField(_("rectification due"), null=True, blank=True)
+    rectification_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = EarlyWarningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("early warning")
+        verbose_name_plural = _("early warnings")
+        ordering = ["-opened_on", "rule"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "subject_key"], condition=Q(status="open"), name="one_open_warning_per_rule_and_record"
+            ),
+            models.CheckConstraint(
+                condition=Q(party_organization__isnull=False) | Q(organization__isnull=False),
+                name="warning_is_about_a_record",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="open") & Q(closed_on__isnull=True)) | (Q(status="closed") & Q(closed_on__isnull=False)),
+                name="warning_closed_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "area"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()} · {self.party_organization or self.organization}"

@@ -1,0 +1,127 @@
+"""Writes for the coverage app: the recount, ledgers, warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import recount
+from .models import Period, RecountRun, Snapshot
+from .periods import HalfYear
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+# A run still "running" after this long died with its worker; it no longer
+# blocks the next one.
+STALE_AFTER = dt.timedelta(hours=1)
+
+
+class RecountAlreadyRunning(Exception):
+    pass
+
+
+def period_get(*, period: HalfYear | str) -> Period:
+    half = HalfYear.parse(period) if isinstance(period, str) else period
+    obj, _created = Period.objects.get_or_create(year=half.year, half=half.half)
+    return obj
+
+
+def recount_enqueue(*, period: HalfYear | str, actor: User | None = None) -> RecountRun:
+    """Record a queued run and hand it to Celery once the transaction commits."""
+    from .tasks import recount as recount_task
+
+    period_obj = period_get(period=period)
+    run = RecountRun.objects.create(period=period_obj, status=RecountRun.Status.QUEUED, triggered_by=actor)
+    recount_task.delay_on_commit(period_obj.code, run_id=run.pk)
+    return run
+
+
+def _start(period_obj: Period, run_id: int | None, actor: User | None) -> RecountRun:
+    RecountRun.objects.filter(
+        period=period_obj, status=RecountRun.Status.RUNNING, started_at__lt=timezone.now() - STALE_AFTER
+    ).update(status=RecountRun.Status.FAILED, finished_at=timezone.now(), error="abandoned: worker lost")
+    try:
+        with transaction.atomic():
+            if run_id is not None:
+                updated = RecountRun.objects.filter(pk=run_id, status=RecountRun.Status.QUEUED).update(
+                    status=RecountRun.Status.RUNNING, started_at=timezone.now()
+                )
+                if updated:
+                    return RecountRun.objects.get(pk=run_id)
+            return RecountRun.objects.create(period=period_obj, status=RecountRun.Status.RUNNING, triggered_by=actor)
+    except IntegrityError as exc:
+        if run_id is not None:
+            RecountRun.objects.filter(pk=run_id, status=RecountRun.Status.QUEUED).update(
+                status=RecountRun.Status.FAILED, finished_at=timezone.now(),
+                error="another recount of this period was running",
+            )
+        raise RecountAlreadyRunning(period_obj.code) from exc
+
+
+def recount_run(*, period: HalfYear | str, run_id: int | None = None, actor: User | None = None) -> RecountRun:
+    """Recount a half-year from the records and replace its snapshots atomically.
+
+    Readers see the previous figures until the new ones commit; a failure
+    leaves them in place. Rows frozen by an accepted ledger are kept as they are.
+    """
+    period_obj = period_get(period=period)
+    run = _start(period_obj, run_id, actor)
+    try:
+        scope_rows = recount.compute(period_obj.end)
+        now = timezone.now()
+        with transaction.atomic():
+            # Serialise writers on the period row (PostgreSQL row lock; SQLite
+            # serialises writers anyway).
+            Period.objects.select_for_update().get(pk=period_obj.pk)
+            frozen = set(
+                Snapshot.objects.filter(period=period_obj, frozen=True).values_list("scope", "scope_key")
+            )
+            Snapshot.objects.filter(period=period_obj, frozen=False).delete()
+            Snapshot.objects.bulk_create(
+                [
+                    Snapshot(
+                        period=period_obj, scope=r.scope, scope_key=r.scope_key, label=r.label, area_id=r.area_id,
+                        supervising_unit_id=r.supervising_unit_id, computed_at=now,
+                        **vars(r.figures), **r.figures.rates(),
+                    )
+                    for r in scope_rows
+                    if (r.scope, r.scope_key) not in frozen
+                ]
+            )
+            Period.objects.filter(pk=period_obj.pk).update(last_recounted_at=now)
+            run.status = RecountRun.Status.SUCCEEDED
+            run.finished_at = timezone.now()
+            run.snapshot_count = len(scope_rows) - len(frozen)
+            run.frozen_kept = len(frozen)
+            run.save(update_fields=["status", "finished_at", "snapshot_count", "frozen_kept"])
+    except Exception as exc:
+        logger.exception("recount of %s failed", period_obj.code)
+        RecountRun.objects.filter(pk=run.pk).update(
+            status=RecountRun.Status.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    return run
+
+
+def recount_missing(*, today: dt.date | None = None) -> list[str]:
+    """The catch-up guard: recount the last ended half-year if it has no
+    successful recount (the broker may have been down on 1 January / 1 July)."""
+    today = today or timezone.localdate()
+    half = HalfYear.last_ended(today)
+    done = RecountRun.objects.filter(
+        period__year=half.year, period__half=half.half, status=RecountRun.Status.SUCCEEDED
+    ).exists()
+    if done:
+        return []
+    try:
+        recount_run(period=half)
+    except RecountAlreadyRunning:
+        return []
+    return [half.code]
