@@ -74,7 +74,9 @@ def _organization_cells(on: dt.date) -> Iterable[dict]:
         .values("area_id", "supervising_unit_id", "category")
         .annotate(
             organizations=Count("pk"),
-            formal_party_members=Coalesce(Sum("formal_party_members"), 0),
+            # Not named formal_party_members: that would shadow the field the
+            # must-establish condition reads.
+            members_sum=Coalesce(Sum("formal_party_members"), 0),
             **{name: Count("pk", filter=conditions[name]) for name in ORG_COUNTS},
         )
     )
@@ -85,8 +87,11 @@ def _instructor_cells(on: dt.date) -> Iterable[dict]:
     return (
         InstructorAssignment.objects.filter(current, organization_active_on(on, "organization__"))
         .order_by()
-        .values(area_id="organization__area_id", supervising_unit_id="organization__supervising_unit_id",
-                category="organization__category")
+        .values(
+            area_id=F("organization__area_id"),
+            supervising_unit_id=F("organization__supervising_unit_id"),
+            category=F("organization__category"),
+        )
         .annotate(instructors=Count("pk"))
     )
 
@@ -199,7 +204,8 @@ def compute(on: dt.date) -> list[ScopeRow]:
         return found
 
     def add(target_rows: Iterable[ScopeRow], cell: dict) -> None:
-        figures = Figures(**{k: v for k, v in cell.items() if k in Figures.__dataclass_fields__})
+        values = {("formal_party_members" if k == "members_sum" else k): v for k, v in cell.items()}
+        figures = Figures(**{k: v for k, v in values.items() if k in Figures.__dataclass_fields__})
         for target in target_rows:
             target.figures.add(figures)
 
