@@ -1,0 +1,91 @@
+"""The recount task, eagerly and on a real worker process with a real broker."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from coverage import tasks
+from coverage.models import RecountRun, Snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_task_is_safe_to_run_twice(dataset):
+    assert tasks.recount.apply(args=["2020H2"]).get() == tasks.recount.apply(args=["2020H2"]).get()
+    assert Snapshot.objects.filter(scope="city").count() == 1
+
+
+@pytest.mark.django_db
+def test_task_reports_a_concurrent_run_instead_of_failing(dataset):
+    from coverage.services import period_get
+
+    RecountRun.objects.create(period=period_get(period="2020H2"), status=RecountRun.Status.RUNNING)
+    assert "another recount" in tasks.recount.apply(args=["2020H2"]).get()
+
+
+@pytest.mark.django_db
+def test_recount_command(dataset, capsys):
+    call_command("recount", "--period", "2020H2")
+    assert "2020H2" in capsys.readouterr().out
+    assert Snapshot.objects.get(scope="city").organizations == 7
+    with pytest.raises(CommandError):
+        call_command("recount", "--period", "2020H5")
+
+
+def test_beat_schedule_names_the_half_yearly_and_guard_jobs(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    half_yearly = schedule["recount-half-year-just-ended"]["schedule"]
+    assert half_yearly.month_of_year == {1, 7} and half_yearly.day_of_month == {1}
+    assert half_yearly.hour == {1} and half_yearly.minute == {0}
+    assert schedule["recount-catch-up"]["task"] == "coverage.tasks.recount_catch_up"
+    assert settings.CELERY_TIMEZONE == "Asia/Shanghai" and settings.CELERY_TASK_ACKS_LATE
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_the_recount(dataset):
+    """A `celery worker` process on the configured broker and this test's
+    PostgreSQL database executes the task and the snapshot appears."""
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    vendor = connection.vendor
+    if not broker or vendor != "postgresql":
+        message = f"needs CELERY_BROKER_URL and PostgreSQL (broker={broker!r}, database={vendor})"
+        if os.environ.get("REQUIRE_CELERY_WORKER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    db = connection.settings_dict
+    worker_db_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": worker_db_url, "DJANGO_SETTINGS_MODULE": "xian_partybuild.settings.test"}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "xian_partybuild", "worker", "--pool=solo", "-Q", queue,
+         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        result = tasks.recount.apply_async(args=["2020H2"], queue=queue)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not Snapshot.objects.filter(scope="city").exists():
+            assert worker.poll() is None, worker.stdout.read()
+            time.sleep(0.5)
+        city = Snapshot.objects.filter(scope="city").first()
+        assert city is not None, "the worker did not write the snapshot in 90 s"
+        assert (city.organizations, city.org_covered, city.work_covered) == (7, 3, 4)
+        assert RecountRun.objects.get().status == RecountRun.Status.SUCCEEDED
+        assert result.id
+    finally:
+        worker.terminate()
+        try:
+            output, _ = worker.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            output, _ = worker.communicate()
+        print(output[-3000:])
