@@ -54,6 +54,11 @@ class User(AbstractUser):
         return self.is_superuser or self.role in (self.Role.STAFF, self.Role.LEADER)
 
     @property
+    def is_city_staff(self) -> bool:
+        """The organisation department: recounts, ledger acceptance, ratings."""
+        return self.is_active and (self.is_superuser or self.role == self.Role.STAFF)
+
+    @property
     def can_edit_records(self) -> bool:
         """Leadership reads; everyone else with a role writes within their scope."""
         return self.is_active and (

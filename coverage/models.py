@@ -225,6 +225,50 @@ class Ledger(models.Model):
         return timezone.localtime(self.submitted_at).date() <= self.due_on
 
 
+class LedgerImportQuerySet(ScopedQuerySet):
+    area_lookup = "area"
+    unit_lookup = "supervising_unit"
+
+
+class LedgerImport(models.Model):
+    """An uploaded ledger file, kept between preview and import."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Checked, not imported")
+        REJECTED = "rejected", _("Rejected")
+        IMPORTED = "imported", _("Imported")
+
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="imports")
+    area = models.ForeignKey(
+        "organizations.Area", verbose_name=_("area"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supervising_unit = models.ForeignKey(
+        "organizations.SupervisingUnit", verbose_name=_("supervising unit"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    error_count = models.PositiveIntegerField(_("problems"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+
+    objects = LedgerImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
 class EarlyWarningQuerySet(ScopedQuerySet):
     area_lookup = "area"
     unit_lookup = "supervising_unit"

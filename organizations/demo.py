@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.db.models import Q
 
 from accounts.models import User
 
@@ -252,7 +251,8 @@ def plan_supervising_units() -> list[SupervisingUnit]:
     ]
 
 
-def seed_supervising_units(rng: random.Random) -> int:  # noqa: ARG001 - fixed list, same signature as every step
+def seed_supervising_units(rng: random.Random) -> int:
+    # A fixed list: rng is taken only so that every step has the same signature.
     if SupervisingUnit.objects.exists():
         return 0
     return len(SupervisingUnit.objects.bulk_create(plan_supervising_units()))
@@ -417,12 +417,12 @@ TEMPLATES: tuple[Template, ...] = (
     Template(SG, VETERANS, 0.6, ("{p}{topic}",), _t("退役军人志愿服务协会", "退役军人就业创业促进会", "拥军优属协会")),
     # Trade associations and chambers (行业协会商会), most of them decoupled.
     *(
-        Template(SG, unit, len(topics) * 0.55, ("{p}{topic}",), topics, trade=True, decoupled=0.65)
+        Template(SG, unit, len(topics) * 0.3, ("{p}{topic}",), topics, trade=True, decoupled=0.65)
         for unit, topics in _TRADE_TOPICS.items()
     ),
-    Template(SG, COMMERCE_FEDERATION, 3, ("西安{topic}商会",), _CHAMBER_HOMES, trade=True, decoupled=0.2,
+    Template(SG, COMMERCE_FEDERATION, 2, ("西安{topic}商会",), _CHAMBER_HOMES, trade=True, decoupled=0.2,
              areas="city"),
-    Template(SG, COMMERCE_FEDERATION, 4, ("{p}{topic}商会", "{short}{sub}商会"), _CHAMBER_TRADES, trade=True,
+    Template(SG, COMMERCE_FEDERATION, 3, ("{p}{topic}商会", "{short}{sub}商会"), _CHAMBER_TRADES, trade=True,
              decoupled=0.2),
     # Social service agencies (社会服务机构).
     Template(SS, EDUCATION, 35, (
@@ -557,13 +557,14 @@ class _OrganizationMaker:
         year = self.rng.choices(years, [_YEAR_WEIGHTS[y] for y in years])[0]
         return _day(self.rng, dt.date(year, 1, 1), min(AS_OF, dt.date(year, 12, 31)))
 
-    def name(self, template: Template, area: Area) -> str:
+    def name(self, template: Template, area: Area) -> str | None:
+        """A name not yet taken, or None when the template has run out of names in this area."""
         rng = self.rng
         formal, short = self.places.prefixes(area)
         subs = self.places.subdistricts.get(area.code, [])
         patterns = [p for p in template.patterns if "{sub}" not in p or subs]
         first, second = (_FIRM_FIRST, _FIRM_SECOND) if template.firm_brand else (_BRAND_FIRST, _BRAND_SECOND)
-        for _attempt in range(200):
+        for _attempt in range(60):
             brand = rng.choice(first) + rng.choice(second)
             if brand[0] == brand[1]:
                 continue
@@ -571,10 +572,13 @@ class _OrganizationMaker:
                 p=formal if rng.random() < 0.6 else short, short=short, sub=rng.choice(subs) if subs else "",
                 topic=rng.choice(template.topics), brand=brand, home=rng.choice(_LAW_HOME_CITIES),
             )
-            if candidate not in self.names:
-                self.names.add(candidate)
+            # 西安市雁塔区书法家协会 and 雁塔区书法家协会 would be the same body
+            # to a reader: names are unique in their short form.
+            key = candidate.replace(formal, short, 1)
+            if key not in self.names:
+                self.names.add(key)
                 return candidate
-        raise RuntimeError(f"No free name for {template.category} in {area.name}")
+        return None
 
     def credit_code(self, category: str, area: Area) -> str:
         while True:
@@ -587,9 +591,12 @@ class _OrganizationMaker:
              ) -> SocialOrganization:
         rng = self.rng
         templates = self.templates[category]
-        template = rng.choices(templates, [t.weight for t in templates])[0]
-        area_choices, weights = self.area_weights[template.areas]
-        area = rng.choices(area_choices, weights)[0]
+        name = None
+        while name is None:  # a template short of names in that area: draw again
+            template = rng.choices(templates, [t.weight for t in templates])[0]
+            area_choices, weights = self.area_weights[template.areas]
+            area = rng.choices(area_choices, weights)[0]
+            name = self.name(template, area)
         unit_name = template.unit
         decoupled = template.trade and rng.random() < template.decoupled
         if decoupled:
@@ -606,7 +613,7 @@ class _OrganizationMaker:
         else:
             members = min(staff, rng.choices((0, 1, 2), (42, 33, 25))[0])
         return SocialOrganization(
-            name=self.name(template, area),
+            name=name,
             credit_code=self.credit_code(category, area),
             category=category,
             is_trade_association=template.trade,
@@ -731,7 +738,10 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
     must = [o for o in eligible if o.formal_party_members >= MUST_ESTABLISH_MEMBERS]
     # 应建未建: mostly this year's registrations still preparing their branch,
     # a few older ones whose membership grew past three.
-    newest_first = sorted(must, key=lambda o: (o.registered_on, o.credit_code), reverse=True)
+    # (Never one of the large organisations: those have had a branch for years.)
+    newest_first = sorted(
+        (o for o in must if o.formal_party_members < 50), key=lambda o: (o.registered_on, o.credit_code), reverse=True
+    )
     not_established = rng.sample(newest_first[:40], 10) + rng.sample(newest_first[40:], 6)
     waiting = {o.credit_code for o in not_established}
     standalone = [o for o in must if o.credit_code not in waiting]
@@ -874,10 +884,15 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
 
     for org in uncovered:
         assign(org, _day(rng, max(org.registered_on, min(AS_OF, dt.date(2016, 1, 1))), AS_OF))
-        org.setup_path = SetupPath.STANDALONE if org.credit_code in waiting else SetupPath.INSTRUCTOR
+        # Must-establish organisations waiting for their own branch keep the standalone path.
+        must_establish = org.formal_party_members >= MUST_ESTABLISH_MEMBERS
+        org.setup_path = SetupPath.STANDALONE if must_establish else SetupPath.INSTRUCTOR
     # 登记同步 lagging behind: a handful of this year's registrations with no
     # path and no contact yet (the warning rule looks for these).
-    recent = [o for o in uncovered if o.registered_on.year == AS_OF.year and o.credit_code not in waiting]
+    recent = [
+        o for o in uncovered
+        if o.registered_on.year == AS_OF.year and o.formal_party_members < MUST_ESTABLISH_MEMBERS
+    ]
     for org in rng.sample(recent, min(8, len(recent))):
         org.setup_path = SetupPath.PENDING
         org.setup_contact = ""
@@ -995,7 +1010,3 @@ def seed_demo_users(password: str) -> tuple[list[User], list[str]]:
         users.append(user)
     return users, skipped
 
-
-def demo_community_filter() -> Q:
-    """The community where the pilot activity was launched (used by tests and the summary)."""
-    return Q(name="保吉巷社区", parent__name="南院门街道", parent__parent__name="碑林区")

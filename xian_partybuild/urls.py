@@ -10,5 +10,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("organizations.urls")),
+    path("coverage/", include("coverage.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,2 @@
+# Owned by the ledger work; see coverage/ledger_views.py.
+urlpatterns: list = []

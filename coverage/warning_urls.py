@@ -1,0 +1,2 @@
+# Owned by the early-warning work; see coverage/warning_views.py.
+urlpatterns: list = []
