@@ -48,7 +48,7 @@ def overview_rows(period: Period, scope: str) -> QuerySet[Snapshot]:
     owner = "supervising_unit" if scope == Snapshot.Scope.SUPERVISING_UNIT else "area"
     return (
         Snapshot.objects.filter(period=period, scope=scope)
-        .select_related("area", "supervising_unit")
+        .select_related("period", "area", "supervising_unit")
         .annotate(open_warnings=_open_warnings(owner), ledger_status=_ledger_status(owner))
         .order_by("area__sort_order", "label")
     )

@@ -50,7 +50,7 @@ class OverviewTable(tables.Table):
     def render_label(self, value, record):
         if record.scope == Snapshot.Scope.AREA and record.area_id and not record.scope_key.endswith("-direct"):
             url = reverse("coverage:area-detail", args=[record.area.code])
-            return format_html('<a href="{}?period={}">{}</a>', url, record.period.code if hasattr(record, "period") else "", value)
+            return format_html('<a href="{}?period={}">{}</a>', url, record.period.code, value)
         return value
 
     def value_label(self, value):

@@ -25,7 +25,9 @@ from .tables import OverviewTable, TrendTable
 
 class PeriodMixin:
     def get_period(self):
-        return selectors.period_or_latest(self.request.GET.get("period"))
+        if not hasattr(self, "_period"):
+            self._period = selectors.period_or_latest(self.request.GET.get("period"))
+        return self._period
 
 
 class OverviewView(LoginRequiredMixin, PeriodMixin, ExportMixin, SingleTableMixin, TemplateView):
@@ -66,7 +68,7 @@ class OverviewView(LoginRequiredMixin, PeriodMixin, ExportMixin, SingleTableMixi
         return context
 
 
-class AreaDetailView(LoginRequiredMixin, PeriodMixin, SingleTableMixin, TemplateView):
+class AreaDetailView(LoginRequiredMixin, SingleTableMixin, TemplateView):
     """One area: its trend across half-years and its organisations that need attention."""
 
     template_name = "coverage/area_detail.html"
@@ -98,7 +100,6 @@ class AreaDetailView(LoginRequiredMixin, PeriodMixin, SingleTableMixin, Template
             title=area.name,
             trend_table=TrendTable(trend),
             trend=trend,
-            period=self.get_period(),
         )
         return context
 
