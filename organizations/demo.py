@@ -848,9 +848,9 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
     # 5. The deregistered organisations' party organisations: dissolved,
     # except the two whose deregistration has not been followed up yet.
     for index, org in enumerate(deregistered[:14]):
-        ceiling = org.deregistered_on - dt.timedelta(days=120)
-        established = _day(rng, org.registered_on + dt.timedelta(days=1), max(org.registered_on + dt.timedelta(days=1),
-                                                                             ceiling))
+        # Set up at least four months before the organisation was deregistered.
+        first = org.registered_on + dt.timedelta(days=1)
+        established = _day(rng, first, max(first, org.deregistered_on - dt.timedelta(days=120)))
         party = _party(
             rng, name=f"中共{org.name}支部委员会", kind=Kind.BRANCH, formation=Formation.STANDALONE, area=org.area,
             unit=org.supervising_unit, established=established, members=org.formal_party_members,
