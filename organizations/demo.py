@@ -882,8 +882,13 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
             organization=org, person_name=person, role=role, phone=phone, started_on=started, ended_on=ended,
         ))
 
+    def soon_after_registration(org: SocialOrganization) -> dt.date:
+        # Work coverage is "held at 100%": an instructor follows registration
+        # within weeks, so the recounted history stays near 100% as well.
+        return min(AS_OF, org.registered_on + dt.timedelta(days=rng.randint(10, 45)))
+
     for org in uncovered:
-        assign(org, _day(rng, max(org.registered_on, min(AS_OF, dt.date(2016, 1, 1))), AS_OF))
+        assign(org, soon_after_registration(org))
         # Must-establish organisations waiting for their own branch keep the standalone path.
         must_establish = org.formal_party_members >= MUST_ESTABLISH_MEMBERS
         org.setup_path = SetupPath.STANDALONE if must_establish else SetupPath.INSTRUCTOR
@@ -901,17 +906,18 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
         if org.credit_code in covered:
             org.setup_path = SetupPath.STANDALONE if org.credit_code in waiting else covered[org.credit_code]
 
-    # Some joint branches keep an instructor alongside; many standalone ones
-    # had an instructor until their branch was set up (history, ended).
+    # Some joint branches keep an instructor alongside; almost every covered
+    # organisation had an instructor until its branch was set up (history, ended).
     established_by_code = {o.credit_code: p.established_on for p, o in plan.links}
     for org in active:
         path = covered.get(org.credit_code)
         if path == SetupPath.JOINT and rng.random() < 0.06:
             assign(org, _day(rng, max(org.registered_on, min(AS_OF, dt.date(2019, 1, 1))), AS_OF))
-        elif path == SetupPath.STANDALONE and rng.random() < 0.3:
+        if path in (SetupPath.STANDALONE, SetupPath.JOINT) and rng.random() < 0.95:
             established = established_by_code[org.credit_code]
-            if (established - org.registered_on).days >= 60:
-                assign(org, _day(rng, org.registered_on, established - dt.timedelta(days=30)), established)
+            started = soon_after_registration(org)
+            if started < established:
+                assign(org, started, established)
     for org in deregistered[14:]:
         org.setup_path = SetupPath.INSTRUCTOR
         if rng.random() < 0.5:
