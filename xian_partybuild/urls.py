@@ -11,5 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("organizations.urls")),
     path("coverage/", include("coverage.urls")),
+    path("ratings/", include("ratings.urls")),
+    path("engagement/", include("engagement.urls")),
     path("admin/", admin.site.urls),
 ]

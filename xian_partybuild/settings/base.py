@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "accounts",
     "organizations",
     "coverage",
+    "ratings",
+    "engagement",
 ]
 
 MIDDLEWARE = [
