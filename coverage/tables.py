@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from xian_partybuild.formatting import format_percent
 
 from .models import Ledger, Snapshot
 
@@ -17,7 +18,7 @@ class PercentColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        return f"{number_format(value * 100, decimal_pos=1)}%"
+        return format_percent(value)
 
     def value(self, value):
         return float(value)

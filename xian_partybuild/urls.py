@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import HomeView
+from dashboard.views import DashboardView
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    path("", DashboardView.as_view(), name="home"),
+    path("dashboard/", include("dashboard.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

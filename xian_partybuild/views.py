@@ -1,9 +1,7 @@
-"""Shared view pieces: the list-page base and the landing page."""
+"""Shared view pieces: the list-page base."""
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
@@ -30,17 +28,3 @@ class ScopedListView(ScopedQuerysetMixin, ExportMixin, SingleTableMixin, FilterV
         if per_page in {"25", "50", "100"}:
             return {"per_page": int(per_page)}
         return super().get_table_pagination(table)
-
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs):
-        from organizations.models import PartyOrganization, SocialOrganization
-        from organizations.selectors import coverage_summary, party_organization_summary
-
-        user = self.request.user
-        context = super().get_context_data(**kwargs)
-        context["coverage"] = coverage_summary(SocialOrganization.objects.for_user(user))
-        context["party"] = party_organization_summary(PartyOrganization.objects.for_user(user))
-        return context

@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from organizations.models import PartyOrganization, SocialOrganization
+from organizations.models import SocialOrganization
 from organizations.tests.factories import PartyOrganizationFactory, SocialOrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,13 +171,3 @@ def test_party_detail_lists_covered_organisations(login, beilin_user, dataset):
     page = login(beilin_user).get(reverse("organizations:party-organization-detail", args=[dataset.joint.pk]))
     assert {o.name for o in page.context["object"].organizations.all()} == {"B 协会", "C 服务中心"}
     assert "B 协会" in page.content.decode()
-
-
-def test_home_figures_are_scoped(login, beilin_user, lawyers_user, dataset):
-    response = login(beilin_user).get(reverse("home"))
-    assert response.context["coverage"]["organizations"] == 6
-    assert response.context["party"]["total"] == 3
-    response = login(lawyers_user).get(reverse("home"))
-    assert response.context["coverage"]["organizations"] == 1
-    assert response.context["party"]["total"] == 0
-    assert PartyOrganization.objects.count() == 4

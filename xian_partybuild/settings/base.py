@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "coverage",
     "ratings",
     "engagement",
+    "dashboard",
+    # Ships Chart.js (static/js/Chart.min.js): served locally, no CDN.
+    "chartjs",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,132 @@
+"""Chart data endpoints (django-chartjs). Each one reads through for_user(),
+so a district official's JSON holds only their area."""
+
+from __future__ import annotations
+
+from chartjs.views.lines import BaseLineChartView
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from coverage.models import EarlyWarning
+from coverage.selectors import period_or_latest
+
+from . import selectors
+
+PALETTE = [(179, 38, 30), (29, 78, 216), (6, 118, 71), (181, 71, 8), (109, 40, 217), (14, 116, 144), (190, 24, 93)]
+
+
+def percent(rate) -> float:
+    return round(float(rate) * 100, 1)
+
+
+class ScopedChartView(LoginRequiredMixin, BaseLineChartView):
+    chart_type = "bar"
+    stacked = False
+    raise_exception = True  # JSON endpoints answer 403, not a login redirect
+
+    def get_period(self):
+        if not hasattr(self, "_period"):
+            self._period = period_or_latest(self.request.GET.get("period"))
+        return self._period
+
+    def get_colors(self):
+        while True:
+            yield from PALETTE
+
+    def get_dataset_options(self, index, color):
+        red, green, blue = color
+        options = {"backgroundColor": f"rgba({red}, {green}, {blue}, 0.75)", "borderColor": f"rgb({red}, {green}, {blue})"}
+        if self.chart_type == "line":
+            options.update(fill=False, borderWidth=2, pointBackgroundColor=f"rgb({red}, {green}, {blue})")
+        return options
+
+    def get_links(self) -> list[str]:
+        return []
+
+    def get_context_data(self, **kwargs):
+        # Only what the chart needs: no view object, nothing else from the template context.
+        self.prepare()
+        return {
+            "type": self.chart_type,
+            "stacked": self.stacked,
+            "labels": self.get_labels(),
+            "datasets": self.get_datasets(),
+            "links": self.get_links(),
+            "unit": getattr(self, "unit", ""),
+        }
+
+    def prepare(self) -> None:
+        """Load the rows once; get_labels/get_data/get_links read them."""
+
+
+class CoverageByAreaChart(ScopedChartView):
+    unit = "%"
+
+    def prepare(self):
+        period = self.get_period()
+        self.rows = list(selectors.area_rows(self.request.user, period)) if period else []
+
+    def get_labels(self):
+        return [row.label for row in self.rows]
+
+    def get_providers(self):
+        return [_("Organisational coverage"), _("Work coverage")]
+
+    def get_data(self):
+        return [
+            [percent(row.org_coverage_rate) for row in self.rows],
+            [percent(row.work_coverage_rate) for row in self.rows],
+        ]
+
+    def get_links(self):
+        period = self.get_period()
+        return [
+            reverse("coverage:area-detail", args=[row.area.code]) + f"?period={period.code}"
+            if not row.scope_key.endswith("-direct") else ""
+            for row in self.rows
+        ]
+
+
+class CoverageTrendChart(ScopedChartView):
+    chart_type = "line"
+    unit = "%"
+
+    def prepare(self):
+        self.rows = list(selectors.scope_trend(self.request.user))
+
+    def get_labels(self):
+        return [row.period.code for row in self.rows]
+
+    def get_providers(self):
+        return [_("Organisational coverage"), _("Work coverage")]
+
+    def get_data(self):
+        return [
+            [percent(row.org_coverage_rate) for row in self.rows],
+            [percent(row.work_coverage_rate) for row in self.rows],
+        ]
+
+
+class WarningsChart(ScopedChartView):
+    stacked = True
+
+    def prepare(self):
+        cells = selectors.open_warnings_by_rule_and_area(self.request.user)
+        self.areas = list(dict.fromkeys(c["area__name"] for c in cells))
+        self.rules = [rule for rule in EarlyWarning.Rule if any(c["rule"] == rule for c in cells)]
+        counts = {(c["rule"], c["area__name"]): c["n"] for c in cells}
+        self.matrix = [[counts.get((rule.value, area), 0) for area in self.areas] for rule in self.rules]
+        self.area_ids = {c["area__name"]: c["area_id"] for c in cells}
+
+    def get_labels(self):
+        return self.areas
+
+    def get_providers(self):
+        return [str(rule.label) for rule in self.rules]
+
+    def get_data(self):
+        return self.matrix
+
+    def get_links(self):
+        return [reverse("coverage:warning-list") + f"?status=open&area={self.area_ids[a]}" for a in self.areas]

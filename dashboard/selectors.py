@@ -1,0 +1,66 @@
+"""What the dashboard shows, read from snapshots and summaries only.
+
+Nothing here scans the records: each function is a fixed number of queries
+whatever the number of organisations.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, QuerySet
+
+from coverage.models import EarlyWarning, Period, Snapshot
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def own_snapshot_filter(user: User) -> dict:
+    """The one snapshot row that stands for the user's whole scope."""
+    if user.is_citywide:
+        return {"scope": Snapshot.Scope.CITY}
+    if user.role == user.Role.DISTRICT:
+        return {"scope": Snapshot.Scope.AREA, "area_id": user.area_id}
+    if user.role == user.Role.INDUSTRY:
+        return {"scope": Snapshot.Scope.SUPERVISING_UNIT, "supervising_unit_id": user.supervising_unit_id}
+    return {"pk__in": []}
+
+
+def scope_snapshot(user: User, period: Period | None) -> Snapshot | None:
+    if period is None:
+        return None
+    return Snapshot.objects.for_user(user).filter(period=period, **own_snapshot_filter(user)).first()
+
+
+def scope_trend(user: User) -> QuerySet[Snapshot]:
+    return (
+        Snapshot.objects.for_user(user)
+        .filter(**own_snapshot_filter(user))
+        .select_related("period")
+        .order_by("period__year", "period__half")
+    )
+
+
+def area_rows(user: User, period: Period) -> QuerySet[Snapshot]:
+    return (
+        Snapshot.objects.for_user(user)
+        .filter(period=period, scope=Snapshot.Scope.AREA)
+        .select_related("area")
+        .order_by("area__sort_order", "label")
+    )
+
+
+def open_warnings_by_rule_and_area(user: User) -> list[dict]:
+    return list(
+        EarlyWarning.objects.for_user(user)
+        .open()
+        .order_by()
+        .values("rule", "area_id", "area__name", "area__sort_order", "area__code")
+        .annotate(n=Count("pk"))
+        .order_by("area__sort_order", "area__code", "rule")
+    )
+
+
+def open_warning_count(user: User) -> int:
+    return EarlyWarning.objects.for_user(user).open().count()

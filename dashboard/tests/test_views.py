@@ -1,0 +1,86 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from coverage import services
+from organizations.tests.factories import SocialOrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("home")
+
+
+@pytest.fixture
+def recounted(dataset):
+    services.recount_run(period="2020H1")
+    services.recount_run(period="2020H2")
+    return dataset
+
+
+def _figures(response):
+    return response.context["snapshot"]
+
+
+def test_city_figures_come_from_the_city_snapshot(login, staff_user, recounted):
+    response = login(staff_user).get(HOME)
+    snapshot = _figures(response)
+    assert (snapshot.organizations, snapshot.party_organizations) == (7, 3)
+    assert (snapshot.org_covered, snapshot.work_covered, snapshot.must_establish_not_established) == (3, 4, 2)
+    page = response.content.decode()
+    assert 'data-figure="organizations">7<' in page
+    assert 'data-figure="org_coverage_rate">42.9%<' in page
+
+
+def test_district_gets_its_own_area(login, beilin_user, recounted):
+    snapshot = _figures(login(beilin_user).get(HOME))
+    assert (snapshot.label, snapshot.organizations, snapshot.work_covered) == ("碑林区", 6, 4)
+
+
+def test_industry_committee_gets_its_unit(login, lawyers_user, recounted):
+    snapshot = _figures(login(lawyers_user).get(HOME))
+    assert (snapshot.label, snapshot.organizations) == ("西安市司法局", 1)
+
+
+def test_period_selector(login, staff_user, recounted):
+    response = login(staff_user).get(HOME + "?period=2020H1")
+    assert response.context["period"].code == "2020H1"
+    assert _figures(response).work_covered == 5
+
+
+def test_dashboard_query_count_does_not_grow(login, staff_user, recounted, beilin, django_assert_num_queries):
+    client = login(staff_user)
+    with django_assert_num_queries(6):
+        client.get(HOME)
+    SocialOrganizationFactory.create_batch(30, area=beilin)
+    services.recount_run(period="2020H2")
+    with django_assert_num_queries(6):
+        client.get(HOME)
+
+
+def _chart(client, name, query=""):
+    response = client.get(reverse(f"dashboard:chart-{name}") + query)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    return json.loads(response.content)
+
+
+def test_coverage_by_area_chart_is_scoped(login, staff_user, beilin_user, recounted):
+    city = _chart(login(staff_user), "coverage-by-area")
+    assert city["labels"] == ["市本级", "碑林区", "雁塔区"]
+    assert city["datasets"][0]["data"] == [0.0, 50.0, 0.0]
+    assert city["links"][1].startswith(reverse("coverage:area-detail", args=["610103"]))
+    beilin = _chart(login(beilin_user), "coverage-by-area")
+    assert beilin["labels"] == ["碑林区"] and beilin["datasets"][1]["data"] == [66.7]
+
+
+def test_trend_chart_is_scoped(login, yanta_user, staff_user, recounted):
+    yanta = _chart(login(yanta_user), "coverage-trend")
+    assert yanta["labels"] == ["2020H1", "2020H2"]
+    assert yanta["datasets"][0]["data"] == [0.0, 0.0]
+    city = _chart(login(staff_user), "coverage-trend")
+    assert city["datasets"][1]["data"] == [71.4, 57.1]
+
+
+def test_chart_endpoints_refuse_anonymous_users(client, recounted):
+    for name in ("coverage-by-area", "coverage-trend", "warnings"):
+        assert client.get(reverse(f"dashboard:chart-{name}")).status_code == 403

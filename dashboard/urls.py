@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import charts
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("charts/coverage-by-area.json", charts.CoverageByAreaChart.as_view(), name="chart-coverage-by-area"),
+    path("charts/coverage-trend.json", charts.CoverageTrendChart.as_view(), name="chart-coverage-trend"),
+    path("charts/warnings.json", charts.WarningsChart.as_view(), name="chart-warnings"),
+]

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from coverage.selectors import period_or_latest, periods_with_snapshots
+
+from . import selectors
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """The landing page: key figures and charts for the user's scope and a half-year."""
+
+    template_name = "dashboard/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        period = period_or_latest(self.request.GET.get("period"))
+        context.update(
+            title=_("Dashboard"),
+            period=period,
+            periods=periods_with_snapshots(),
+            snapshot=selectors.scope_snapshot(user, period),
+            open_warnings=selectors.open_warning_count(user),
+            period_query=f"?period={period.code}" if period else "",
+        )
+        return context
