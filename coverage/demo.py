@@ -7,11 +7,13 @@ instructor dates), so the trend ends at the end-2020 figures by construction.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from .models import Snapshot
 from .periods import HalfYear
 
+AS_OF = dt.date(2020, 12, 31)
 HISTORY = [HalfYear(2019, 1), HalfYear(2019, 2), HalfYear(2020, 1), HalfYear(2020, 2)]
 
 
@@ -23,4 +25,16 @@ def seed_recount_history(rng: random.Random) -> int:
     return sum(services.recount_run(period=half).snapshot_count for half in HISTORY)
 
 
-STEPS = (("recount_history", seed_recount_history),)
+def seed_warnings(rng: random.Random) -> int:
+    """Scan as of the demo's own date (end of 2020), not today: the demo
+    shows the city as it stood then."""
+    from .early_warning import warning_scan
+    from .models import EarlyWarning
+
+    if EarlyWarning.objects.exists():
+        return 0
+    warning_scan(today=AS_OF)
+    return EarlyWarning.objects.count()
+
+
+STEPS = (("recount_history", seed_recount_history), ("warnings", seed_warnings))

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -118,5 +118,5 @@ class RecountView(CityStaffRequiredMixin, View):
             run = services.recount_enqueue(period=code, actor=request.user)
         except ValueError:
             raise Http404 from None
-        messages.info(request, _g("Recount of %(period)s queued.") % {"period": run.period.code})
+        messages.info(request, gettext("Recount of %(period)s queued.") % {"period": run.period.code})
         return HttpResponseRedirect(reverse("coverage:overview") + f"?period={run.period.code}")

@@ -135,6 +135,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coverage.tasks.recount_catch_up",
         "schedule": crontab(minute=30, hour=2),
     },
+    "early-warning-scan": {
+        "task": "coverage.tasks.warning_scan",
+        "schedule": crontab(minute=0, hour=3),
+    },
 }
 
 # One documented password for the demo users that seed_demo creates when

@@ -1,0 +1,74 @@
+"""The early-warning pages: the list, one warning, and its rectification.
+
+Every queryset goes through ScopedQuerysetMixin, so another district's (or
+industry's) warning is simply absent: 404 on its page and on its form.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
+
+from accounts.scoping import EditorRequiredMixin, ScopedQuerysetMixin
+from xian_partybuild.views import ScopedListView
+
+from . import early_warning
+from .models import EarlyWarning
+from .warning_filters import EarlyWarningFilter
+from .warning_forms import WarningRectifyForm
+from .warning_tables import EarlyWarningTable
+
+
+class WarningListView(ScopedListView):
+    model = EarlyWarning
+    selector = staticmethod(early_warning.warning_rows)
+    table_class = EarlyWarningTable
+    filterset_class = EarlyWarningFilter
+    export_name = "early-warnings"
+    extra_context = {"title": _("Early warnings")}
+
+
+class WarningDetailView(ScopedQuerysetMixin, DetailView):
+    model = EarlyWarning
+    selector = staticmethod(early_warning.warning_detail)
+    template_name = "coverage/warnings/warning_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rule_description"] = early_warning.RULE_DESCRIPTIONS[self.object.rule]
+        context["record"] = self.object.party_organization or self.object.organization
+        if self.request.user.can_edit_records and "form" not in context:
+            context["form"] = WarningRectifyForm(
+                initial={
+                    "note": self.object.rectification_note,
+                    "started_on": self.object.rectification_started_on,
+                    "due_on": self.object.rectification_due_on,
+                }
+            )
+        return context
+
+
+class WarningRectifyView(EditorRequiredMixin, WarningDetailView):
+    """POST only: the form is shown on the warning page. Leadership get 403."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = WarningRectifyForm(request.POST)
+        if form.is_valid():
+            try:
+                early_warning.warning_rectify(actor=request.user, warning=self.object, **form.cleaned_data)
+            except ValidationError as exc:
+                errors_by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+                for field, errors in errors_by_field.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, gettext("Rectification recorded."))
+                return HttpResponseRedirect(reverse("coverage:warning-detail", kwargs={"pk": self.object.pk}))
+        return self.render_to_response(self.get_context_data(form=form))
