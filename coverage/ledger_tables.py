@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .ledgers import Timeliness
+from .models import Ledger, LedgerImport, Snapshot
+from .tables import NumberColumn, PercentColumn
+
+LEDGER_LABELS = dict(Ledger.Status.choices)
+TIMELINESS_LABELS = {
+    Timeliness.ON_TIME: _("On time"),
+    Timeliness.LATE: _("Late"),
+    Timeliness.OVERDUE: _("Overdue"),
+    Timeliness.PENDING: _("Not yet due"),
+}
+KIND_LABELS = {"area": _("Area"), "unit": _("Industry committee")}
+
+
+class LedgerReportTable(tables.Table):
+    """Who has submitted and who has been accepted for a half-year, on time or late."""
+
+    label = tables.Column(verbose_name=_("Area or industry committee"), orderable=False)
+    kind = tables.Column(verbose_name=_("Kind"), orderable=False)
+    status = tables.Column(verbose_name=_("Ledger"), orderable=False)
+    due_on = tables.DateColumn(verbose_name=_("Due date"), orderable=False)
+    submitted_at = tables.DateTimeColumn(verbose_name=_("Submitted at"), orderable=False, default="—")
+    timeliness = tables.Column(verbose_name=_("On time?"), orderable=False)
+    reviewed_at = tables.DateTimeColumn(verbose_name=_("Reviewed at"), orderable=False, default="—")
+
+    class Meta:
+        row_attrs = {
+            "data-key": lambda record: record.key,
+            "data-status": lambda record: record.status,
+            "data-timeliness": lambda record: record.timeliness,
+        }
+
+    def render_label(self, value, record):
+        if record.ledger is not None:
+            return format_html('<a href="{}">{}</a>', reverse("coverage:ledger-review", args=[record.ledger.pk]), value)
+        return value
+
+    def value_label(self, value):
+        return value
+
+    def render_kind(self, value):
+        return KIND_LABELS[value]
+
+    def value_kind(self, value):
+        return str(KIND_LABELS[value])
+
+    def render_status(self, value):
+        return LEDGER_LABELS[value]
+
+    def value_status(self, value):
+        return str(LEDGER_LABELS[value])
+
+    def render_timeliness(self, value):
+        return TIMELINESS_LABELS[value]
+
+    def value_timeliness(self, value):
+        return str(TIMELINESS_LABELS[value])
+
+
+class ProblemTable(tables.Table):
+    """The problems of an uploaded file, by row and column as Excel shows them."""
+
+    row = tables.Column(verbose_name=_("Row"), attrs={"td": {"class": "num"}})
+    column = tables.Column(verbose_name=_("Column"), default="—")
+    message = tables.Column(verbose_name=_("Problem"))
+
+    class Meta:
+        attrs = {"class": "data-table problems"}
+        row_attrs = {
+            "data-row": lambda record: record.row,
+            "data-column": lambda record: record.column,
+            "data-code": lambda record: record.code,
+        }
+
+    def render_row(self, value):
+        return value or _("whole file")
+
+    def value_row(self, value):
+        return value
+
+
+class LedgerImportTable(tables.Table):
+    uploaded_at = tables.DateTimeColumn(
+        verbose_name=_("Uploaded at"),
+        linkify=lambda record: reverse("coverage:ledger-import-preview", args=[record.pk]),
+    )
+    file_name = tables.Column()
+    period = tables.Column(orderable=False)
+    owner = tables.Column(verbose_name=_("Into"), accessor="pk", orderable=False, empty_values=())
+    status = tables.Column()
+    row_count = tables.Column(attrs={"td": {"class": "num"}})
+    error_count = tables.Column(attrs={"td": {"class": "num"}})
+    created_count = tables.Column(attrs={"td": {"class": "num"}})
+    updated_count = tables.Column(attrs={"td": {"class": "num"}})
+    unchanged_count = tables.Column(attrs={"td": {"class": "num"}})
+
+    class Meta:
+        model = LedgerImport
+        fields = (
+            "uploaded_at", "file_name", "period", "owner", "status", "row_count", "error_count", "created_count",
+            "updated_count", "unchanged_count",
+        )
+        orderable = False
+        row_attrs = {"data-status": lambda record: record.status}
+
+    def render_owner(self, record):
+        return record.area or record.supervising_unit or "—"
+
+
+class LedgerSnapshotTable(tables.Table):
+    """The figures a ledger confirms, and whether a recount may still change them."""
+
+    label = tables.Column(verbose_name=_("Scope"), orderable=False)
+    organizations = NumberColumn(verbose_name=_("Social organisations"), orderable=False)
+    party_organizations = NumberColumn(verbose_name=_("Party organisations"), orderable=False)
+    org_coverage_rate = PercentColumn(verbose_name=_("Organisational coverage"), orderable=False)
+    work_coverage_rate = PercentColumn(verbose_name=_("Work coverage"), orderable=False)
+    must_establish_not_established = NumberColumn(verbose_name=_("Must establish, not yet established"), orderable=False)
+    frozen = tables.BooleanColumn(verbose_name=_("Frozen"), orderable=False, yesno=(_("yes"), _("no")))
+    computed_at = tables.DateTimeColumn(verbose_name=_("Counted at"), orderable=False)
+
+    class Meta:
+        model = Snapshot
+        fields = (
+            "label", "organizations", "party_organizations", "org_coverage_rate", "work_coverage_rate",
+            "must_establish_not_established", "frozen", "computed_at",
+        )
+        attrs = {"class": "data-table compact"}
+        row_attrs = {
+            "data-scope": lambda record: record.scope,
+            "data-frozen": lambda record: "yes" if record.frozen else "no",
+        }

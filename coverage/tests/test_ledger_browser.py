@@ -1,0 +1,72 @@
+"""A district official imports and submits the half-year's ledger; the city accepts it. In Chromium."""
+
+import re
+
+import pytest
+
+from conftest import log_in
+from coverage import services
+from coverage.models import Ledger, LedgerImport, Snapshot
+from coverage.tests.test_ledger_import import code, row, xlsx_bytes
+from organizations.models import SocialOrganization
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _choose(page, name, content):
+    page.set_input_files("#id_file", files=[{"name": name, "mimeType": XLSX, "buffer": content}])
+    page.click("button[name=check]")
+    page.wait_for_url(re.compile(r".*/coverage/ledgers/import/\d+/$"))
+
+
+def test_beilin_imports_and_submits_the_ledger_and_the_city_accepts_it(page, dataset, beilin_user, staff_user):
+    services.recount_run(period="2020H2")
+    good = [row(credit_code=code(), name="碑林区新登记协会"), row(credit_code=code(), name="碑林区公益服务中心")]
+    bad = [good[0], [*good[1][:5], "2020-02-30", *good[1][6:]]]
+
+    log_in(page, "beilin")
+    page.goto("/coverage/")
+    page.click("table.data-table a:text-is('碑林区')")
+    page.wait_for_url(re.compile(r".*/coverage/areas/610103/.*"))
+    assert page.locator("h1").inner_text() == "碑林区"
+
+    page.goto("/coverage/ledgers/import/?period=2020H2")
+    assert page.locator("#id_area").count() == 0  # the area is the official's own
+    _choose(page, "碑林区台账.xlsx", xlsx_bytes(bad))
+    problems = page.locator("table.problems tbody tr")
+    assert problems.count() == 1
+    cells = problems.first.locator("td").all_inner_texts()
+    assert cells[:2] == ["3", "登记日期"]
+    assert page.locator("button[name=import]").count() == 0
+    assert SocialOrganization.objects.filter(name__startswith="碑林区新").count() == 0
+
+    page.click("a[href^='/coverage/ledgers/import/?period=2020H2']")
+    _choose(page, "碑林区台账.xlsx", xlsx_bytes(good))
+    assert page.locator("table.problems").count() == 0
+    page.click("button[name=import]")
+    page.wait_for_selector("[data-import-status=imported]")
+    assert page.locator("[data-created]").inner_text() == "2"
+    assert LedgerImport.objects.filter(status="imported").count() == 1
+
+    page.click("a[href='/coverage/ledgers/?period=2020H2']")
+    assert page.locator("table.data-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.key)") == ["610103"]
+    page.click("a[href^='/coverage/ledgers/submit/']")
+    page.fill("#id_note", "已按半年排查核对，新增两家。")
+    page.click("button[name=submit-ledger]")
+    page.wait_for_selector("tr[data-key='610103'][data-status=submitted]")
+
+    page.click(".account button.link")  # log out
+    log_in(page, "staff")
+    page.goto("/coverage/ledgers/?period=2020H2")
+    assert page.locator("tr[data-key='610113'][data-status=draft]").count() == 1
+    page.click("tr[data-key='610103'] a")
+    assert "已按半年排查核对" in page.locator("dl.facts").inner_text()
+    page.click("button[name=accept]")
+    page.wait_for_selector("dd[data-status=accepted]")
+    assert page.locator("tr[data-scope=area][data-frozen=yes]").count() == 1
+
+    ledger = Ledger.objects.get()
+    assert (ledger.status, ledger.submitted_by.username, ledger.reviewed_by.username) == ("accepted", "beilin", "staff")
+    assert Snapshot.objects.get(scope="area", scope_key="610103").frozen
