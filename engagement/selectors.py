@@ -1,0 +1,191 @@
+"""Reads: the rows the list pages show and the figures the dashboard shows.
+
+Every summary takes a queryset (already scoped by the caller) and answers in
+one aggregate query, whatever the number of rows; `engagement_summary()` is
+the whole set for one user in six.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from .models import (
+    Contribution,
+    PilotAssignment,
+    PilotCommunity,
+    PlaqueAward,
+    TrainingBase,
+    TrainingSession,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+ZERO = Decimal("0.00")
+
+
+# --------------------------------------------------------------------------
+# Rows for the list and detail pages
+# --------------------------------------------------------------------------
+
+def training_base_rows(*, user: User | None = None) -> QuerySet[TrainingBase]:
+    return (
+        TrainingBase.objects.select_related("area", "host_organization")
+        .annotate(session_count=Count("sessions"))
+        .order_by("name", "pk")
+    )
+
+
+def training_base_detail(*, user: User | None = None) -> QuerySet[TrainingBase]:
+    # Sessions are scoped through their base, so a visible base's sessions are all visible.
+    return TrainingBase.objects.select_related("area", "host_organization").prefetch_related(
+        Prefetch("sessions", queryset=TrainingSession.objects.order_by("-held_on", "topic"))
+    )
+
+
+def training_session_rows(*, user: User | None = None) -> QuerySet[TrainingSession]:
+    return TrainingSession.objects.select_related("base__area").order_by("-held_on", "topic", "pk")
+
+
+def pilot_community_rows(*, user: User | None = None) -> QuerySet[PilotCommunity]:
+    """Pilot communities with the organisations serving them.
+
+    The serving organisations are prefetched within the user's own scope: an
+    industry committee sees a community because one of its organisations
+    serves it, not the other industries' organisations beside it.
+    """
+    assignments = PilotAssignment.objects.select_related("organization").order_by("organization__name", "pk")
+    if user is not None:
+        assignments = assignments.for_user(user)
+    return (
+        PilotCommunity.objects.select_related("community__parent__parent")
+        .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="serving"))
+        .order_by("community__path", "pk")
+    )
+
+
+def pilot_community_detail(*, user: User | None = None) -> QuerySet[PilotCommunity]:
+    plaques = PlaqueAward.objects.select_related("organization").order_by("-awarded_on", "organization__name")
+    if user is not None:
+        plaques = plaques.for_user(user)
+    return pilot_community_rows(user=user).prefetch_related(
+        Prefetch("plaques", queryset=plaques, to_attr="visible_plaques")
+    )
+
+
+def pilot_assignment_rows(*, user: User | None = None) -> QuerySet[PilotAssignment]:
+    return PilotAssignment.objects.select_related(
+        "organization__area", "organization__supervising_unit", "community__community__parent"
+    ).order_by("community__community__path", "organization__name", "pk")
+
+
+def plaque_award_rows(*, user: User | None = None) -> QuerySet[PlaqueAward]:
+    return PlaqueAward.objects.select_related(
+        "organization__area", "community__community"
+    ).order_by("-awarded_on", "organization__name", "pk")
+
+
+def contribution_rows(*, user: User | None = None) -> QuerySet[Contribution]:
+    return Contribution.objects.select_related("organization__area", "organization__supervising_unit").order_by(
+        "-made_on", "organization__name", "pk"
+    )
+
+
+# --------------------------------------------------------------------------
+# Figures
+# --------------------------------------------------------------------------
+
+def training_base_summary(bases: QuerySet[TrainingBase]) -> dict[str, int]:
+    """Active bases and, among them, provincial on-site teaching points; one query."""
+    return bases.filter(active=True).aggregate(
+        bases=Count("pk"),
+        provincial_points=Count("pk", filter=Q(is_provincial_point=True)),
+        **{
+            f"function_{function.value}": Count("pk", filter=Q(**{field: True}))
+            for function, field in TrainingBase.FUNCTION_FIELDS.items()
+        },
+        all_five_functions=Count("pk", filter=Q(**dict.fromkeys(TrainingBase.FUNCTION_FIELDS.values(), True))),
+    )
+
+
+def training_session_summary(sessions: QuerySet[TrainingSession]) -> dict[str, int]:
+    """Sessions, attendees and new branch secretaries trained; one query."""
+    return sessions.aggregate(
+        sessions=Count("pk"),
+        attendees=Coalesce(Sum("attendees"), 0),
+        new_secretaries=Coalesce(Sum("new_secretaries"), 0),
+    )
+
+
+def pilot_community_summary(communities: QuerySet[PilotCommunity]) -> dict[str, int]:
+    return communities.aggregate(pilot_communities=Count("pk"))
+
+
+def pilot_assignment_summary(assignments: QuerySet[PilotAssignment]) -> dict[str, int]:
+    """Pilot organisations (an organisation serving two communities counts once) and assignments; one query."""
+    return assignments.aggregate(
+        pilot_organizations=Count("organization", distinct=True),
+        assignments=Count("pk"),
+        served_communities=Count("community", distinct=True),
+    )
+
+
+def plaque_summary(plaques: QuerySet[PlaqueAward]) -> dict[str, int]:
+    """Plaques awarded and pairing agreements signed; one query."""
+    return plaques.aggregate(
+        plaques=Count("pk"),
+        agreements=Count("pk", filter=Q(agreement_signed=True)),
+        plaque_organizations=Count("organization", distinct=True),
+    )
+
+
+def _yuan(expression: Any) -> Coalesce:
+    return Coalesce(expression, Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2))
+
+
+def contribution_summary(contributions: QuerySet[Contribution]) -> dict[str, dict[str, Any]]:
+    """Totals by kind, in one query: {kind: {records, money, goods, total, people, exemplary_cases, teams}}.
+
+    `total` is money plus priced goods, the figure the source reports for
+    epidemic control (捐款及可计价物资总额).
+    """
+    names = ("records", "money", "goods", "people", "exemplary_cases", "teams")
+    aggregates: dict[str, Any] = {}
+    for kind in Contribution.Kind:
+        of_kind = Q(kind=kind)
+        expressions = (
+            Count("pk", filter=of_kind),
+            _yuan(Sum("money_yuan", filter=of_kind)),
+            _yuan(Sum("goods_value_yuan", filter=of_kind)),
+            Coalesce(Sum("people_helped", filter=of_kind), 0),
+            Count("pk", filter=of_kind & Q(is_exemplary_case=True)),
+            Coalesce(Sum("teams_sent", filter=of_kind), 0),
+        )
+        aggregates |= {f"{kind.value}_{name}": expression for name, expression in zip(names, expressions, strict=True)}
+    flat = contributions.aggregate(**aggregates)
+    summary = {kind.value: {name: flat[f"{kind.value}_{name}"] for name in names} for kind in Contribution.Kind}
+    for figures in summary.values():
+        # Added here rather than in SQL: a sum of decimal expressions comes
+        # back as a float on SQLite, the two sums do not.
+        figures["total"] = figures["money"] + figures["goods"]
+    return summary
+
+
+def engagement_summary(user: User) -> dict[str, dict[str, Any]]:
+    """Every figure of this app within the user's scope, in six queries."""
+    return {
+        "training": {
+            **training_base_summary(TrainingBase.objects.for_user(user)),
+            **training_session_summary(TrainingSession.objects.for_user(user)),
+        },
+        "pilots": {
+            **pilot_community_summary(PilotCommunity.objects.for_user(user)),
+            **pilot_assignment_summary(PilotAssignment.objects.for_user(user)),
+            **plaque_summary(PlaqueAward.objects.for_user(user)),
+        },
+        "contributions": contribution_summary(Contribution.objects.for_user(user)),
+    }
