@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from coverage.models import EarlyWarning
 from coverage.selectors import period_or_latest
+from engagement.models import Contribution
+from engagement.selectors import contribution_summary
 
 from . import selectors
 
@@ -130,3 +132,32 @@ class WarningsChart(ScopedChartView):
 
     def get_links(self):
         return [reverse("coverage:warning-list") + f"?status=open&area={self.area_ids[a]}" for a in self.areas]
+
+
+class ContributionsChart(ScopedChartView):
+    """Money and priced goods by kind of contribution, in 万元."""
+
+    stacked = True
+    unit = " 万元"
+
+    def prepare(self):
+        self.summary = contribution_summary(Contribution.objects.for_user(self.request.user))
+        self.kinds = [kind for kind in Contribution.Kind if self.summary[kind.value]["records"]]
+
+    def get_labels(self):
+        return [str(kind.label) for kind in self.kinds]
+
+    def get_providers(self):
+        return [_("Money"), _("Priced goods")]
+
+    def get_data(self):
+        def wan(value) -> float:
+            return round(float(value) / 10000, 1)
+
+        return [
+            [wan(self.summary[kind.value]["money"]) for kind in self.kinds],
+            [wan(self.summary[kind.value]["goods"]) for kind in self.kinds],
+        ]
+
+    def get_links(self):
+        return [reverse("engagement:contribution-list") + f"?kind={kind.value}" for kind in self.kinds]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from coverage.selectors import period_or_latest, periods_with_snapshots
+from engagement.selectors import engagement_summary
 
 from . import selectors
 
@@ -24,6 +25,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             periods=periods_with_snapshots(),
             snapshot=selectors.scope_snapshot(user, period),
             open_warnings=selectors.open_warning_count(user),
+            engagement=engagement_summary(user),
             period_query=f"?period={period.code}" if period else "",
         )
         return context

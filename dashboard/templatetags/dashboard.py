@@ -1,6 +1,6 @@
 from django import template
 
-from xian_partybuild.formatting import format_percent
+from xian_partybuild.formatting import format_percent, format_wan
 
 register = template.Library()
 
@@ -8,3 +8,8 @@ register = template.Library()
 @register.filter
 def percent(rate, decimals: int = 1) -> str:
     return format_percent(rate, decimals)
+
+
+@register.filter
+def wan(yuan) -> str:
+    return format_wan(yuan)

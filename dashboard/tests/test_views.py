@@ -1,9 +1,11 @@
 import json
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from coverage import services
+from engagement.tests.factories import ContributionFactory, TrainingBaseFactory
 from organizations.tests.factories import SocialOrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,13 +51,43 @@ def test_period_selector(login, staff_user, recounted):
 
 
 def test_dashboard_query_count_does_not_grow(login, staff_user, recounted, beilin, django_assert_num_queries):
+    # session, user, period, periods, snapshot, open warnings, six engagement summaries
     client = login(staff_user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(12):
         client.get(HOME)
-    SocialOrganizationFactory.create_batch(30, area=beilin)
+    orgs = SocialOrganizationFactory.create_batch(30, area=beilin)
+    for org in orgs[:10]:
+        ContributionFactory(organization=org)
+        TrainingBaseFactory(area=beilin, host_organization=org)
     services.recount_run(period="2020H2")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(12):
         client.get(HOME)
+
+
+def test_engagement_figures_are_scoped_and_computed(login, staff_user, beilin_user, recounted, beilin, yanta):
+    ContributionFactory(organization=recounted.a, kind="poverty", money_yuan=Decimal("120000"), people_helped=40)
+    ContributionFactory(organization=recounted.g, kind="poverty", money_yuan=Decimal("30000"), people_helped=5)
+    ContributionFactory(organization=recounted.b, kind="epidemic", money_yuan=Decimal("10000"), goods_value_yuan=Decimal("5000"))
+    TrainingBaseFactory(area=beilin, host_organization=recounted.a, is_provincial_point=True)
+    TrainingBaseFactory(area=yanta, host_organization=recounted.g)
+    city = login(staff_user).get(HOME)
+    page = city.content.decode()
+    assert 'data-figure="poverty_money">15.0<' in page  # 150,000 yuan = 15.0 万元
+    assert 'data-figure="poverty_people">45<' in page
+    assert 'data-figure="epidemic_money">1.5<' in page
+    assert 'data-figure="training_bases">2<' in page and 'data-figure="provincial_points">1<' in page
+    beilin_page = login(beilin_user).get(HOME).content.decode()
+    assert 'data-figure="poverty_money">12.0<' in beilin_page and 'data-figure="training_bases">1<' in beilin_page
+
+
+def test_contributions_chart_is_scoped(login, staff_user, yanta_user, recounted):
+    ContributionFactory(organization=recounted.a, kind="poverty", money_yuan=Decimal("120000"))
+    ContributionFactory(organization=recounted.g, kind="epidemic", money_yuan=Decimal("30000"), goods_value_yuan=Decimal("20000"))
+    city = _chart(login(staff_user), "contributions")
+    assert len(city["labels"]) == 2 and city["datasets"][0]["data"] == [12.0, 3.0]
+    yanta = _chart(login(yanta_user), "contributions")
+    assert len(yanta["labels"]) == 1 and yanta["datasets"][1]["data"] == [2.0]
+    assert yanta["links"] == [reverse("engagement:contribution-list") + "?kind=epidemic"]
 
 
 def _chart(client, name, query=""):
@@ -82,5 +114,23 @@ def test_trend_chart_is_scoped(login, yanta_user, staff_user, recounted):
 
 
 def test_chart_endpoints_refuse_anonymous_users(client, recounted):
-    for name in ("coverage-by-area", "coverage-trend", "warnings"):
+    for name in ("coverage-by-area", "coverage-trend", "warnings", "contributions"):
         assert client.get(reverse(f"dashboard:chart-{name}")).status_code == 403
+
+
+def test_warnings_chart_is_scoped_and_links_to_the_list(login, staff_user, yanta_user, recounted):
+    from coverage.early_warning import warning_scan
+    from coverage.models import EarlyWarning
+
+    warning_scan()
+    city = _chart(login(staff_user), "warnings")
+    assert city["labels"] == ["碑林区", "雁塔区"]
+    per_area = [sum(dataset["data"][i] for dataset in city["datasets"]) for i in range(2)]
+    assert per_area == [
+        EarlyWarning.objects.open().filter(area__name=name).count() for name in city["labels"]
+    ]
+    yanta = _chart(login(yanta_user), "warnings")
+    assert yanta["labels"] == ["雁塔区"]
+    # G (three members, no party organisation since 2015) is Yanta's only warning.
+    assert len(yanta["datasets"]) == 1 and yanta["datasets"][0]["data"] == [1]
+    assert yanta["links"][0].startswith(reverse("coverage:warning-list"))
