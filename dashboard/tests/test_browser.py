@@ -1,0 +1,80 @@
+"""Leadership's journey through the dashboard, in Chromium."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from conftest import log_in
+from coverage import services
+from coverage.early_warning import warning_scan
+from engagement.tests.factories import ContributionFactory, TrainingBaseFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CANVAS_INK = """canvas => {
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let inked = 0;
+  for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) { inked++; } }
+  return inked;
+}"""
+
+
+@pytest.fixture
+def city_data(dataset, beilin):
+    services.recount_run(period="2020H1")
+    services.recount_run(period="2020H2")
+    warning_scan()
+    ContributionFactory(organization=dataset.a, kind="poverty", money_yuan=Decimal("120000"), people_helped=40)
+    ContributionFactory(organization=dataset.g, kind="epidemic", money_yuan=Decimal("30000"))
+    TrainingBaseFactory(area=beilin, host_organization=dataset.a, is_provincial_point=True)
+    return dataset
+
+
+def _wait_for_charts(page):
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('canvas[data-chart-url]')].every(c => c.dataset.drawn === 'true')"
+    )
+
+
+def test_leader_sees_every_chart_drawn_clicks_beilin_and_prints_one_page(page, leader_user, beilin_user, city_data):
+    log_in(page, "leader")
+    _wait_for_charts(page)
+    canvases = page.locator("canvas[data-chart-url]")
+    assert canvases.count() >= 4
+    for i in range(canvases.count()):
+        canvas = canvases.nth(i)
+        assert canvas.get_attribute("data-empty") is None, canvas.get_attribute("id")
+        assert canvas.evaluate(CANVAS_INK) > 500, f"{canvas.get_attribute('id')} is blank"
+    assert page.locator('[data-figure="organizations"]').inner_text() == "7"
+
+    # Click Beilin's bar in the coverage-by-area chart.
+    box = page.locator("#canvas-coverage-by-area").bounding_box()
+    x, y = page.locator("#canvas-coverage-by-area").evaluate(
+        """canvas => {
+          const index = canvas.chart.data.labels.indexOf('碑林区');
+          const bar = canvas.chart.getDatasetMeta(1).data[index]._model;
+          return [bar.x, (bar.y + bar.base) / 2];
+        }"""
+    )
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url(re.compile(r".*/coverage/areas/610103/.*"))
+    assert page.locator("h1").inner_text().startswith("碑林区")
+
+    # The print layout fits one A4 landscape page.
+    page.goto("/")
+    _wait_for_charts(page)
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", landscape=True, print_background=True, prefer_css_page_size=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"the print layout takes {pages} pages"
+
+
+def test_beilin_sees_only_beilin(page, beilin_user, city_data):
+    log_in(page, "beilin")
+    _wait_for_charts(page)
+    assert page.locator('[data-figure="organizations"]').inner_text() == "6"
+    labels = page.locator("#canvas-coverage-by-area").evaluate("canvas => canvas.chart.data.labels")
+    assert labels == ["碑林区"]
+    warning_areas = page.locator("#canvas-warnings").evaluate("canvas => canvas.chart ? canvas.chart.data.labels : []")
+    assert set(warning_areas) <= {"碑林区"}
