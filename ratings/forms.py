@@ -1,0 +1,167 @@
+"""Forms validate input and say where it is wrong; the services do the writing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from organizations.forms import DateInput
+from organizations.models import PartyOrganization
+
+from . import selectors
+from .models import Pairing, Round, RoundItem
+
+
+def points_field_name(item: RoundItem) -> str:
+    return f"p_{item.code}"
+
+
+class PointsInput(forms.TextInput):
+    """A plain text box: number inputs change their value on a mouse wheel
+    and swallow what is not a number, which the server should report."""
+
+    def __init__(self, attrs=None):
+        base = {"inputmode": "numeric", "autocomplete": "off", "size": 3, "class": "points"}
+        super().__init__({**base, **(attrs or {})})
+
+
+class ScoresMixin:
+    """One points field per round item, within the item's range."""
+
+    def add_item_fields(self, items: list[RoundItem]) -> None:
+        self.items = items
+        for item in items:
+            self.fields[points_field_name(item)] = forms.IntegerField(
+                label=f"{item.name} (0–{item.max_points})",
+                min_value=0,
+                max_value=item.max_points,
+                required=False,
+                widget=PointsInput({"data-max": item.max_points, "data-item": item.code}),
+            )
+
+    def points(self) -> dict[str, int | None]:
+        return {item.code: self.cleaned_data.get(points_field_name(item)) for item in self.items}
+
+
+class EntryRowForm(ScoresMixin, forms.Form):
+    """One row of the round entry table: a party organisation's scores."""
+
+    evidence = forms.CharField(
+        label=_("evidence notes"), required=False, max_length=2000,
+        widget=forms.TextInput(attrs={"class": "evidence", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, items: list[RoundItem], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_item_fields(items)
+        # Evidence last, so that Tab runs along the scores first.
+        self.order_fields([points_field_name(i) for i in items] + ["evidence"])
+
+    @property
+    def is_blank(self) -> bool:
+        """Nothing typed in the row: it is left alone."""
+        return all(not (self.data.get(self.add_prefix(name)) or "").strip() for name in self.fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_blank:
+            return cleaned
+        for item in self.items:
+            name = points_field_name(item)
+            if name not in self.errors and cleaned.get(name) is None:
+                self.add_error(name, _("Give a score for every item."))
+        return cleaned
+
+
+class EvaluationScoresForm(ScoresMixin, forms.Form):
+    """One evaluation's scores and evidence."""
+
+    evidence = forms.CharField(label=_("evidence notes"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, items: list[RoundItem], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_item_fields(items)
+        for item in items:
+            self.fields[points_field_name(item)].required = True
+        self.order_fields([points_field_name(i) for i in items] + ["evidence"])
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("reason for return"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ProvinceDateForm(forms.Form):
+    on = forms.DateField(label=_("date"), widget=DateInput(), initial=dt.date.today)
+
+
+class ProvinceResultForm(ProvinceDateForm):
+    note = forms.CharField(label=_("provincial result notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EmptyForm(forms.Form):
+    """Submit and approve take no input: the button is the decision."""
+
+
+class RoundCreateForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    province_five_star_total = forms.IntegerField(
+        label=_("five-star organisations in the province"), min_value=0, required=False
+    )
+
+
+class RoundUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = ["province_five_star_total", "status"]
+
+
+class PartyOrganizationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PartyOrganization) -> str:
+        stars = getattr(obj, "latest_stars", None)
+        standing = f"{stars}★" if stars else str(_("unrated"))
+        return f"{obj.name}（{obj.area} · {standing}）"
+
+
+class PairingCreateForm(forms.ModelForm):
+    partner = PartyOrganizationChoiceField(label=_("partner (three stars or more)"), queryset=PartyOrganization.objects.none())
+    party_organization = PartyOrganizationChoiceField(
+        label=_("party organisation helped"), queryset=PartyOrganization.objects.none(),
+        help_text=_("Two stars or fewer in its latest approved rating, not yet rated, or with an open early warning."),
+    )
+
+    class Meta:
+        model = Pairing
+        fields = ["partner", "party_organization", "started_on", "goals"]
+        widgets = {"started_on": DateInput(), "goals": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scoped = PartyOrganization.objects.for_user(user)
+        # The choices follow the rule so that users pick from what may work;
+        # the service checks the rule again and says why when it does not.
+        self.fields["partner"].queryset = selectors.pairing_partners(scoped)
+        self.fields["party_organization"].queryset = selectors.pairing_candidates(scoped)
+
+    def _post_clean(self):
+        # The service builds and validates the pairing (it needs the actor).
+        pass
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("partner") and cleaned.get("partner") == cleaned.get("party_organization"):
+            raise ValidationError(_("A party organisation cannot be paired with itself."))
+        return cleaned
+
+
+class PairingUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Pairing
+        fields = ["progress_notes", "status", "ended_on"]
+        widgets = {"ended_on": DateInput(), "progress_notes": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"ended_on": _("Leave empty to use today when the pairing is completed or ended.")}
+
+    def _post_clean(self):
+        pass

@@ -1,0 +1,232 @@
+"""Reads: evaluation lists with promotion, round summaries, and the standing
+of party organisations that the pairing rule asks about.
+
+Promotion and standing are correlated subqueries, so a page of rows, a whole
+round or a city-wide count is one statement whatever its size.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from coverage.models import EarlyWarning
+from organizations.models import PartyOrganization, SocialOrganization
+
+from .models import MAX_STARS, STRONG_MIN_STARS, WEAK_MAX_STARS, Evaluation, EvaluationEvent, Pairing, Round, Score
+
+
+class Movement:
+    """How an evaluation's final stars compare with the previous round's."""
+
+    UP = "up"
+    HELD = "held"
+    DOWN = "down"
+    NEW = "new"  # no final rating in the previous round
+    PENDING = "pending"  # not yet decided this round
+
+
+def latest_round() -> Round | None:
+    return Round.objects.order_by("-year").first()
+
+
+def round_or_latest(year: str | int | None) -> Round | None:
+    if year not in (None, ""):
+        try:
+            return Round.objects.filter(year=int(year)).first()
+        except (TypeError, ValueError):
+            return None
+    return latest_round()
+
+
+def _previous_round_stars() -> Subquery:
+    # The previous round is the latest one before this evaluation's round;
+    # the nested OuterRef reaches the evaluation being annotated.
+    previous_year = Round.objects.filter(year__lt=OuterRef(OuterRef("round__year"))).order_by("-year").values("year")[:1]
+    return Subquery(
+        Evaluation.objects.filter(
+            party_organization_id=OuterRef("party_organization_id"),
+            round__year=Subquery(previous_year),
+            final_stars__isnull=False,
+        ).values("final_stars")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def with_promotion(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+    """Annotate `previous_stars` and `movement` (up / held / down / new / pending)."""
+    return qs.annotate(previous_stars=_previous_round_stars()).annotate(
+        movement=Case(
+            When(final_stars__isnull=True, then=Value(Movement.PENDING)),
+            When(previous_stars__isnull=True, then=Value(Movement.NEW)),
+            When(final_stars__gt=F("previous_stars"), then=Value(Movement.UP)),
+            When(final_stars__lt=F("previous_stars"), then=Value(Movement.DOWN)),
+            default=Value(Movement.HELD),
+            output_field=CharField(),
+        )
+    )
+
+
+def evaluation_rows() -> QuerySet[Evaluation]:
+    """The evaluation list: every column the table shows, in one query."""
+    return with_promotion(
+        Evaluation.objects.select_related(
+            "round", "party_organization__area", "party_organization__supervising_unit"
+        )
+    ).order_by("-round__year", "party_organization__name", "pk")
+
+
+def evaluation_detail() -> QuerySet[Evaluation]:
+    return evaluation_rows().prefetch_related(
+        Prefetch("scores", queryset=Score.objects.select_related("item")),
+        Prefetch("events", queryset=EvaluationEvent.objects.select_related("actor")),
+        "round__items",
+    )
+
+
+def movers(round_: Round) -> QuerySet[Evaluation]:
+    """This round's evaluations whose final stars moved since the previous round."""
+    return evaluation_rows().filter(round=round_, movement__in=[Movement.UP, Movement.DOWN])
+
+
+def _share(part: int, whole: int | None) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def round_summary(round_: Round, qs: QuerySet[Evaluation]) -> dict[str, Any]:
+    """The round's figures for the evaluations in qs (already scoped), in one query.
+
+    "Four-star named" counts evaluations whose final stars are four: named by
+    the city, including those the province then did not certify. "Five-star"
+    counts the province's certifications; their share is of the province's
+    five-star total entered for the round (17 / 59 = 28.8%).
+    """
+    in_round = qs.filter(round=round_)
+    aggregates: dict[str, Any] = {
+        "evaluations": Count("pk"),
+        "decided": Count("pk", filter=Q(final_stars__isnull=False)),
+        "four_star_named": Count("pk", filter=Q(final_stars=4)),
+        "five_star_certified": Count("pk", filter=Q(state=Evaluation.State.CERTIFIED)),
+        "sent_to_province": Count("pk", filter=Q(state__in=Evaluation.PROVINCE_STATES)),
+    }
+    for stars in range(1, MAX_STARS + 1):
+        aggregates[f"stars_{stars}"] = Count("pk", filter=Q(final_stars=stars))
+    for state in Evaluation.State:
+        aggregates[f"state_{state.value}"] = Count("pk", filter=Q(state=state))
+    figures = in_round.aggregate(**aggregates)
+    figures["by_stars"] = [(stars, figures[f"stars_{stars}"]) for stars in range(MAX_STARS, 0, -1)]
+    figures["by_state"] = [(state, figures[f"state_{state.value}"]) for state in Evaluation.State]
+    figures["province_five_star_total"] = round_.province_five_star_total
+    figures["province_share"] = _share(figures["five_star_certified"], round_.province_five_star_total)
+    return figures
+
+
+def round_summary_by_area(round_: Round, qs: QuerySet[Evaluation]) -> QuerySet:
+    """One row per area of the party organisations in qs: the same counts, grouped in SQL."""
+    aggregates = {
+        "evaluations": Count("pk"),
+        "decided": Count("pk", filter=Q(final_stars__isnull=False)),
+        "four_star_named": Count("pk", filter=Q(final_stars=4)),
+        "five_star_certified": Count("pk", filter=Q(state=Evaluation.State.CERTIFIED)),
+        **{f"stars_{s}": Count("pk", filter=Q(final_stars=s)) for s in range(1, MAX_STARS + 1)},
+    }
+    return (
+        qs.filter(round=round_)
+        .values(area_name=F("party_organization__area__name"), area_order=F("party_organization__area__sort_order"),
+                area_code=F("party_organization__area__code"))
+        .annotate(**aggregates)
+        .order_by("area_order", "area_code")
+    )
+
+
+# --------------------------------------------------------------------------
+# Party organisations: who may be rated, and their standing for pairing
+# --------------------------------------------------------------------------
+
+def covers_an_active_organization() -> Exists:
+    through = PartyOrganization.organizations.through
+    return Exists(
+        through.objects.filter(
+            partyorganization_id=OuterRef("pk"), socialorganization__status=SocialOrganization.Status.ACTIVE
+        )
+    )
+
+
+def ratable_party_organizations() -> QuerySet[PartyOrganization]:
+    """Active party organisations covering at least one active organisation."""
+    return PartyOrganization.objects.filter(covers_an_active_organization(), status=PartyOrganization.Status.ACTIVE)
+
+
+def _latest_final_stars() -> Subquery:
+    return Subquery(
+        Evaluation.objects.filter(party_organization_id=OuterRef("pk"), final_stars__isnull=False)
+        .order_by("-round__year")
+        .values("final_stars")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _open_warning() -> Exists:
+    return Exists(
+        EarlyWarning.objects.filter(party_organization_id=OuterRef("pk"), status=EarlyWarning.Status.OPEN)
+    )
+
+
+def with_standing(qs: QuerySet[PartyOrganization]) -> QuerySet[PartyOrganization]:
+    """Annotate `latest_stars` (final stars in the latest round that decided it) and `has_open_warning`."""
+    return qs.annotate(latest_stars=_latest_final_stars(), has_open_warning=_open_warning())
+
+
+def pairing_partners(qs: QuerySet[PartyOrganization]) -> QuerySet[PartyOrganization]:
+    """Active party organisations of three stars or more in their latest decided round."""
+    return with_standing(qs.filter(status=PartyOrganization.Status.ACTIVE)).filter(
+        latest_stars__gte=STRONG_MIN_STARS
+    ).select_related("area").order_by("area__sort_order", "name")
+
+
+def pairing_candidates(qs: QuerySet[PartyOrganization]) -> QuerySet[PartyOrganization]:
+    """Active party organisations that may be helped: two stars or fewer, unrated, or warned."""
+    return with_standing(qs.filter(status=PartyOrganization.Status.ACTIVE)).filter(
+        Q(latest_stars__lte=WEAK_MAX_STARS) | Q(latest_stars__isnull=True) | Q(has_open_warning=True)
+    ).select_related("area").order_by("area__sort_order", "name")
+
+
+def pairing_rows() -> QuerySet[Pairing]:
+    return Pairing.objects.select_related(
+        "party_organization__area", "partner__area", "party_organization__supervising_unit"
+    ).order_by("-started_on", "pk")
+
+
+# --------------------------------------------------------------------------
+# The entry table
+# --------------------------------------------------------------------------
+
+def entry_party_organizations(qs: QuerySet[PartyOrganization]) -> QuerySet[PartyOrganization]:
+    """The rows of a round's entry table: ratable party organisations in qs (already scoped)."""
+    return qs.filter(covers_an_active_organization(), status=PartyOrganization.Status.ACTIVE).select_related(
+        "area"
+    ).order_by("area__sort_order", "name", "pk")
+
+
+def entry_evaluations(round_: Round, party_organization_ids: list[int]) -> dict[int, Evaluation]:
+    """The round's evaluations of a page of party organisations, with their scores (two queries)."""
+    evaluations = Evaluation.objects.filter(round=round_, party_organization_id__in=party_organization_ids)
+    return {e.party_organization_id: e for e in evaluations.prefetch_related("scores")}

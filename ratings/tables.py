@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import MAX_STARS, Evaluation, Pairing, Round
+from .selectors import Movement
+
+MOVEMENT_LABELS = {
+    Movement.UP: _("Moved up"),
+    Movement.HELD: _("Held"),
+    Movement.DOWN: _("Moved down"),
+    Movement.NEW: _("No previous rating"),
+    Movement.PENDING: _("Not decided"),
+}
+MOVEMENT_SIGNS = {Movement.UP: "↑", Movement.HELD: "→", Movement.DOWN: "↓"}
+
+
+def stars_text(value) -> str:
+    return f"{value}★" if value else "—"
+
+
+class StarsColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num stars"}})
+        kwargs.setdefault("default", "—")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return stars_text(value)
+
+    def value(self, value):
+        return value
+
+
+class NumberColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+
+class EvaluationTable(tables.Table):
+    party_organization = tables.Column(
+        verbose_name=_("party organisation"),
+        linkify=("ratings:evaluation-detail", {"pk": tables.A("pk")}),
+        order_by=("party_organization__name",),
+    )
+    area = tables.Column(
+        verbose_name=_("area"), accessor="party_organization__area",
+        order_by=("party_organization__area__sort_order", "party_organization__area__code"),
+    )
+    round = tables.Column(verbose_name=_("round"), order_by=("round__year",))
+    total = NumberColumn(verbose_name=_("total"))
+    stars = StarsColumn(verbose_name=_("stars by score"))
+    final_stars = StarsColumn(verbose_name=_("final stars"))
+    previous_stars = StarsColumn(verbose_name=_("previous round"))
+    movement = tables.Column(verbose_name=_("promotion"), attrs={"td": {"class": "movement"}})
+    state = tables.Column(verbose_name=_("state"))
+
+    class Meta:
+        model = Evaluation
+        fields = (
+            "party_organization", "area", "round", "total", "stars", "final_stars", "previous_stars", "movement",
+            "state",
+        )
+        order_by = ("-round", "party_organization")
+        row_attrs = {
+            "data-pk": lambda record: record.pk,
+            "data-area": lambda record: record.party_organization.area.name,
+            "data-state": lambda record: record.state,
+            "data-movement": lambda record: record.movement,
+        }
+
+    def render_movement(self, value):
+        label = MOVEMENT_LABELS.get(value, value)
+        sign = MOVEMENT_SIGNS.get(value)
+        return format_html("{} {}", sign, label) if sign else label
+
+    def value_movement(self, value):
+        return str(MOVEMENT_LABELS.get(value, value))
+
+
+class RoundSummaryTable(tables.Table):
+    """The round's figures by area (rows are dicts from round_summary_by_area)."""
+
+    area_name = tables.Column(verbose_name=_("area"), orderable=False)
+    evaluations = NumberColumn(verbose_name=_("evaluations"), orderable=False)
+    decided = NumberColumn(verbose_name=_("decided"), orderable=False)
+    four_star_named = NumberColumn(verbose_name=_("four-star named by the city"), orderable=False)
+    five_star_certified = NumberColumn(verbose_name=_("five-star certified by the province"), orderable=False)
+
+    def __init__(self, *args, **kwargs):
+        extra = [
+            (f"stars_{stars}", NumberColumn(verbose_name=f"{stars}★", orderable=False))
+            for stars in range(MAX_STARS, 0, -1)
+        ]
+        super().__init__(*args, extra_columns=extra, **kwargs)
+
+    class Meta:
+        row_attrs = {"data-area": lambda record: record["area_name"]}
+
+
+class RoundTable(tables.Table):
+    year = tables.Column(verbose_name=_("year"), linkify=("ratings:round-summary", {"year": tables.A("year")}))
+    status = tables.Column(verbose_name=_("status"))
+    evaluation_count = NumberColumn(verbose_name=_("evaluations"))
+    province_five_star_total = NumberColumn(verbose_name=_("five-star organisations in the province"), default="—")
+    links = tables.Column(verbose_name="", empty_values=(), orderable=False)
+
+    class Meta:
+        model = Round
+        fields = ("year", "status", "evaluation_count", "province_five_star_total")
+        row_attrs = {"data-year": lambda record: record.year}
+
+    def render_links(self, record):
+        entry = reverse("ratings:round-entry", kwargs={"year": record.year})
+        movers = reverse("ratings:round-movers", kwargs={"year": record.year})
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>', entry, _("Entry table"), movers, _("Movers")
+        )
+
+
+class PairingTable(tables.Table):
+    partner = tables.Column(
+        verbose_name=_("partner (three stars or more)"), linkify=("ratings:pairing-detail", {"pk": tables.A("pk")}),
+        order_by=("partner__name",),
+    )
+    partner_area = tables.Column(verbose_name=_("partner's area"), accessor="partner__area")
+    partner_stars = StarsColumn(verbose_name=_("partner's stars at pairing"))
+    party_organization = tables.Column(verbose_name=_("party organisation helped"), order_by=("party_organization__name",))
+    area = tables.Column(verbose_name=_("area"), accessor="party_organization__area")
+    reason = tables.Column(verbose_name=_("why it needs help"))
+    started_on = tables.DateColumn(verbose_name=_("start date"))
+    status = tables.Column(verbose_name=_("status"))
+
+    class Meta:
+        model = Pairing
+        fields = ("partner", "partner_area", "partner_stars", "party_organization", "area", "reason", "started_on",
+                  "status")
+        order_by = ("-started_on",)
+        row_attrs = {
+            "data-pk": lambda record: record.pk,
+            "data-area": lambda record: record.party_organization.area.name,
+        }
+
+
+def percent(value) -> str:
+    return "—" if value is None else f"{number_format(value * 100, decimal_pos=1)}%"

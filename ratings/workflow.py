@@ -1,0 +1,143 @@
+"""Who may move an evaluation from which state: the one transition table.
+
+Services ask `authorize()` before every change and views ask
+`available_actions()` to decide which buttons to show, so the rule exists
+once. Scope (whose evaluation it is) is checked separately, by the
+evaluation's queryset; the rating rules (closed round, five stars need city
+approval, …) live in services.py.
+
+The order of the checks gives each refusal its meaning:
+1. leadership and users without a role never write   -> PermissionDenied
+2. no row for (action, current state)                 -> ValidationError (wrong state)
+3. a row, but not for the user's role                 -> PermissionDenied
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+
+from .models import Evaluation
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+State = Evaluation.State
+Role = User.Role
+
+DISTRICT, INDUSTRY, STAFF, LEADER = Role.DISTRICT, Role.INDUSTRY, Role.STAFF, Role.LEADER
+ROLES: tuple[str, ...] = (DISTRICT, INDUSTRY, STAFF, LEADER)
+# District officials and industry committees recommend for their own scope;
+# the organisation department may also enter directly.
+RECOMMENDERS = frozenset({DISTRICT, INDUSTRY, STAFF})
+CITY = frozenset({STAFF})
+
+
+class Action:
+    EDIT = "edit"  # change scores or evidence; the state stays
+    SUBMIT = "submit"
+    RETURN = "return"
+    APPROVE = "approve"
+    SEND_TO_PROVINCE = "send_to_province"
+    CERTIFY = "certify"
+    NOT_CERTIFY = "not_certify"
+
+
+ACTION_LABELS: dict[str, Promise] = {
+    Action.EDIT: gettext_lazy("Edit scores"),
+    Action.SUBMIT: gettext_lazy("Submit"),
+    Action.RETURN: gettext_lazy("Return"),
+    Action.APPROVE: gettext_lazy("Approve"),
+    Action.SEND_TO_PROVINCE: gettext_lazy("Send to the province"),
+    Action.CERTIFY: gettext_lazy("Record: certified"),
+    Action.NOT_CERTIFY: gettext_lazy("Record: not certified"),
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    source: str
+    target: str  # equal to source for EDIT
+    roles: frozenset[str]
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(Action.EDIT, State.DRAFT, State.DRAFT, RECOMMENDERS),
+    Transition(Action.EDIT, State.RETURNED, State.RETURNED, RECOMMENDERS),
+    # Once recommended, only the city corrects scores before deciding.
+    Transition(Action.EDIT, State.SUBMITTED, State.SUBMITTED, CITY),
+    Transition(Action.SUBMIT, State.DRAFT, State.SUBMITTED, RECOMMENDERS),
+    Transition(Action.SUBMIT, State.RETURNED, State.SUBMITTED, RECOMMENDERS),
+    Transition(Action.RETURN, State.SUBMITTED, State.RETURNED, CITY),
+    Transition(Action.APPROVE, State.SUBMITTED, State.APPROVED, CITY),
+    Transition(Action.SEND_TO_PROVINCE, State.APPROVED, State.SENT, CITY),
+    Transition(Action.CERTIFY, State.SENT, State.CERTIFIED, CITY),
+    Transition(Action.NOT_CERTIFY, State.SENT, State.NOT_CERTIFIED, CITY),
+)
+_BY_KEY: dict[tuple[str, str], Transition] = {(t.action, t.source): t for t in TRANSITIONS}
+ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
+
+# What to say when an action is tried from a state the table has no row for.
+_WRONG_STATE: dict[str, Promise] = {
+    Action.EDIT: gettext_lazy("The scores of an evaluation that is “%(state)s” can no longer be changed."),
+    Action.SUBMIT: gettext_lazy("Only a draft or returned evaluation can be submitted; this one is “%(state)s”."),
+    Action.RETURN: gettext_lazy("Only a submitted evaluation can be returned; this one is “%(state)s”."),
+    Action.APPROVE: gettext_lazy("Only a submitted evaluation can be approved; this one is “%(state)s”."),
+    Action.SEND_TO_PROVINCE: gettext_lazy(
+        "Five stars cannot be sent to the province without the city's approval at four stars or more; "
+        "this evaluation is “%(state)s”."
+    ),
+    Action.CERTIFY: gettext_lazy("Only an evaluation sent to the province can be certified; this one is “%(state)s”."),
+    Action.NOT_CERTIFY: gettext_lazy(
+        "Only an evaluation sent to the province can be recorded as not certified; this one is “%(state)s”."
+    ),
+}
+
+
+def role_of(user: User) -> str | None:
+    """The user's role for the table; superusers act as the organisation department."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return STAFF
+    return user.role or None
+
+
+def transition_for(action: str, state: str) -> Transition | None:
+    return _BY_KEY.get((action, state))
+
+
+def allowed(role: str | None, action: str, state: str) -> bool:
+    transition = transition_for(action, state)
+    return transition is not None and role in transition.roles
+
+
+def authorize(user: User, action: str, state: str) -> Transition:
+    """The transition `user` may make, or the reason they may not."""
+    role = role_of(user)
+    if role is None or not user.can_edit_records:
+        raise PermissionDenied(_("You may read evaluations but not change them."))
+    transition = transition_for(action, state)
+    if transition is None:
+        raise ValidationError(_WRONG_STATE[action] % {"state": State(state).label})
+    if role not in transition.roles:
+        raise PermissionDenied(
+            _("Your role may not do this: “%(action)s” on an evaluation that is “%(state)s”.")
+            % {"action": ACTION_LABELS[action], "state": State(state).label}
+        )
+    return transition
+
+
+def available_actions(user: User, state: str) -> list[str]:
+    """The actions to offer `user` on an evaluation in `state`, in table order."""
+    role = role_of(user)
+    if role is None or not user.can_edit_records:
+        return []
+    return [t.action for t in TRANSITIONS if t.source == state and role in t.roles]
