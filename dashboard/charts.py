@@ -161,3 +161,27 @@ class ContributionsChart(ScopedChartView):
 
     def get_links(self):
         return [reverse("engagement:contribution-list") + f"?kind={kind.value}" for kind in self.kinds]
+
+
+class StarsByRoundChart(ScopedChartView):
+    """Final stars per rating round, stacked."""
+
+    stacked = True
+
+    def prepare(self):
+        cells = selectors.stars_by_round(self.request.user)
+        self.years = sorted({c["round__year"] for c in cells})
+        counts = {(c["round__year"], c["final_stars"]): c["n"] for c in cells}
+        self.matrix = [[counts.get((year, stars), 0) for year in self.years] for stars in range(1, 6)]
+
+    def get_labels(self):
+        return [str(year) for year in self.years]
+
+    def get_providers(self):
+        return [_("%(n)s star(s)") % {"n": stars} for stars in range(1, 6)]
+
+    def get_data(self):
+        return self.matrix
+
+    def get_links(self):
+        return [reverse("ratings:round-summary", args=[year]) for year in self.years]

@@ -64,3 +64,27 @@ def open_warnings_by_rule_and_area(user: User) -> list[dict]:
 
 def open_warning_count(user: User) -> int:
     return EarlyWarning.objects.for_user(user).open().count()
+
+
+def rating_round_for(period: Period | None):
+    """The rating round of the period's year, or the latest round."""
+    from ratings.models import Round
+
+    rounds = Round.objects.order_by("-year")
+    if period is not None:
+        return rounds.filter(year__lte=period.year).first()
+    return rounds.first()
+
+
+def stars_by_round(user: User) -> list[dict]:
+    """Final stars per round within the user's scope, one grouped query."""
+    from ratings.models import Evaluation
+
+    return list(
+        Evaluation.objects.for_user(user)
+        .filter(final_stars__isnull=False)
+        .order_by()
+        .values("round__year", "final_stars")
+        .annotate(n=Count("pk"))
+        .order_by("round__year", "final_stars")
+    )

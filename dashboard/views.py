@@ -6,6 +6,8 @@ from django.views.generic import TemplateView
 
 from coverage.selectors import period_or_latest, periods_with_snapshots
 from engagement.selectors import engagement_summary
+from ratings.models import Evaluation
+from ratings.selectors import round_summary
 
 from . import selectors
 
@@ -19,6 +21,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         period = period_or_latest(self.request.GET.get("period"))
+        rating_round = selectors.rating_round_for(period)
         context.update(
             title=_("Dashboard"),
             period=period,
@@ -26,6 +29,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             snapshot=selectors.scope_snapshot(user, period),
             open_warnings=selectors.open_warning_count(user),
             engagement=engagement_summary(user),
+            rating_round=rating_round,
+            ratings=round_summary(rating_round, Evaluation.objects.for_user(user)) if rating_round else None,
             period_query=f"?period={period.code}" if period else "",
         )
         return context

@@ -9,6 +9,8 @@ from conftest import log_in
 from coverage import services
 from coverage.early_warning import warning_scan
 from engagement.tests.factories import ContributionFactory, TrainingBaseFactory
+from ratings.models import Evaluation
+from ratings.tests.factories import make_evaluation, make_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +30,9 @@ def city_data(dataset, beilin):
     ContributionFactory(organization=dataset.a, kind="poverty", money_yuan=Decimal("120000"), people_helped=40)
     ContributionFactory(organization=dataset.g, kind="epidemic", money_yuan=Decimal("30000"))
     TrainingBaseFactory(area=beilin, host_organization=dataset.a, is_provincial_point=True)
+    round_2020 = make_round(2020, province_total=59)
+    make_evaluation(dataset.p_a, round_2020, state=Evaluation.State.APPROVED, total=85)
+    make_evaluation(dataset.joint, round_2020, state=Evaluation.State.CERTIFIED, total=95)
     return dataset
 
 

@@ -51,16 +51,20 @@ def test_period_selector(login, staff_user, recounted):
 
 
 def test_dashboard_query_count_does_not_grow(login, staff_user, recounted, beilin, django_assert_num_queries):
-    # session, user, period, periods, snapshot, open warnings, six engagement summaries
+    # session, user, period, periods, snapshot, open warnings, six engagement
+    # summaries, rating round, round summary
+    from ratings.tests.factories import make_round
+
+    make_round(2020, province_total=59)
     client = login(staff_user)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(HOME)
     orgs = SocialOrganizationFactory.create_batch(30, area=beilin)
     for org in orgs[:10]:
         ContributionFactory(organization=org)
         TrainingBaseFactory(area=beilin, host_organization=org)
     services.recount_run(period="2020H2")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(HOME)
 
 
@@ -114,7 +118,7 @@ def test_trend_chart_is_scoped(login, yanta_user, staff_user, recounted):
 
 
 def test_chart_endpoints_refuse_anonymous_users(client, recounted):
-    for name in ("coverage-by-area", "coverage-trend", "warnings", "contributions"):
+    for name in ("coverage-by-area", "coverage-trend", "warnings", "contributions", "stars-by-round"):
         assert client.get(reverse(f"dashboard:chart-{name}")).status_code == 403
 
 
@@ -134,3 +138,28 @@ def test_warnings_chart_is_scoped_and_links_to_the_list(login, staff_user, yanta
     # G (three members, no party organisation since 2015) is Yanta's only warning.
     assert len(yanta["datasets"]) == 1 and yanta["datasets"][0]["data"] == [1]
     assert yanta["links"][0].startswith(reverse("coverage:warning-list"))
+
+
+def test_star_figures_come_from_the_evaluations(login, staff_user, beilin_user, recounted):
+    from ratings.models import Evaluation
+    from ratings.tests.factories import make_evaluation, make_round
+
+    round_2020 = make_round(2020, province_total=8)
+    make_evaluation(recounted.p_a, round_2020, state=Evaluation.State.APPROVED, total=85)  # four stars, Beilin
+    make_evaluation(recounted.joint, round_2020, state=Evaluation.State.CERTIFIED, total=95)  # five, Beilin
+    make_evaluation(recounted.p_h, round_2020, state=Evaluation.State.SUBMITTED, total=95)  # not decided
+    page = login(staff_user).get(HOME).content.decode()
+    assert 'data-figure="four_star">1<' in page and 'data-figure="five_star">1<' in page
+    assert 'data-figure="province_share">12.5%<' in page  # 1 of the province's 8
+    chart = _chart(login(beilin_user), "stars-by-round")
+    assert chart["labels"] == ["2020"]
+    assert [d["data"] for d in chart["datasets"]] == [[0], [0], [0], [1], [1]]
+    assert chart["links"] == [reverse("ratings:round-summary", args=[2020])]
+
+
+def test_stars_chart_is_scoped(login, yanta_user, recounted):
+    from ratings.models import Evaluation
+    from ratings.tests.factories import make_evaluation, make_round
+
+    make_evaluation(recounted.p_a, make_round(2020), state=Evaluation.State.APPROVED, total=85)
+    assert _chart(login(yanta_user), "stars-by-round")["labels"] == []

@@ -1,0 +1,49 @@
+"""The demo city on the dashboard: the seed figures, computed, never typed in."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _figures(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-figure="([a-z_]+)">([^<]+)<', html))
+
+
+def test_leader_sees_the_seed_figures(client):
+    call_command("seed_demo", "--demo-users")
+    client.force_login(User.objects.get(username="leader"))
+    figures = _figures(client.get(reverse("home")).content.decode())
+    assert figures["organizations"] == "3866"
+    assert figures["party_organizations"] == "1272"
+    assert figures["work_coverage_rate"] == "100.0%"
+    assert (figures["four_star"], figures["five_star"], figures["province_share"]) == ("46", "17", "28.8%")
+    assert (figures["training_bases"], figures["provincial_points"]) == ("29", "12")
+    assert (figures["pilot_communities"], figures["pilot_organizations"], figures["plaques"]) == ("100", "180", "32")
+    assert figures["poverty_money"] == "5997.8"  # 万元: 59.978 million yuan
+    assert figures["epidemic_money"] == "8555.6"  # 85.556 million yuan
+    assert 29_000 <= int(figures["poverty_people"]) <= 30_000
+    assert int(figures["epidemic_cases"]) > 80
+
+
+def test_beilin_sees_only_beilin_figures(client):
+    call_command("seed_demo", "--demo-users")
+    client.force_login(User.objects.get(username="beilin"))
+    response = client.get(reverse("home"))
+    assert response.context["snapshot"].label == "碑林区"
+    assert int(_figures(response.content.decode())["organizations"]) < 3866
+    chart = client.get(reverse("dashboard:chart-coverage-by-area")).json()
+    assert chart["labels"] == ["碑林区"]
+
+
+def test_city_chart_json_stays_small(client):
+    call_command("seed_demo", "--demo-users")
+    client.force_login(User.objects.get(username="leader"))
+    for name in ("coverage-by-area", "coverage-trend", "warnings", "contributions", "stars-by-round"):
+        response = client.get(reverse(f"dashboard:chart-{name}"))
+        assert response.status_code == 200 and len(response.content) < 50_000, name
