@@ -110,6 +110,14 @@ def _save_party_org(
     if organizations is not None:
         organizations = list(organizations)
         previously = set(party_org.organizations.values_list("pk", flat=True)) if party_org.pk else set()
+        # Links to organisations outside the actor's scope (a joint branch
+        # across a district border) are not the actor's to remove: they are
+        # kept whatever the form sent, since the form could not show them.
+        out_of_scope = previously - set(
+            SocialOrganization.objects.for_user(actor).filter(pk__in=previously).values_list("pk", flat=True)
+        )
+        chosen = {o.pk for o in organizations}
+        organizations += list(SocialOrganization.objects.filter(pk__in=out_of_scope - chosen))
         _validate_coverage(actor, party_org, organizations, previously)
     party_org.save()
     if organizations is not None:

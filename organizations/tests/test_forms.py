@@ -1,6 +1,7 @@
 """Create and edit through the pages: bad input is refused with a message
 where it is wrong, and nothing is saved."""
 
+import datetime as dt
 import random
 
 import pytest
@@ -151,3 +152,18 @@ def test_party_organisation_bad_input(login, beilin_user, dataset, beilin, overr
     response = login(beilin_user).post(PARTY_CREATE, _party_data(beilin, [dataset.e], **overrides))
     assert response.status_code == 200 and field in response.context["form"].errors
     assert not PartyOrganization.objects.filter(name="新建党支部").exists()
+
+
+def test_editing_a_cross_district_branch_keeps_the_other_districts_link(login, beilin_user, staff_user, dataset, beilin):
+    from organizations import services
+
+    joint = services.party_organization_create(
+        actor=staff_user, organizations=[dataset.e, dataset.g], name="跨区联合党支部", kind="branch",
+        formation="joint", area=beilin, established_on=dt.date(2020, 5, 1),
+    )
+    url = reverse("organizations:party-organization-update", args=[joint.pk])
+    data = _party_data(beilin, [dataset.e], name="跨区联合党支部", formation="joint", term_due_on="2023-05-01",
+                       established_on="2020-05-01")
+    response = login(beilin_user).post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert set(joint.organizations.values_list("name", flat=True)) == {"E 协会", "G 律师事务所"}

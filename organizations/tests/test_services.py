@@ -88,3 +88,17 @@ def test_database_constraints_hold_without_the_services(beilin):
             name="x", kind="branch", formation="standalone", area=beilin,
             established_on=dt.date(2020, 1, 1), term_due_on=dt.date(2019, 1, 1),
         )
+
+
+def test_a_district_cannot_uncover_another_districts_organisation(beilin_user, staff_user, dataset, beilin):
+    # A joint branch in Beilin that also covers Yanta's G (set up by city staff).
+    joint = services.party_organization_create(
+        actor=staff_user, organizations=[dataset.e, dataset.g], name="跨区联合党支部", kind="branch",
+        formation="joint", area=beilin, established_on=dt.date(2020, 5, 1),
+    )
+    # Beilin edits it, sending only what its form can show (E, not G).
+    services.party_organization_update(
+        actor=beilin_user, party_organization=joint, organizations=[dataset.e], secretary="新书记"
+    )
+    assert set(joint.organizations.values_list("name", flat=True)) == {"E 协会", "G 律师事务所"}
+    assert joint.secretary == "新书记"
