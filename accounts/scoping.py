@@ -47,10 +47,13 @@ class ScopedQuerysetMixin(LoginRequiredMixin):
     """
 
     selector = None
+    # Write views of records that are shared across scopes may name a
+    # stricter queryset method (e.g. "writable_for").
+    scope_method = "for_user"
 
     def get_queryset(self):
         queryset = self.selector() if self.selector is not None else super().get_queryset()
-        return queryset.for_user(self.request.user)
+        return getattr(queryset, self.scope_method)(self.request.user)
 
 
 class EditorRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):

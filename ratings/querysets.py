@@ -41,5 +41,10 @@ class PairingQuerySet(ScopedQuerySet):
             return self.filter(Q(party_organization__supervising_unit_id=unit) | Q(partner__supervising_unit_id=unit))
         return self.none()
 
+    def writable_for(self, user) -> PairingQuerySet:
+        """Only the helped organisation's side changes the pairing; the other
+        side reads it (the standard scope through party_organization)."""
+        return ScopedQuerySet.for_user(self, user)
+
     def active(self) -> PairingQuerySet:
         return self.filter(status=self.model.Status.ACTIVE)

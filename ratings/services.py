@@ -467,7 +467,7 @@ def pairing_update(
     *, actor: User, pairing: Pairing, progress_notes: str, status: str, ended_on: dt.date | None = None
 ) -> Pairing:
     _require_editor(actor)
-    pairing = Pairing.objects.for_user(actor).select_for_update(of=("self",)).filter(pk=pairing.pk).first()
+    pairing = Pairing.objects.writable_for(actor).select_for_update(of=("self",)).filter(pk=pairing.pk).first()
     if pairing is None:
         raise PermissionDenied(_("This record lies outside your area of responsibility."))
     pairing.progress_notes = progress_notes or ""

@@ -483,6 +483,7 @@ class PairingCreateView(EditorRequiredMixin, FormView):
 
 class PairingUpdateView(EditorRequiredMixin, ScopedQuerysetMixin, ObjectFormMixin, FormView):
     model = Pairing
+    scope_method = "writable_for"
     form_class = PairingUpdateForm
     template_name = "form.html"
     extra_context = {"title": _("Pairing progress")}

@@ -116,6 +116,25 @@ def test_a_pairing_is_seen_from_both_sides(login, yanta_user, rated, dataset, ya
     assert login(yanta_user).get(reverse("ratings:pairing-detail", args=[cross.pk])).status_code == 200
 
 
+def test_only_the_helped_side_changes_a_pairing(login, yanta_user, beilin_user, rated, dataset, yanta_party):
+    from django.core.exceptions import PermissionDenied
+
+    from ratings import services
+
+    cross = Pairing.objects.create(
+        partner=yanta_party, party_organization=dataset.joint, partner_stars=4, reason=Pairing.Reason.UNRATED,
+        started_on=dt.date(2020, 6, 1), goals="跨区结对",
+    )
+    url = reverse("ratings:pairing-update", args=[cross.pk])
+    response = login(yanta_user).post(url, {"progress_notes": "改写", "status": "ended"})
+    assert response.status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.pairing_update(actor=yanta_user, pairing=cross, progress_notes="改写", status="ended")
+    cross.refresh_from_db()
+    assert (cross.status, cross.progress_notes) == (Pairing.Status.ACTIVE, "")
+    assert login(beilin_user).get(url).status_code == 200
+
+
 def test_evaluation_export_holds_only_the_users_rows(login, beilin_user, yanta_user, rated):
     rows = _csv(login(beilin_user).get(LIST + "?_export=csv"))
     assert {r[0] for r in rows[1:]} == {"A 协会党支部", "B、C 联合党支部", "碑林律所党支部"}
