@@ -8,8 +8,9 @@ reads that answer coverage questions live in selectors.py.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Q
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,9 +70,16 @@ class Area(models.Model):
 
     def save(self, *args, **kwargs):
         # The path is structure, not a business rule: it must follow the
-        # parent whichever way the row is written (admin, service, seed).
+        # parent whichever way the row is written (admin, service, seed),
+        # and so must every descendant's when the code or parent changes.
+        old_path = Area.objects.filter(pk=self.pk).values_list("path", flat=True).first() if self.pk else None
         self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
+                )
 
     def registration_area(self) -> Area:
         """The district, county or zone (or the city) this area belongs to."""
