@@ -77,7 +77,12 @@ def ledger_snapshots(ledger: Ledger) -> QuerySet[Snapshot]:
     """The snapshot rows that carry the ledger owner's figures for its period."""
     rows = Snapshot.objects.filter(period_id=ledger.period_id)
     if ledger.area_id:
-        return rows.filter(scope=Snapshot.Scope.AREA, area_id=ledger.area_id)
+        # The area row and the district's own responsible-body row (区域兜底):
+        # both are what the district signed off. The city, category and unit
+        # rows mix owners and keep following the recount.
+        return rows.filter(
+            Q(scope=Snapshot.Scope.AREA) | Q(scope=Snapshot.Scope.RESPONSIBLE_BODY), area_id=ledger.area_id
+        )
     return rows.filter(
         Q(scope=Snapshot.Scope.SUPERVISING_UNIT) | Q(scope=Snapshot.Scope.RESPONSIBLE_BODY),
         supervising_unit_id=ledger.supervising_unit_id,

@@ -136,12 +136,13 @@ def test_reopen_only_from_accepted(recounted, beilin, staff_user, status):
         ledgers.ledger_reopen(actor=staff_user, ledger=ledger)
 
 
-def test_accept_records_the_reviewer_and_freezes_the_area_row_only(recounted, beilin, beilin_user, staff_user):
+def test_accept_records_the_reviewer_and_freezes_the_districts_rows(recounted, beilin, beilin_user, staff_user):
     ledger = ledgers.ledger_accept(actor=staff_user, ledger=_submitted(beilin_user))
     assert ledger.status == Ledger.Status.ACCEPTED
     assert ledger.reviewed_by == staff_user and ledger.reviewed_at is not None
-    frozen = Snapshot.objects.filter(frozen=True)
-    assert list(frozen.values_list("scope", "scope_key")) == [("area", "610103")]
+    frozen = set(Snapshot.objects.filter(frozen=True).values_list("scope", "scope_key"))
+    # The area row and the district's responsible-body row; not the city's.
+    assert frozen == {("area", "610103"), ("responsible", "area:610103")}
 
 
 def test_accepting_a_unit_ledger_freezes_its_unit_and_responsible_rows(recounted, justice, lawyers_user, staff_user):
@@ -190,7 +191,7 @@ def test_accept_keeps_figures_through_a_recount_and_reopen_refreshes_them(recoun
     recounted.e.formal_party_members = 4
     recounted.e.save()
     run = services.recount_run(period=PERIOD)
-    assert run.frozen_kept == 1
+    assert run.frozen_kept == 2  # the area row and its responsible-body row
     kept = _area_row(beilin)
     assert (kept.organizations, kept.must_establish_not_established, kept.computed_at) == (
         6, before.must_establish_not_established, before.computed_at
