@@ -12,6 +12,8 @@ from coverage.models import EarlyWarning
 from coverage.selectors import period_or_latest
 from engagement.models import Contribution
 from engagement.selectors import contribution_summary
+from ratings.models import MAX_STARS
+from xian_partybuild.formatting import percent_value, wan_value
 
 from . import selectors
 
@@ -19,7 +21,7 @@ PALETTE = [(179, 38, 30), (29, 78, 216), (6, 118, 71), (181, 71, 8), (109, 40, 2
 
 
 def percent(rate) -> float:
-    return round(float(rate) * 100, 1)
+    return float(percent_value(rate))
 
 
 class ScopedChartView(LoginRequiredMixin, BaseLineChartView):
@@ -151,12 +153,9 @@ class ContributionsChart(ScopedChartView):
         return [_("Money"), _("Priced goods")]
 
     def get_data(self):
-        def wan(value) -> float:
-            return round(float(value) / 10000, 1)
-
         return [
-            [wan(self.summary[kind.value]["money"]) for kind in self.kinds],
-            [wan(self.summary[kind.value]["goods"]) for kind in self.kinds],
+            [float(wan_value(self.summary[kind.value]["money"])) for kind in self.kinds],
+            [float(wan_value(self.summary[kind.value]["goods"])) for kind in self.kinds],
         ]
 
     def get_links(self):
@@ -172,13 +171,13 @@ class StarsByRoundChart(ScopedChartView):
         cells = selectors.stars_by_round(self.request.user)
         self.years = sorted({c["round__year"] for c in cells})
         counts = {(c["round__year"], c["final_stars"]): c["n"] for c in cells}
-        self.matrix = [[counts.get((year, stars), 0) for year in self.years] for stars in range(1, 6)]
+        self.matrix = [[counts.get((year, stars), 0) for year in self.years] for stars in range(1, MAX_STARS + 1)]
 
     def get_labels(self):
         return [str(year) for year in self.years]
 
     def get_providers(self):
-        return [_("%(n)s star(s)") % {"n": stars} for stars in range(1, 6)]
+        return [_("%(n)s star(s)") % {"n": stars} for stars in range(1, MAX_STARS + 1)]
 
     def get_data(self):
         return self.matrix

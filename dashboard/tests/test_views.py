@@ -5,8 +5,10 @@ import pytest
 from django.urls import reverse
 
 from coverage import services
+from coverage.models import Snapshot
 from engagement.tests.factories import ContributionFactory, TrainingBaseFactory
 from organizations.tests.factories import SocialOrganizationFactory
+from xian_partybuild.formatting import percent_value
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +104,10 @@ def _chart(client, name, query=""):
 
 def test_coverage_by_area_chart_is_scoped(login, staff_user, beilin_user, recounted):
     city = _chart(login(staff_user), "coverage-by-area")
-    assert city["labels"] == ["市本级", "碑林区", "雁塔区"]
-    assert city["datasets"][0]["data"] == [0.0, 50.0, 0.0]
+    rows = Snapshot.objects.filter(period__year=2020, period__half=2, scope="area").order_by("area__sort_order", "label")
+    assert city["labels"] == [row.label for row in rows] == ["市本级", "碑林区", "雁塔区"]
+    assert city["datasets"][0]["data"] == [float(percent_value(row.org_coverage_rate)) for row in rows]
+    assert city["datasets"][0]["data"][1] == 50.0  # Beilin: A, B, C of six
     assert city["links"][1].startswith(reverse("coverage:area-detail", args=["610103"]))
     beilin = _chart(login(beilin_user), "coverage-by-area")
     assert beilin["labels"] == ["碑林区"] and beilin["datasets"][1]["data"] == [66.7]
@@ -114,7 +118,9 @@ def test_trend_chart_is_scoped(login, yanta_user, staff_user, recounted):
     assert yanta["labels"] == ["2020H1", "2020H2"]
     assert yanta["datasets"][0]["data"] == [0.0, 0.0]
     city = _chart(login(staff_user), "coverage-trend")
-    assert city["datasets"][1]["data"] == [71.4, 57.1]
+    trend = Snapshot.objects.filter(scope="city").order_by("period__year", "period__half")
+    assert city["datasets"][1]["data"] == [float(percent_value(row.work_coverage_rate)) for row in trend]
+    assert city["datasets"][1]["data"] == [71.4, 57.1]  # 5 of 7, then 4 of 7
 
 
 def test_chart_endpoints_refuse_anonymous_users(client, recounted):
