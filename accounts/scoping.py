@@ -61,3 +61,10 @@ class EditorRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
 
     def test_func(self) -> bool:
         return self.request.user.can_edit_records
+
+
+class CityStaffRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """The organisation department only: recounts, ledger acceptance, rating approval."""
+
+    def test_func(self) -> bool:
+        return self.request.user.is_city_staff

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from accounts.scoping import CityStaffRequiredMixin
 from organizations.models import Area
 from organizations.selectors import organization_rows
 from organizations.tables import SocialOrganizationTable
@@ -102,11 +103,6 @@ class AreaDetailView(LoginRequiredMixin, SingleTableMixin, TemplateView):
             trend=trend,
         )
         return context
-
-
-class CityStaffRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    def test_func(self) -> bool:
-        return self.request.user.is_city_staff
 
 
 class RecountView(CityStaffRequiredMixin, View):

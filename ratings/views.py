@@ -4,7 +4,7 @@ who may do what from workflow.py."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
@@ -18,7 +18,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from accounts.scoping import EditorRequiredMixin, ScopedQuerysetMixin
+from accounts.scoping import CityStaffRequiredMixin, EditorRequiredMixin, ScopedQuerysetMixin
 from organizations.models import Area, PartyOrganization
 from xian_partybuild.exports import SafeTableExport
 from xian_partybuild.views import ScopedListView
@@ -41,11 +41,6 @@ from .forms import (
 from .models import Evaluation, Pairing, Round
 from .tables import MOVEMENT_LABELS, EvaluationTable, PairingTable, RoundSummaryTable, RoundTable, percent
 from .workflow import Action
-
-
-class CityStaffRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    def test_func(self) -> bool:
-        return self.request.user.is_city_staff
 
 
 def add_service_errors(form, exc: ValidationError) -> None:

@@ -162,6 +162,14 @@ def test_export_of_another_district_is_empty(login, yanta_user, scanned, beilin)
     assert len(export_rows(response)) == 1  # the header only
 
 
+def test_unfiltered_export_holds_only_the_users_district(login, yanta_user, scanned):
+    # No filter to lean on: only for_user() keeps Beilin's warnings out.
+    rows = export_rows(login(yanta_user).get(LIST, {"_export": "csv"}))
+    expected = EarlyWarning.objects.filter(area__name="雁塔区").count()
+    assert expected > 0 and len(rows) - 1 == expected
+    assert EarlyWarning.objects.exclude(area__name="雁塔区").exists()
+
+
 # --- The warning page -----------------------------------------------------------------
 
 

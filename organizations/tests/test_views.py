@@ -134,6 +134,15 @@ def test_area_filter_cannot_widen_scope(login, beilin_user, dataset, yanta):
     assert _names(response) == set()
 
 
+def test_search_cannot_reach_another_districts_records(login, beilin_user, dataset):
+    # A path that does not depend on the filter's choices: only for_user() keeps G out.
+    client = login(beilin_user)
+    assert _names(client.get(f"{LIST}?q=律师事务所")) == set()
+    assert _names(client.get(f"{LIST}?q={dataset.g.credit_code}")) == set()
+    rows = _csv_rows(client.get(f"{LIST}?q=G 律师&_export=csv"))
+    assert rows[1:] == []
+
+
 def _make_orgs(area, n):
     orgs = SocialOrganizationFactory.create_batch(n, area=area, formal_party_members=3)
     for org in orgs[::2]:
