@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -35,6 +37,19 @@ class ScopedQuerySet(models.QuerySet):
             key = f"{self.unit_lookup}_id" if self.unit_lookup else "pk"
             return self.filter(**{key: user.supervising_unit_id})
         return self.none()
+
+
+def require_editor(actor: User) -> None:
+    """Services call this first: leadership and users without a role read only."""
+    if not actor.can_edit_records:
+        raise PermissionDenied(_("You may read these records but not change them."))
+
+
+def require_in_scope(actor: User, instance: models.Model) -> None:
+    """Services call this after the write, inside their transaction: whatever
+    the form offered, a record that ends up outside the actor's scope rolls back."""
+    if not type(instance).objects.for_user(actor).filter(pk=instance.pk).exists():
+        raise PermissionDenied(_("This record lies outside your area of responsibility."))
 
 
 class ScopedQuerysetMixin(LoginRequiredMixin):

@@ -10,22 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from accounts.scoping import require_editor as _require_editor
+from accounts.scoping import require_in_scope as _require_in_scope
+
 from .models import Contribution, PilotAssignment, PilotCommunity, PlaqueAward, TrainingBase, TrainingSession
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-def _require_editor(actor: User) -> None:
-    if not actor.can_edit_records:
-        raise PermissionDenied(_("You may read these records but not change them."))
-
-
-def _require_in_scope(actor: User, instance: models.Model) -> None:
-    # Checked after the write, inside the transaction: whatever the form
-    # offered, a record that ends up outside the actor's scope rolls back.
-    if not type(instance).objects.for_user(actor).filter(pk=instance.pk).exists():
-        raise PermissionDenied(_("This record lies outside your area of responsibility."))
 
 
 def _require_visible(actor: User, instance: models.Model | None, previous_pk: int | None = None) -> None:
