@@ -122,6 +122,16 @@ def dataset(beilin, yanta, justice, culture):
     return SimpleNamespace(a=a, b=b, c=c, d=d, e=e, f=f, g=g, h=h, p_a=p_a, joint=joint, p_f=p_f, p_h=p_h)
 
 
+
+@pytest.fixture
+def recounted(dataset):
+    """The dataset with 2020H1 and 2020H2 recounted into snapshots."""
+    from coverage import services
+
+    services.recount_run(period="2020H1")
+    services.recount_run(period="2020H2")
+    return dataset
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

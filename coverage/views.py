@@ -51,11 +51,6 @@ class OverviewView(LoginRequiredMixin, PeriodMixin, ExportMixin, SingleTableMixi
             return Snapshot.objects.none()
         return selectors.overview_rows(period, self.get_scope()).for_user(self.request.user)
 
-    def get_table_kwargs(self):
-        if self.get_scope() == Snapshot.Scope.SUPERVISING_UNIT:
-            return {"extra_columns": [], "exclude": ()}
-        return {}
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period = self.get_period()

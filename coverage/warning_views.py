@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from accounts.scoping import EditorRequiredMixin, ScopedQuerysetMixin
+from xian_partybuild.forms import add_service_errors
 from xian_partybuild.views import ScopedListView
 
 from . import early_warning
@@ -65,9 +66,7 @@ class WarningRectifyView(EditorRequiredMixin, WarningDetailView):
             try:
                 early_warning.warning_rectify(actor=request.user, warning=self.object, **form.cleaned_data)
             except ValidationError as exc:
-                errors_by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
-                for field, errors in errors_by_field.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, gettext("Rectification recorded."))
                 return HttpResponseRedirect(reverse("coverage:warning-detail", kwargs={"pk": self.object.pk}))

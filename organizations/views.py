@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from accounts.scoping import EditorRequiredMixin, ScopedQuerysetMixin
+from xian_partybuild.forms import add_service_errors
 from xian_partybuild.views import ScopedListView
 
 from . import selectors, services
@@ -63,9 +64,7 @@ class ServiceFormMixin(EditorRequiredMixin):
         try:
             self.object, warnings = self.run_service(dict(form.cleaned_data))
         except ValidationError as exc:
-            errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
-            for field, field_errors in errors.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))

@@ -21,6 +21,7 @@ from django_tables2.export import ExportMixin
 from accounts.scoping import CityStaffRequiredMixin, EditorRequiredMixin, ScopedQuerysetMixin
 from organizations.models import Area, PartyOrganization
 from xian_partybuild.exports import SafeTableExport
+from xian_partybuild.forms import add_service_errors as shared_add_service_errors
 from xian_partybuild.views import ScopedListView
 
 from . import selectors, services, workflow
@@ -44,13 +45,8 @@ from .workflow import Action
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form fields it names, the rest on the form."""
-    errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
-    for field, field_errors in errors.items():
-        name = field
-        if field and field not in form.fields and points_field_name_for(form, field):
-            name = points_field_name_for(form, field)
-        form.add_error(name if name in form.fields else None, field_errors)
+    """Scores come back keyed by item code; the form calls them points fields."""
+    shared_add_service_errors(form, exc, field_for=lambda code: points_field_name_for(form, code))
 
 
 def points_field_name_for(form, code: str) -> str | None:

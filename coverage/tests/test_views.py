@@ -10,13 +10,6 @@ pytestmark = pytest.mark.django_db
 OVERVIEW = reverse("coverage:overview")
 
 
-@pytest.fixture
-def recounted(dataset):
-    services.recount_run(period="2020H1")
-    services.recount_run(period="2020H2")
-    return dataset
-
-
 def _keys(response):
     return [row.record.scope_key for row in response.context["table"].rows]
 

@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 HOME = reverse("home")
 
 
-@pytest.fixture
-def recounted(dataset):
-    services.recount_run(period="2020H1")
-    services.recount_run(period="2020H2")
-    return dataset
-
-
 def _figures(response):
     return response.context["snapshot"]
 
