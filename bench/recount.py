@@ -96,7 +96,9 @@ def main() -> None:
     print(f"recount_run:          {recount_seconds:.2f}s ({run.snapshot_count} snapshots)")
     print(f"ratio recount/raw:    {recount_seconds / raw_seconds:.2f}x  (target <= 3x)")
     print(f"peak memory:          {peak_mb():.0f} MB  (target < 300 MB)")
-    print(f"city: {city.organizations:,} organisations, {city.org_covered:,} org-covered, {city.work_covered:,} work-covered")
+    print(
+        f"city: {city.organizations:,} organisations, {city.org_covered:,} org-covered, {city.work_covered:,} work-covered"
+    )
 
 
 def fill(connection, n: int) -> None:
@@ -108,12 +110,15 @@ def fill(connection, n: int) -> None:
         Area.objects.create(code=f"B{i:02d}", name=f"区{i}", level="district", parent=city, division_code="610103")
     for i in range(30):
         SupervisingUnit.objects.create(
-            name=f"单位{i}", has_industry_committee=i % 5 == 0, industry_committee_name=f"行业党委{i}" if i % 5 == 0 else ""
+            name=f"单位{i}",
+            has_industry_committee=i % 5 == 0,
+            industry_committee_name=f"行业党委{i}" if i % 5 == 0 else "",
         )
     area_min = Area.objects.filter(level="district").order_by("pk").first().pk
     unit_min = SupervisingUnit.objects.order_by("pk").first().pk
     series = (
-        "generate_series(1, NROWS) AS s(i)" if connection.vendor == "postgresql"
+        "generate_series(1, NROWS) AS s(i)"
+        if connection.vendor == "postgresql"
         else "(WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < NROWS) SELECT i FROM c) AS s"
     )
     categories = "CASE i % 5 WHEN 0 THEN 'social_group' WHEN 1 THEN 'social_service' WHEN 2 THEN 'foundation' WHEN 3 THEN 'law_firm' ELSE 'accounting_firm' END"

@@ -189,8 +189,12 @@ def _open_new(rule: str, matching: QuerySet, today: dt.date) -> int:
     created = EarlyWarning.objects.bulk_create(
         [
             EarlyWarning(
-                rule=rule, subject_key=f"{prefix}:{pk}", area_id=area_id, supervising_unit_id=unit_id,
-                opened_on=today, **{f"{fk}_id": pk},
+                rule=rule,
+                subject_key=f"{prefix}:{pk}",
+                area_id=area_id,
+                supervising_unit_id=unit_id,
+                opened_on=today,
+                **{f"{fk}_id": pk},
             )
             for pk, area_id, unit_id in rows
         ],
@@ -299,7 +303,10 @@ def warning_rectify(
     warning.rectification_updated_by = actor
     warning.save(
         update_fields=[
-            "rectification_note", "rectification_started_on", "rectification_due_on", "rectification_updated_by",
+            "rectification_note",
+            "rectification_started_on",
+            "rectification_due_on",
+            "rectification_updated_by",
         ]
     )
     return warning

@@ -25,7 +25,10 @@ class PeriodChoiceField(forms.ChoiceField):
 class LedgerSubmitForm(forms.Form):
     period = PeriodChoiceField()
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Anything the organisation department should know about this ledger."),
     )
 
@@ -45,7 +48,10 @@ class LedgerReviewForm(forms.Form):
         widget=forms.HiddenInput,
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when returning. When reopening, a reason returns the ledger to its owner."),
     )
 

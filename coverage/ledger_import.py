@@ -85,8 +85,18 @@ HEADERS = tuple(c.header for c in COLUMNS)
 COLUMN_OF_FIELD = {c.field: c for c in COLUMNS}
 # The fields an import writes; everything else on the record is left alone.
 WRITTEN_FIELDS = (
-    "name", "category", "area_id", "supervising_unit_id", "registered_on", "staff_count", "formal_party_members",
-    "status", "deregistered_on", "setup_path", "setup_contact", "setup_contact_phone",
+    "name",
+    "category",
+    "area_id",
+    "supervising_unit_id",
+    "registered_on",
+    "staff_count",
+    "formal_party_members",
+    "status",
+    "deregistered_on",
+    "setup_path",
+    "setup_contact",
+    "setup_contact_phone",
 )
 
 # The organisation-code part of the template's example row: a row that still
@@ -158,7 +168,9 @@ def zh_label(choices: type, value: str) -> str:
 def _refuse_size(content: bytes) -> None:
     if len(content) > MAX_BYTES:
         raise FileRefused(
-            _("The file is %(size)s MB; files of more than %(limit)s MB are not accepted. Split the ledger into smaller files.")
+            _(
+                "The file is %(size)s MB; files of more than %(limit)s MB are not accepted. Split the ledger into smaller files."
+            )
             % {"size": f"{len(content) / 1024 / 1024:.1f}", "limit": MAX_BYTES // 1024 // 1024},
             "too_large",
         )
@@ -399,7 +411,9 @@ class _Checker:
             elif name not in HEADERS:
                 result.problems.append(
                     Problem(
-                        1, name, "unknown_column",
+                        1,
+                        name,
+                        "unknown_column",
                         _("“%(column)s” is not a column of the ledger template.") % {"column": name},
                     )
                 )
@@ -408,7 +422,9 @@ class _Checker:
             if column.header not in index:
                 result.problems.append(
                     Problem(
-                        1, column.header, "missing_column",
+                        1,
+                        column.header,
+                        "missing_column",
                         _("The column “%(column)s” is missing; use the ledger template.") % {"column": column.header},
                     )
                 )
@@ -436,7 +452,8 @@ class _Checker:
                     problem("credit_code", "example_row", _("This is the template's example row; delete it."))
                 elif code in seen:
                     problem(
-                        "credit_code", "duplicate",
+                        "credit_code",
+                        "duplicate",
                         _("This credit code already appears in row %(row)s.") % {"row": seen[code]},
                     )
                 else:
@@ -447,7 +464,8 @@ class _Checker:
             fields[name] = _text(cells[name])
             if len(fields[name]) > limit:
                 problem(
-                    name, "too_long",
+                    name,
+                    "too_long",
                     _("At most %(limit)s characters; this has %(n)s.") % {"limit": limit, "n": len(fields[name])},
                 )
 
@@ -464,7 +482,8 @@ class _Checker:
             if fields[name] is None:
                 allowed = "、".join(zh_label(choices, v) for v in choices.values)
                 problem(
-                    name, f"unknown_{name}",
+                    name,
+                    f"unknown_{name}",
                     _("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": allowed},
                 )
 
@@ -473,10 +492,13 @@ class _Checker:
         if area_name:
             matches = self.areas.get(area_name, [])
             if len(matches) != 1:
-                problem("area", "unknown_area", _("There is no registration area named “%(name)s”.") % {"name": area_name})
+                problem(
+                    "area", "unknown_area", _("There is no registration area named “%(name)s”.") % {"name": area_name}
+                )
             elif matches[0].pk not in self.allowed_area_ids:
                 problem(
-                    "area", "area_scope",
+                    "area",
+                    "area_scope",
                     _("%(name)s lies outside the area of this import (%(target)s).")
                     % {"name": area_name, "target": self.target.label},
                 )
@@ -489,12 +511,14 @@ class _Checker:
             unit = self.units.get(unit_name)
             if unit is None:
                 problem(
-                    "supervising_unit", "unknown_unit",
+                    "supervising_unit",
+                    "unknown_unit",
                     _("There is no supervising unit named “%(name)s”.") % {"name": unit_name},
                 )
             elif unit.pk not in self.allowed_unit_ids:
                 problem(
-                    "supervising_unit", "unit_scope",
+                    "supervising_unit",
+                    "unit_scope",
                     _("%(name)s lies outside the supervising unit of this import (%(target)s).")
                     % {"name": unit_name, "target": self.target.label},
                 )
@@ -502,7 +526,8 @@ class _Checker:
                 fields["supervising_unit_id"] = unit.pk
         elif self.target.supervising_unit is not None:
             problem(
-                "supervising_unit", "unit_scope",
+                "supervising_unit",
+                "unit_scope",
                 _("Give the supervising unit: this import is for %(target)s.") % {"target": self.target.label},
             )
 
@@ -520,11 +545,13 @@ class _Checker:
             else:
                 fields[name] = number_value
         if (
-            fields["staff_count"] is not None and fields["formal_party_members"] is not None
+            fields["staff_count"] is not None
+            and fields["formal_party_members"] is not None
             and fields["formal_party_members"] > fields["staff_count"]
         ):
             problem(
-                "formal_party_members", "members_exceed_staff",
+                "formal_party_members",
+                "members_exceed_staff",
                 _("Formal party members (%(members)s) cannot exceed the head count (%(staff)s).")
                 % {"members": fields["formal_party_members"], "staff": fields["staff_count"]},
             )
@@ -542,12 +569,21 @@ class _Checker:
                 fields[name] = day
         status = fields["status"]
         if status == SocialOrganization.Status.DEREGISTERED and not _text(cells["deregistered_on"]):
-            problem("deregistered_on", "deregistered_without_date", _("A deregistered organisation needs its deregistration date."))
+            problem(
+                "deregistered_on",
+                "deregistered_without_date",
+                _("A deregistered organisation needs its deregistration date."),
+            )
         elif status == SocialOrganization.Status.ACTIVE and fields["deregistered_on"]:
             problem("deregistered_on", "active_with_date", _("An active organisation has no deregistration date."))
-        elif fields["registered_on"] and fields["deregistered_on"] and fields["deregistered_on"] < fields["registered_on"]:
+        elif (
+            fields["registered_on"]
+            and fields["deregistered_on"]
+            and fields["deregistered_on"] < fields["registered_on"]
+        ):
             problem(
-                "deregistered_on", "deregistered_before_registered",
+                "deregistered_on",
+                "deregistered_before_registered",
                 _("The deregistration date cannot precede the registration date."),
             )
         if not problems:
@@ -562,7 +598,9 @@ class _Checker:
         set-based, so those parts are left out here."""
         organization = SocialOrganization(**fields)
         try:
-            organization.full_clean(exclude={"area", "supervising_unit"}, validate_unique=False, validate_constraints=False)
+            organization.full_clean(
+                exclude={"area", "supervising_unit"}, validate_unique=False, validate_constraints=False
+            )
         except ValidationError as exc:
             found = []
             for name, messages in exc.message_dict.items():
@@ -578,13 +616,17 @@ class _Checker:
         existing_ids: dict[str, int] = {}
         for start in range(0, len(codes), BATCH):
             existing_ids.update(
-                SocialOrganization.objects.filter(credit_code__in=codes[start:start + BATCH]).values_list("credit_code", "pk")
+                SocialOrganization.objects.filter(credit_code__in=codes[start : start + BATCH]).values_list(
+                    "credit_code", "pk"
+                )
             )
         visible = set()
         ids = list(existing_ids.values())
         for start in range(0, len(ids), BATCH):
             visible.update(
-                SocialOrganization.objects.for_user(self.actor).filter(pk__in=ids[start:start + BATCH]).values_list("pk", flat=True)
+                SocialOrganization.objects.for_user(self.actor)
+                .filter(pk__in=ids[start : start + BATCH])
+                .values_list("pk", flat=True)
             )
         header = COLUMN_OF_FIELD["credit_code"].header
         for number, fields in parsed:
@@ -592,7 +634,9 @@ class _Checker:
             if pk is not None and pk not in visible:
                 result.problems.append(
                     Problem(
-                        number, header, "org_scope",
+                        number,
+                        header,
+                        "org_scope",
                         _("An organisation with this credit code is registered outside your area of responsibility."),
                     )
                 )
@@ -604,7 +648,11 @@ class _Checker:
 
 
 def ledger_import_check(
-    *, actor: User, file_name: str, content: bytes, area: Area | None = None,
+    *,
+    actor: User,
+    file_name: str,
+    content: bytes,
+    area: Area | None = None,
     supervising_unit: SupervisingUnit | None = None,
 ) -> CheckResult:
     """Read and check a file against the records as they are now; writes nothing.
@@ -624,7 +672,12 @@ def ledger_import_check(
 
 
 def ledger_import_preview(
-    *, actor: User, period: Period, file_name: str, content: bytes, area: Area | None = None,
+    *,
+    actor: User,
+    period: Period,
+    file_name: str,
+    content: bytes,
+    area: Area | None = None,
     supervising_unit: SupervisingUnit | None = None,
 ) -> tuple[LedgerImport, CheckResult]:
     """Keep the upload and check it. Only the LedgerImport row is written.
@@ -654,8 +707,11 @@ def ledger_import_preview(
 
 def stored_check(*, actor: User, ledger_import: LedgerImport) -> CheckResult:
     return ledger_import_check(
-        actor=actor, file_name=ledger_import.file_name, content=bytes(ledger_import.content),
-        area=ledger_import.area, supervising_unit=ledger_import.supervising_unit,
+        actor=actor,
+        file_name=ledger_import.file_name,
+        content=bytes(ledger_import.content),
+        area=ledger_import.area,
+        supervising_unit=ledger_import.supervising_unit,
     )
 
 
@@ -683,7 +739,7 @@ def ledger_import_run(*, actor: User, ledger_import: LedgerImport) -> LedgerImpo
     codes = [fields["credit_code"] for _number, fields in result.rows]
     for start in range(0, len(codes), BATCH):
         existing.update(
-            (o.credit_code, o) for o in SocialOrganization.objects.filter(credit_code__in=codes[start:start + BATCH])
+            (o.credit_code, o) for o in SocialOrganization.objects.filter(credit_code__in=codes[start : start + BATCH])
         )
     now = timezone.now()
     to_create: list[SocialOrganization] = []
@@ -716,7 +772,7 @@ def ledger_import_run(*, actor: User, ledger_import: LedgerImport) -> LedgerImpo
     # set-based: every written record must be the actor's.
     written = [o.credit_code for o in (*to_create, *to_update)]
     for start in range(0, len(written), BATCH):
-        chunk = written[start:start + BATCH]
+        chunk = written[start : start + BATCH]
         if SocialOrganization.objects.for_user(actor).filter(credit_code__in=chunk).count() != len(chunk):
             raise PermissionDenied(_("This record lies outside your area of responsibility."))
     ledger_import.status = LedgerImport.Status.IMPORTED
@@ -734,8 +790,10 @@ def ledger_import_run(*, actor: User, ledger_import: LedgerImport) -> LedgerImpo
 def _example_row(actor: User) -> list[str]:
     from organizations.creditcode import check_character
 
-    area = actor.area if actor.role == actor.Role.DISTRICT and actor.area_id else (
-        Area.objects.registration_areas().exclude(level=Area.Level.CITY).order_by("sort_order", "code").first()
+    area = (
+        actor.area
+        if actor.role == actor.Role.DISTRICT and actor.area_id
+        else (Area.objects.registration_areas().exclude(level=Area.Level.CITY).order_by("sort_order", "code").first())
     )
     unit = actor.supervising_unit if actor.role == actor.Role.INDUSTRY and actor.supervising_unit_id else None
     division = (area.division_code if area else "") or "610100"

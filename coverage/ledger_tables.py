@@ -104,8 +104,16 @@ class LedgerImportTable(tables.Table):
     class Meta:
         model = LedgerImport
         fields = (
-            "uploaded_at", "file_name", "period", "owner", "status", "row_count", "error_count", "created_count",
-            "updated_count", "unchanged_count",
+            "uploaded_at",
+            "file_name",
+            "period",
+            "owner",
+            "status",
+            "row_count",
+            "error_count",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
         )
         orderable = False
         row_attrs = {"data-status": lambda record: record.status}
@@ -122,15 +130,23 @@ class LedgerSnapshotTable(tables.Table):
     party_organizations = NumberColumn(verbose_name=_("Party organisations"), orderable=False)
     org_coverage_rate = PercentColumn(verbose_name=_("Organisational coverage"), orderable=False)
     work_coverage_rate = PercentColumn(verbose_name=_("Work coverage"), orderable=False)
-    must_establish_not_established = NumberColumn(verbose_name=_("Must establish, not yet established"), orderable=False)
+    must_establish_not_established = NumberColumn(
+        verbose_name=_("Must establish, not yet established"), orderable=False
+    )
     frozen = tables.BooleanColumn(verbose_name=_("Frozen"), orderable=False, yesno=(_("yes"), _("no")))
     computed_at = tables.DateTimeColumn(verbose_name=_("Counted at"), orderable=False)
 
     class Meta:
         model = Snapshot
         fields = (
-            "label", "organizations", "party_organizations", "org_coverage_rate", "work_coverage_rate",
-            "must_establish_not_established", "frozen", "computed_at",
+            "label",
+            "organizations",
+            "party_organizations",
+            "org_coverage_rate",
+            "work_coverage_rate",
+            "must_establish_not_established",
+            "frozen",
+            "computed_at",
         )
         attrs = {"class": "data-table compact"}
         row_attrs = {

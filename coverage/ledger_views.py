@@ -105,7 +105,9 @@ class LedgerSubmitView(LedgerOwnerRequiredMixin, LedgerPeriodMixin, FormView):
         period = self.get_period()
         current = None
         if period is not None:
-            owner = {"area": user.area} if user.role == user.Role.DISTRICT else {"supervising_unit": user.supervising_unit}
+            owner = (
+                {"area": user.area} if user.role == user.Role.DISTRICT else {"supervising_unit": user.supervising_unit}
+            )
             current = Ledger.objects.for_user(user).filter(period=period, **owner).first()
         context.update(title=_("Submit the ledger"), current=current, period=period)
         return context
@@ -217,7 +219,9 @@ class LedgerImportPreviewView(ScopedQuerysetMixin, ExportMixin, SingleTableMixin
     only when there are none; after import, what it did."""
 
     model = LedgerImport
-    selector = staticmethod(lambda: LedgerImport.objects.select_related("period", "area", "supervising_unit", "uploaded_by"))
+    selector = staticmethod(
+        lambda: LedgerImport.objects.select_related("period", "area", "supervising_unit", "uploaded_by")
+    )
     template_name = "coverage/ledgers/preview.html"
     context_object_name = "record"
     table_class = ProblemTable
@@ -229,8 +233,8 @@ class LedgerImportPreviewView(ScopedQuerysetMixin, ExportMixin, SingleTableMixin
     def get_result(self) -> ledger_import.CheckResult | None:
         if not hasattr(self, "_result"):
             imported = self.object.status == LedgerImport.Status.IMPORTED
-            self._result = None if imported else ledger_import.stored_check(
-                actor=self.request.user, ledger_import=self.object
+            self._result = (
+                None if imported else ledger_import.stored_check(actor=self.request.user, ledger_import=self.object)
             )
         return self._result
 
@@ -250,7 +254,9 @@ class LedgerImportPreviewView(ScopedQuerysetMixin, ExportMixin, SingleTableMixin
             result=result,
             warnings_table=warnings_table,
             can_import=bool(
-                result and result.ok and self.object.status == LedgerImport.Status.PREVIEWED
+                result
+                and result.ok
+                and self.object.status == LedgerImport.Status.PREVIEWED
                 and self.request.user.can_edit_records
             ),
         )
@@ -269,7 +275,11 @@ class LedgerImportPreviewView(ScopedQuerysetMixin, ExportMixin, SingleTableMixin
             messages.success(
                 request,
                 gettext("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                % {"created": record.created_count, "updated": record.updated_count, "unchanged": record.unchanged_count},
+                % {
+                    "created": record.created_count,
+                    "updated": record.updated_count,
+                    "unchanged": record.unchanged_count,
+                },
             )
         return HttpResponseRedirect(reverse("coverage:ledger-import-preview", args=[self.object.pk]))
 
@@ -279,7 +289,9 @@ class LedgerImportTemplateView(LoginRequiredMixin, View):
 
     def get(self, request):
         if request.GET.get("format") == "csv":
-            response = HttpResponse(ledger_import.template_csv(actor=request.user), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(
+                ledger_import.template_csv(actor=request.user), content_type="text/csv; charset=utf-8"
+            )
             response["Content-Disposition"] = 'attachment; filename="ledger-template.csv"'
             return response
         response = HttpResponse(

@@ -240,9 +240,7 @@ class LedgerReportRow:
 def ledger_report_rows(*, period: Period, user: User) -> list[LedgerReportRow]:
     """Every district, county, zone and industry committee in the user's scope,
     with its ledger for the period or none (shown as not submitted)."""
-    ledgers = list(
-        Ledger.objects.for_user(user).filter(period=period).select_related("area", "supervising_unit")
-    )
+    ledgers = list(Ledger.objects.for_user(user).filter(period=period).select_related("area", "supervising_unit"))
     by_area = {ledger.area_id: ledger for ledger in ledgers if ledger.area_id}
     by_unit = {ledger.supervising_unit_id: ledger for ledger in ledgers if ledger.supervising_unit_id}
     due = default_due_on(period)

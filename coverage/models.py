@@ -138,7 +138,8 @@ class Snapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["period", "scope", "scope_key"], name="one_snapshot_per_period_and_scope"),
             models.CheckConstraint(
-                condition=Q(org_covered__lte=F("organizations")) & Q(work_covered__lte=F("organizations"))
+                condition=Q(org_covered__lte=F("organizations"))
+                & Q(work_covered__lte=F("organizations"))
                 & Q(org_covered__lte=F("work_covered"))
                 & Q(must_establish_not_established__lte=F("must_establish")),
                 name="snapshot_counts_consistent",
@@ -166,11 +167,20 @@ class Ledger(models.Model):
 
     period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="ledgers")
     area = models.ForeignKey(
-        "organizations.Area", verbose_name=_("area"), on_delete=models.PROTECT, null=True, blank=True, related_name="ledgers"
+        "organizations.Area",
+        verbose_name=_("area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledgers",
     )
     supervising_unit = models.ForeignKey(
-        "organizations.SupervisingUnit", verbose_name=_("supervising unit"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="ledgers",
+        "organizations.SupervisingUnit",
+        verbose_name=_("supervising unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledgers",
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     note = models.TextField(_("note"), blank=True)
@@ -201,7 +211,8 @@ class Ledger(models.Model):
                 fields=["period", "area"], condition=Q(area__isnull=False), name="one_area_ledger_per_period"
             ),
             models.UniqueConstraint(
-                fields=["period", "supervising_unit"], condition=Q(supervising_unit__isnull=False),
+                fields=["period", "supervising_unit"],
+                condition=Q(supervising_unit__isnull=False),
                 name="one_unit_ledger_per_period",
             ),
             models.CheckConstraint(
@@ -243,8 +254,12 @@ class LedgerImport(models.Model):
         "organizations.Area", verbose_name=_("area"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     supervising_unit = models.ForeignKey(
-        "organizations.SupervisingUnit", verbose_name=_("supervising unit"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        "organizations.SupervisingUnit",
+        verbose_name=_("supervising unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -298,17 +313,29 @@ class EarlyWarning(models.Model):
     # holds in the database whichever kind of record it is about.
     subject_key = models.CharField(max_length=32)
     party_organization = models.ForeignKey(
-        "organizations.PartyOrganization", verbose_name=_("party organisation"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="warnings",
+        "organizations.PartyOrganization",
+        verbose_name=_("party organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="warnings",
     )
     organization = models.ForeignKey(
-        "organizations.SocialOrganization", verbose_name=_("social organisation"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="warnings",
+        "organizations.SocialOrganization",
+        verbose_name=_("social organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="warnings",
     )
     area = models.ForeignKey("organizations.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
     supervising_unit = models.ForeignKey(
-        "organizations.SupervisingUnit", verbose_name=_("supervising unit"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        "organizations.SupervisingUnit",
+        verbose_name=_("supervising unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     opened_on = models.DateField(_("opened on"))
@@ -335,7 +362,8 @@ class EarlyWarning(models.Model):
                 name="warning_is_about_a_record",
             ),
             models.CheckConstraint(
-                condition=(Q(status="open") & Q(closed_on__isnull=True)) | (Q(status="closed") & Q(closed_on__isnull=False)),
+                condition=(Q(status="open") & Q(closed_on__isnull=True))
+                | (Q(status="closed") & Q(closed_on__isnull=False)),
                 name="warning_closed_has_date",
             ),
         ]

@@ -161,9 +161,7 @@ class _Tree:
         return self.areas[self._registration[area_id]]
 
     def registration_areas(self) -> list[Area]:
-        return sorted(
-            (a for a in self.areas.values() if a.level in Area.REGISTRATION_LEVELS), key=lambda a: a.path
-        )
+        return sorted((a for a in self.areas.values() if a.level in Area.REGISTRATION_LEVELS), key=lambda a: a.path)
 
 
 def compute(on: dt.date) -> list[ScopeRow]:

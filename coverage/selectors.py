@@ -37,9 +37,7 @@ def _open_warnings(owner: str) -> Coalesce:
 
 
 def _ledger_status(owner: str) -> Subquery:
-    return Subquery(
-        Ledger.objects.filter(period=OuterRef("period"), **{owner: OuterRef(owner)}).values("status")[:1]
-    )
+    return Subquery(Ledger.objects.filter(period=OuterRef("period"), **{owner: OuterRef(owner)}).values("status")[:1])
 
 
 def overview_rows(period: Period, scope: str) -> QuerySet[Snapshot]:

@@ -59,7 +59,8 @@ def _start(period_obj: Period, run_id: int | None, actor: User | None) -> Recoun
     except IntegrityError as exc:
         if run_id is not None:
             RecountRun.objects.filter(pk=run_id, status=RecountRun.Status.QUEUED).update(
-                status=RecountRun.Status.FAILED, finished_at=timezone.now(),
+                status=RecountRun.Status.FAILED,
+                finished_at=timezone.now(),
                 error="another recount of this period was running",
             )
         raise RecountAlreadyRunning(period_obj.code) from exc
@@ -80,16 +81,20 @@ def recount_run(*, period: HalfYear | str, run_id: int | None = None, actor: Use
             # Serialise writers on the period row (PostgreSQL row lock; SQLite
             # serialises writers anyway).
             Period.objects.select_for_update().get(pk=period_obj.pk)
-            frozen = set(
-                Snapshot.objects.filter(period=period_obj, frozen=True).values_list("scope", "scope_key")
-            )
+            frozen = set(Snapshot.objects.filter(period=period_obj, frozen=True).values_list("scope", "scope_key"))
             Snapshot.objects.filter(period=period_obj, frozen=False).delete()
             Snapshot.objects.bulk_create(
                 [
                     Snapshot(
-                        period=period_obj, scope=r.scope, scope_key=r.scope_key, label=r.label, area_id=r.area_id,
-                        supervising_unit_id=r.supervising_unit_id, computed_at=now,
-                        **vars(r.figures), **r.figures.rates(),
+                        period=period_obj,
+                        scope=r.scope,
+                        scope_key=r.scope_key,
+                        label=r.label,
+                        area_id=r.area_id,
+                        supervising_unit_id=r.supervising_unit_id,
+                        computed_at=now,
+                        **vars(r.figures),
+                        **r.figures.rates(),
                     )
                     for r in scope_rows
                     if (r.scope, r.scope_key) not in frozen

@@ -43,8 +43,14 @@ class OverviewTable(tables.Table):
     class Meta:
         model = Snapshot
         fields = (
-            "label", "organizations", "party_organizations", "org_coverage_rate", "work_coverage_rate",
-            "must_establish_not_established", "open_warnings", "ledger_status",
+            "label",
+            "organizations",
+            "party_organizations",
+            "org_coverage_rate",
+            "work_coverage_rate",
+            "must_establish_not_established",
+            "open_warnings",
+            "ledger_status",
         )
         row_attrs = {"data-key": lambda record: record.scope_key}
 
@@ -70,5 +76,7 @@ class TrendTable(tables.Table):
     party_organizations = NumberColumn(verbose_name=_("Party organisations"), orderable=False)
     org_coverage_rate = PercentColumn(verbose_name=_("Organisational coverage"), orderable=False)
     work_coverage_rate = PercentColumn(verbose_name=_("Work coverage"), orderable=False)
-    must_establish_not_established = NumberColumn(verbose_name=_("Must establish, not yet established"), orderable=False)
+    must_establish_not_established = NumberColumn(
+        verbose_name=_("Must establish, not yet established"), orderable=False
+    )
     instructors = NumberColumn(verbose_name=_("Instructors"), orderable=False)

@@ -14,9 +14,7 @@ class EarlyWarningTable(tables.Table):
     # The rule links to the warning page, the record to the record itself.
     rule = tables.Column(linkify=("coverage:warning-detail", {"pk": tables.A("pk")}))
     subject_name = tables.Column(verbose_name=_("Record"), linkify=_record_url)
-    subject_kind = tables.Column(
-        verbose_name=_("Kind of record"), accessor="subject_key", order_by=("subject_key",)
-    )
+    subject_kind = tables.Column(verbose_name=_("Kind of record"), accessor="subject_key", order_by=("subject_key",))
     area = tables.Column(order_by=("area__sort_order", "area__code"))
     supervising_unit = tables.Column(default="—")
     status = tables.Column()
@@ -27,7 +25,14 @@ class EarlyWarningTable(tables.Table):
     class Meta:
         model = EarlyWarning
         fields = (
-            "rule", "subject_name", "subject_kind", "area", "supervising_unit", "status", "opened_on", "closed_on",
+            "rule",
+            "subject_name",
+            "subject_kind",
+            "area",
+            "supervising_unit",
+            "status",
+            "opened_on",
+            "closed_on",
             "rectification_due_on",
         )
         # pk last: rows opened on the same day keep one order across pages.

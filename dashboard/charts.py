@@ -40,7 +40,10 @@ class ScopedChartView(LoginRequiredMixin, BaseLineChartView):
 
     def get_dataset_options(self, index, color):
         red, green, blue = color
-        options = {"backgroundColor": f"rgba({red}, {green}, {blue}, 0.75)", "borderColor": f"rgb({red}, {green}, {blue})"}
+        options = {
+            "backgroundColor": f"rgba({red}, {green}, {blue}, 0.75)",
+            "borderColor": f"rgb({red}, {green}, {blue})",
+        }
         if self.chart_type == "line":
             options.update(fill=False, borderWidth=2, pointBackgroundColor=f"rgb({red}, {green}, {blue})")
         return options
@@ -87,7 +90,8 @@ class CoverageByAreaChart(ScopedChartView):
         period = self.get_period()
         return [
             reverse("coverage:area-detail", args=[row.area.code]) + f"?period={period.code}"
-            if not row.scope_key.endswith("-direct") else ""
+            if not row.scope_key.endswith("-direct")
+            else ""
             for row in self.rows
         ]
 

@@ -64,7 +64,13 @@ class PlaqueAwardAdmin(admin.ModelAdmin):
 @admin.register(Contribution)
 class ContributionAdmin(admin.ModelAdmin):
     list_display = (
-        "made_on", "organization", "kind", "money_yuan", "goods_value_yuan", "people_helped", "is_exemplary_case",
+        "made_on",
+        "organization",
+        "kind",
+        "money_yuan",
+        "goods_value_yuan",
+        "people_helped",
+        "is_exemplary_case",
         "teams_sent",
     )
     list_filter = ("kind", "is_exemplary_case")

@@ -197,9 +197,15 @@ def seed_training_sessions(rng: random.Random) -> int:
             taken.add((held_on, topic))
             attendees = rng.randint(30, 120)
             share = rng.uniform(0.5, 0.9) if for_secretaries else rng.uniform(0.0, 0.15)
-            sessions.append(TrainingSession(
-                base=base, held_on=held_on, topic=topic, attendees=attendees, new_secretaries=int(attendees * share),
-            ))
+            sessions.append(
+                TrainingSession(
+                    base=base,
+                    held_on=held_on,
+                    topic=topic,
+                    attendees=attendees,
+                    new_secretaries=int(attendees * share),
+                )
+            )
     return len(TrainingSession.objects.bulk_create(sessions))
 
 
@@ -208,8 +214,20 @@ def seed_training_sessions(rng: random.Random) -> int:
 # --------------------------------------------------------------------------
 
 _SERVICES = (
-    "居家养老", "四点半课堂", "法律咨询", "心理疏导", "社区文化活动", "便民维修", "就业指导", "健康义诊",
-    "垃圾分类宣传", "青少年托管", "助残服务", "邻里互助", "疫情防控志愿服务", "“十四运”志愿服务",
+    "居家养老",
+    "四点半课堂",
+    "法律咨询",
+    "心理疏导",
+    "社区文化活动",
+    "便民维修",
+    "就业指导",
+    "健康义诊",
+    "垃圾分类宣传",
+    "青少年托管",
+    "助残服务",
+    "邻里互助",
+    "疫情防控志愿服务",
+    "“十四运”志愿服务",
 )
 
 
@@ -250,10 +268,13 @@ def seed_pilot_assignments(rng: random.Random) -> int:
     def assign(org: SocialOrganization, pilot: PilotCommunity) -> None:
         chosen.add(org.pk)
         load[pilot.pk] += 1
-        assignments.append(PilotAssignment(
-            organization=org, community=pilot,
-            selected_on=_day(rng, pilot.selected_on, selection_day + dt.timedelta(days=19)),
-        ))
+        assignments.append(
+            PilotAssignment(
+                organization=org,
+                community=pilot,
+                selected_on=_day(rng, pilot.selected_on, selection_day + dt.timedelta(days=19)),
+            )
+        )
 
     # Every pilot community gets one of the strongest organisations of its district.
     order = pilots[:]
@@ -284,8 +305,11 @@ def seed_plaques(rng: random.Random) -> int:
     assignments = list(PilotAssignment.objects.order_by("community__community__path", "organization__credit_code"))
     plaques = [
         PlaqueAward(
-            organization_id=a.organization_id, community_id=a.community_id, awarded_on=PLAQUE_DAY,
-            place=PLAQUE_PLACE, agreement_signed=True,
+            organization_id=a.organization_id,
+            community_id=a.community_id,
+            awarded_on=PLAQUE_DAY,
+            place=PLAQUE_PLACE,
+            agreement_signed=True,
         )
         for a in rng.sample(assignments, PLAQUES)
     ]
@@ -298,12 +322,22 @@ def seed_plaques(rng: random.Random) -> int:
 
 _POVERTY_PLACES = ("蓝田县", "周至县", "鄠邑区", "临潼区", "阎良区", "高陵区", "长安区", "商洛市", "安康市", "汉中市")
 _POVERTY_WORK = (
-    "结对帮扶{place}贫困村产业项目", "捐资助学（{place}）", "消费扶贫：采购{place}农产品", "{place}贫困户技能培训",
-    "{place}医疗义诊", "{place}村道与饮水工程捐建", "{place}留守儿童关爱行动",
+    "结对帮扶{place}贫困村产业项目",
+    "捐资助学（{place}）",
+    "消费扶贫：采购{place}农产品",
+    "{place}贫困户技能培训",
+    "{place}医疗义诊",
+    "{place}村道与饮水工程捐建",
+    "{place}留守儿童关爱行动",
 )
 _EPIDEMIC_WORK = (
-    "捐款支持疫情防控", "捐赠口罩、防护服等防疫物资", "组织志愿者参与社区联防联控", "开通心理疏导热线",
-    "为隔离人员提供生活保障服务", "捐赠消杀用品", "协助复工复产防疫指导",
+    "捐款支持疫情防控",
+    "捐赠口罩、防护服等防疫物资",
+    "组织志愿者参与社区联防联控",
+    "开通心理疏导热线",
+    "为隔离人员提供生活保障服务",
+    "捐赠消杀用品",
+    "协助复工复产防疫指导",
 )
 # How likely each kind of organisation is to give (chambers and foundations most).
 _GIVING_WEIGHT = {
@@ -336,10 +370,14 @@ def _poverty_rows(rng: random.Random, organizations: list[SocialOrganization]) -
         # Most give money and reach people; some only fund, some only serve.
         money_weights.append(0.0 if roll < 0.15 else rng.lognormvariate(0, 1.1))
         people_weights.append(0.0 if 0.15 <= roll < 0.35 else rng.lognormvariate(0, 0.9))
-        rows.append(Contribution(
-            organization=org, made_on=made_on, kind=Kind.POVERTY,
-            description=rng.choice(_POVERTY_WORK).format(place=rng.choice(_POVERTY_PLACES)),
-        ))
+        rows.append(
+            Contribution(
+                organization=org,
+                made_on=made_on,
+                kind=Kind.POVERTY,
+                description=rng.choice(_POVERTY_WORK).format(place=rng.choice(_POVERTY_PLACES)),
+            )
+        )
     # Money in hundreds of yuan, as donations are; people to the head.
     for row, hundreds in zip(rows, apportion(money_weights, POVERTY_YUAN // 100), strict=True):
         row.money_yuan = Decimal(hundreds * 100)
@@ -360,11 +398,17 @@ def _epidemic_rows(rng: random.Random, organizations: list[SocialOrganization]) 
         (o for o in organizations if o.name.endswith("医院")), key=lambda o: (-o.staff_count, o.credit_code)
     )[:4]
     for org in hospitals:
-        rows.append(Contribution(
-            organization=org, made_on=_day(rng, dt.date(2020, 1, 26), dt.date(2020, 2, 20)), kind=Kind.EPIDEMIC,
-            teams_sent=rng.randint(1, 2), is_exemplary_case=True, people_helped=rng.randint(300, 1500),
-            description="派出援鄂医疗队，并捐赠医用防护物资",
-        ))
+        rows.append(
+            Contribution(
+                organization=org,
+                made_on=_day(rng, dt.date(2020, 1, 26), dt.date(2020, 2, 20)),
+                kind=Kind.EPIDEMIC,
+                teams_sent=rng.randint(1, 2),
+                is_exemplary_case=True,
+                people_helped=rng.randint(300, 1500),
+                description="派出援鄂医疗队，并捐赠医用防护物资",
+            )
+        )
         money_weights.append(0.0)
         goods_weights.append(rng.lognormvariate(1.0, 0.5))
     for org in _givers(rng, organizations, EPIDEMIC_ROWS - len(rows)):
@@ -376,11 +420,15 @@ def _epidemic_rows(rng: random.Random, organizations: list[SocialOrganization]) 
         roll = rng.random()
         money_weights.append(0.0 if roll < 0.3 else rng.lognormvariate(0, 1.2))
         goods_weights.append(0.0 if roll >= 0.55 else rng.lognormvariate(0, 1.0))
-        rows.append(Contribution(
-            organization=org, made_on=made_on, kind=Kind.EPIDEMIC,
-            people_helped=rng.randint(20, 600) if rng.random() < 0.3 else 0,
-            description=rng.choice(_EPIDEMIC_WORK),
-        ))
+        rows.append(
+            Contribution(
+                organization=org,
+                made_on=made_on,
+                kind=Kind.EPIDEMIC,
+                people_helped=rng.randint(20, 600) if rng.random() < 0.3 else 0,
+                description=rng.choice(_EPIDEMIC_WORK),
+            )
+        )
     # Money and priced goods together make the reported total; money about
     # three fifths of it, in hundreds of yuan, goods to the yuan.
     money_total = round(EPIDEMIC_YUAN * rng.uniform(0.55, 0.65) / 100) * 100
@@ -389,7 +437,7 @@ def _epidemic_rows(rng: random.Random, organizations: list[SocialOrganization]) 
     for row, yuan in zip(rows, apportion(goods_weights, EPIDEMIC_YUAN - money_total), strict=True):
         row.goods_value_yuan = Decimal(yuan)
     exemplary = rng.randint(*EXEMPLARY_RANGE) - len(hospitals)
-    for row in rng.sample(rows[len(hospitals):], exemplary):
+    for row in rng.sample(rows[len(hospitals) :], exemplary):
         row.is_exemplary_case = True
     return rows
 
@@ -398,8 +446,9 @@ def seed_contributions(rng: random.Random) -> int:
     if Contribution.objects.exists():
         return 0
     organizations = list(
-        SocialOrganization.objects.filter(status=SocialOrganization.Status.ACTIVE, registered_on__lt=dt.date(2020, 1, 1))
-        .order_by("credit_code")
+        SocialOrganization.objects.filter(
+            status=SocialOrganization.Status.ACTIVE, registered_on__lt=dt.date(2020, 1, 1)
+        ).order_by("credit_code")
     )
     if not organizations:
         return 0

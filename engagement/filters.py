@@ -52,7 +52,9 @@ class TrainingBaseFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(Q(name__icontains=value) | Q(host_organization__name__icontains=value) | Q(host_name__icontains=value))
+        return qs.filter(
+            Q(name__icontains=value) | Q(host_organization__name__icontains=value) | Q(host_name__icontains=value)
+        )
 
     def filter_function(self, qs, name, value):
         field = TrainingBase.FUNCTION_FIELDS.get(value)

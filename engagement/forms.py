@@ -48,8 +48,13 @@ class TrainingBaseForm(ScopedForm):
     class Meta:
         model = TrainingBase
         fields = [
-            "name", "host_organization", "host_name", "area", *TrainingBase.FUNCTION_FIELDS.values(),
-            "is_provincial_point", "active",
+            "name",
+            "host_organization",
+            "host_name",
+            "area",
+            *TrainingBase.FUNCTION_FIELDS.values(),
+            "is_provincial_point",
+            "active",
         ]
 
     def __init__(self, *args, user, **kwargs):
@@ -86,8 +91,10 @@ class PilotCommunityForm(ScopedForm):
         # Communities not yet in the pilot, and the one this record already holds.
         communities = Area.objects.for_user(user).filter(level=Area.Level.COMMUNITY)
         self.fields["community"].queryset = (
-            communities.filter(pilot__isnull=True) | communities.filter(pk=self.instance.community_id)
-        ).select_related("parent").order_by("path")
+            (communities.filter(pilot__isnull=True) | communities.filter(pk=self.instance.community_id))
+            .select_related("parent")
+            .order_by("path")
+        )
 
 
 class PilotAssignmentForm(ScopedForm):
@@ -106,7 +113,9 @@ class PilotAssignmentForm(ScopedForm):
         self.fields["organization"].queryset = _organizations(user, self.instance.organization_id)
         # Pilots are city-wide for an industry committee: it may send its
         # organisations to any pilot community (the 条 across the 块).
-        pilots = PilotCommunity.objects.all() if user.role == user.Role.INDUSTRY else PilotCommunity.objects.for_user(user)
+        pilots = (
+            PilotCommunity.objects.all() if user.role == user.Role.INDUSTRY else PilotCommunity.objects.for_user(user)
+        )
         self.fields["community"].queryset = pilots.select_related("community__parent")
 
 
@@ -133,8 +142,15 @@ class ContributionForm(ScopedForm):
     class Meta:
         model = Contribution
         fields = [
-            "organization", "kind", "made_on", "money_yuan", "goods_value_yuan", "people_helped", "teams_sent",
-            "is_exemplary_case", "description",
+            "organization",
+            "kind",
+            "made_on",
+            "money_yuan",
+            "goods_value_yuan",
+            "people_helped",
+            "teams_sent",
+            "is_exemplary_case",
+            "description",
         ]
         widgets = {"made_on": DateInput(), "description": forms.Textarea(attrs={"rows": 4})}
 

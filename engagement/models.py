@@ -69,7 +69,10 @@ class TrainingBase(models.Model):
     # Some bases are run by a party service centre or a community, which is
     # not a registered social organisation.
     host_name = models.CharField(
-        _("host name"), max_length=200, blank=True, help_text=_("When the host is not a registered social organisation.")
+        _("host name"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the host is not a registered social organisation."),
     )
     area = models.ForeignKey(
         Area, verbose_name=_("registration area"), on_delete=models.PROTECT, related_name="training_bases"
@@ -305,8 +308,9 @@ class PlaqueAward(models.Model):
         if (
             self.community_id
             and self.organization_id
-            and not PilotAssignment.objects.filter(organization_id=self.organization_id, community_id=self.community_id)
-            .exists()
+            and not PilotAssignment.objects.filter(
+                organization_id=self.organization_id, community_id=self.community_id
+            ).exists()
         ):
             # The agreement pairs the organisation with the community it serves.
             errors["community"] = _("This organisation does not serve that pilot community.")
@@ -330,8 +334,12 @@ class Contribution(models.Model):
         _("money (yuan)"), max_digits=14, decimal_places=2, default=ZERO, validators=[MinValueValidator(ZERO)]
     )
     goods_value_yuan = models.DecimalField(
-        _("value of goods (yuan)"), max_digits=14, decimal_places=2, default=ZERO,
-        validators=[MinValueValidator(ZERO)], help_text=_("Priced goods only."),
+        _("value of goods (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+        help_text=_("Priced goods only."),
     )
     people_helped = models.PositiveIntegerField(_("people helped"), default=0)
     is_exemplary_case = models.BooleanField(_("exemplary case"), default=False)
@@ -350,11 +358,13 @@ class Contribution(models.Model):
         indexes = [models.Index(fields=["kind", "made_on"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(money_yuan__gte=0), name="contribution_money_not_negative",
+                condition=Q(money_yuan__gte=0),
+                name="contribution_money_not_negative",
                 violation_error_message=_("Amounts cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(goods_value_yuan__gte=0), name="contribution_goods_not_negative",
+                condition=Q(goods_value_yuan__gte=0),
+                name="contribution_goods_not_negative",
                 violation_error_message=_("Amounts cannot be negative."),
             ),
             models.CheckConstraint(

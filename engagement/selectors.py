@@ -32,6 +32,7 @@ ZERO = Decimal("0.00")
 # Rows for the list and detail pages
 # --------------------------------------------------------------------------
 
+
 def training_base_rows(*, user: User | None = None) -> QuerySet[TrainingBase]:
     return (
         TrainingBase.objects.select_related("area", "host_organization")
@@ -84,9 +85,9 @@ def pilot_assignment_rows(*, user: User | None = None) -> QuerySet[PilotAssignme
 
 
 def plaque_award_rows(*, user: User | None = None) -> QuerySet[PlaqueAward]:
-    return PlaqueAward.objects.select_related(
-        "organization__area", "community__community"
-    ).order_by("-awarded_on", "organization__name", "pk")
+    return PlaqueAward.objects.select_related("organization__area", "community__community").order_by(
+        "-awarded_on", "organization__name", "pk"
+    )
 
 
 def contribution_rows(*, user: User | None = None) -> QuerySet[Contribution]:
@@ -98,6 +99,7 @@ def contribution_rows(*, user: User | None = None) -> QuerySet[Contribution]:
 # --------------------------------------------------------------------------
 # Figures
 # --------------------------------------------------------------------------
+
 
 def training_base_summary(bases: QuerySet[TrainingBase]) -> dict[str, int]:
     """Active bases and, among them, provincial on-site teaching points; one query."""

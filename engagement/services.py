@@ -49,6 +49,7 @@ def _save(actor: User, instance: models.Model, fields: dict[str, Any]) -> models
 # Training
 # --------------------------------------------------------------------------
 
+
 @transaction.atomic
 def training_base_create(*, actor: User, **fields: Any) -> TrainingBase:
     _require_editor(actor)
@@ -82,6 +83,7 @@ def training_session_update(*, actor: User, training_session: TrainingSession, *
 # --------------------------------------------------------------------------
 # Community governance pilots
 # --------------------------------------------------------------------------
+
 
 @transaction.atomic
 def pilot_community_create(*, actor: User, **fields: Any) -> PilotCommunity:
@@ -134,6 +136,7 @@ def plaque_award_update(*, actor: User, plaque_award: PlaqueAward, **fields: Any
 # Contributions
 # --------------------------------------------------------------------------
 
+
 @transaction.atomic
 def contribution_create(*, actor: User, **fields: Any) -> Contribution:
     _require_editor(actor)
@@ -145,4 +148,3 @@ def contribution_update(*, actor: User, contribution: Contribution, **fields: An
     _require_editor(actor)
     _require_in_scope(actor, contribution)
     return _save(actor, contribution, fields)
-

@@ -54,7 +54,9 @@ class TrainingSessionTable(tables.Table):
     topic = tables.Column(linkify=lambda record: record.get_absolute_url())
     base = tables.Column(linkify=("engagement:base-detail", {"pk": tables.A("base_id")}), order_by=("base__name",))
     area = tables.Column(
-        verbose_name=_("registration area"), accessor="base__area", order_by=("base__area__sort_order", "base__area__code")
+        verbose_name=_("registration area"),
+        accessor="base__area",
+        order_by=("base__area__sort_order", "base__area__code"),
     )
     attendees = tables.Column(attrs=NUM)
     new_secretaries = tables.Column(attrs=NUM)
@@ -69,7 +71,9 @@ class PilotCommunityTable(tables.Table):
     community = tables.Column(
         linkify=("engagement:pilot-detail", {"pk": tables.A("pk")}), order_by=("community__name",)
     )
-    subdistrict = tables.Column(verbose_name=_("sub-district"), accessor="community__parent", order_by=("community__path",))
+    subdistrict = tables.Column(
+        verbose_name=_("sub-district"), accessor="community__parent", order_by=("community__path",)
+    )
     district = tables.Column(
         verbose_name=_("district"), accessor="community__parent__parent", order_by=("community__path",)
     )
@@ -94,14 +98,17 @@ class PilotAssignmentTable(tables.Table):
     )
     category = tables.Column(verbose_name=_("category"), accessor="organization__category")
     organization_area = tables.Column(
-        verbose_name=_("registration area"), accessor="organization__area",
+        verbose_name=_("registration area"),
+        accessor="organization__area",
         order_by=("organization__area__sort_order", "organization__area__code"),
     )
     community = tables.Column(
         linkify=("engagement:pilot-detail", {"pk": tables.A("community_id")}), order_by=("community__community__path",)
     )
     subdistrict = tables.Column(
-        verbose_name=_("sub-district"), accessor="community__community__parent", order_by=("community__community__path",)
+        verbose_name=_("sub-district"),
+        accessor="community__community__parent",
+        order_by=("community__community__path",),
     )
     selected_on = tables.DateColumn()
     star_level_at_selection = tables.Column(default="—", attrs=NUM)
@@ -109,7 +116,12 @@ class PilotAssignmentTable(tables.Table):
     class Meta:
         model = PilotAssignment
         fields = (
-            "organization", "category", "organization_area", "community", "subdistrict", "selected_on",
+            "organization",
+            "category",
+            "organization_area",
+            "community",
+            "subdistrict",
+            "selected_on",
             "star_level_at_selection",
         )
         order_by = ("community",)
@@ -126,7 +138,8 @@ class PlaqueAwardTable(tables.Table):
         linkify=("engagement:plaque-detail", {"pk": tables.A("pk")}), order_by=("organization__name",)
     )
     organization_area = tables.Column(
-        verbose_name=_("registration area"), accessor="organization__area",
+        verbose_name=_("registration area"),
+        accessor="organization__area",
         order_by=("organization__area__sort_order", "organization__area__code"),
     )
     awarded_on = tables.DateColumn()
@@ -146,7 +159,8 @@ class ContributionTable(tables.Table):
         linkify=("engagement:contribution-detail", {"pk": tables.A("pk")}), order_by=("organization__name",)
     )
     organization_area = tables.Column(
-        verbose_name=_("registration area"), accessor="organization__area",
+        verbose_name=_("registration area"),
+        accessor="organization__area",
         order_by=("organization__area__sort_order", "organization__area__code"),
     )
     kind = tables.Column()
@@ -159,7 +173,14 @@ class ContributionTable(tables.Table):
     class Meta:
         model = Contribution
         fields = (
-            "made_on", "organization", "organization_area", "kind", "money_yuan", "goods_value_yuan",
-            "people_helped", "is_exemplary_case", "teams_sent",
+            "made_on",
+            "organization",
+            "organization_area",
+            "kind",
+            "money_yuan",
+            "goods_value_yuan",
+            "people_helped",
+            "is_exemplary_case",
+            "teams_sent",
         )
         order_by = ("-made_on",)

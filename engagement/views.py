@@ -64,6 +64,7 @@ class IndexView(LoginRequiredMixin, TemplateView):
 # Training bases and sessions
 # --------------------------------------------------------------------------
 
+
 class TrainingBaseListView(EngagementListView):
     model = TrainingBase
     selector = staticmethod(selectors.training_base_rows)
@@ -131,6 +132,7 @@ class TrainingSessionUpdateView(ServiceFormMixin, ScopedQuerysetMixin, UpdateVie
 # --------------------------------------------------------------------------
 # Pilot communities, their organisations and plaques
 # --------------------------------------------------------------------------
+
 
 class PilotCommunityListView(EngagementListView):
     model = PilotCommunity
@@ -234,6 +236,7 @@ class PlaqueAwardUpdateView(ServiceFormMixin, ScopedQuerysetMixin, UpdateView):
 # --------------------------------------------------------------------------
 # Contributions
 # --------------------------------------------------------------------------
+
 
 class ContributionListView(EngagementListView):
     model = Contribution

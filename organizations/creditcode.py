@@ -30,8 +30,20 @@ KIND_PREFIXES = {
 
 XIAN_DIVISION_CODES = frozenset(
     {
-        "610100", "610102", "610103", "610104", "610111", "610112", "610113",
-        "610114", "610115", "610116", "610117", "610118", "610122", "610124",
+        "610100",
+        "610102",
+        "610103",
+        "610104",
+        "610111",
+        "610112",
+        "610113",
+        "610114",
+        "610115",
+        "610116",
+        "610117",
+        "610118",
+        "610122",
+        "610124",
     }
 )
 
@@ -50,9 +62,7 @@ def validate_credit_code(value: str) -> None:
             params={"n": len(value) if isinstance(value, str) else 0},
         )
     if value != value.upper():
-        raise ValidationError(
-            _("Use capital letters in the unified social credit code."), code="lowercase"
-        )
+        raise ValidationError(_("Use capital letters in the unified social credit code."), code="lowercase")
     if not _SHAPE.match(value):
         bad = sorted({ch for ch in value if ch not in VALUES})
         raise ValidationError(
@@ -63,7 +73,9 @@ def validate_credit_code(value: str) -> None:
     expected = check_character(value[:17])
     if value[17] != expected:
         raise ValidationError(
-            _("The check character of this unified social credit code is wrong: the last character should be %(expected)s. Please check the code for a typing error."),
+            _(
+                "The check character of this unified social credit code is wrong: the last character should be %(expected)s. Please check the code for a typing error."
+            ),
             code="check",
             params={"expected": expected},
         )
@@ -79,13 +91,11 @@ def code_warnings(code: str, category: str) -> list[str]:
     kind = KIND_PREFIXES.get(code[:2])
     if kind is not None and kind != category:
         warnings.append(
-            _g("The code begins with %(prefix)s, which does not match the recorded category.")
-            % {"prefix": code[:2]}
+            _g("The code begins with %(prefix)s, which does not match the recorded category.") % {"prefix": code[:2]}
         )
     if code[2:8] not in XIAN_DIVISION_CODES:
         warnings.append(
-            _g("The division code %(division)s in the credit code lies outside Xi'an.")
-            % {"division": code[2:8]}
+            _g("The division code %(division)s in the credit code lies outside Xi'an.") % {"division": code[2:8]}
         )
     return warnings
 

@@ -68,66 +68,180 @@ def _day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
 # generated community names). Sub-districts are (name, known communities).
 # Counties list towns (镇) at sub-district level, as their ledgers do.
 REGISTRATION_AREAS: tuple[tuple[str, str, str, str, tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]], ...] = (
-    ("610102", "新城区", "district", "610102",
-     (("西一路街道", ()), ("解放门街道", ()), ("韩森寨街道", ()), ("长乐中路街道", ())),
-     ("西一路", "尚勤路", "东新街", "解放门", "韩森寨", "公园南路", "长乐中路", "金花北路", "幸福北路", "自强东路")),
-    ("610103", "碑林区", "district", "610103",
-     (("南院门街道", ("保吉巷社区", "五味什字社区", "大车家巷社区", "琉璃街社区")),
-      ("柏树林街道", ("东县门社区", "柏树林社区", "卧龙巷社区")),
-      ("长乐坊街道", ()), ("东关南街街道", ())),
-     ("书院门", "文艺路", "太乙路", "东关正街", "长乐坊", "和平门", "建国路", "大学东路", "友谊东路", "德福巷")),
-    ("610104", "莲湖区", "district", "610104",
-     (("北院门街道", ("大麦市社区", "西羊市社区", "大学习巷社区")), ("青年路街道", ()), ("土门街道", ()),
-      ("西关街道", ())),
-     ("北院门", "青年路", "土门", "劳动路", "桃园路", "大兴东路", "枣园", "西关正街", "红庙坡", "星火路")),
-    ("610111", "灞桥区", "district", "610111",
-     (("纺织城街道", ()), ("十里铺街道", ()), ("红旗街道", ())),
-     ("纺织城", "十里铺", "红旗", "灞桥", "纺正街", "田王", "西光", "纺渭路")),
-    ("610112", "未央区", "district", "610112",
-     (("大明宫街道", ()), ("未央宫街道", ()), ("谭家街道", ()), ("汉城街道", ())),
-     ("大明宫", "太华南路", "未央宫", "谭家", "汉城", "辛家庙", "北二环", "玄武路")),
-    ("610113", "雁塔区", "district", "610113",
-     (("小寨路街道", ()), ("大雁塔街道", ()), ("电子城街道", ()), ("长延堡街道", ())),
-     ("小寨", "长安中路", "大雁塔", "翠华路", "电子正街", "电子二路", "长延堡", "吉祥村", "含光路", "明德门", "西影路")),
-    ("610114", "阎良区", "district", "610114",
-     (("凤凰路街道", ()), ("新华路街道", ()), ("振兴街道", ())),
-     ("凤凰路", "人民路", "新华路", "振兴", "前进路", "航空城")),
-    ("610115", "临潼区", "district", "610115",
-     (("骊山街道", ()), ("秦陵街道", ()), ("新丰街道", ())),
-     ("骊山", "华清", "秦陵", "新丰", "人民街", "芷阳")),
-    ("610116", "长安区", "district", "610116",
-     (("韦曲街道", ()), ("郭杜街道", ()), ("滦镇街道", ()), ("王曲街道", ())),
-     ("韦曲", "樊川", "郭杜", "滦镇", "王曲", "神禾", "子午")),
-    ("610117", "高陵区", "district", "610117",
-     (("鹿苑街道", ()), ("崇皇街道", ()), ("姬家街道", ())),
-     ("鹿苑", "泾河", "崇皇", "姬家", "通远", "昭慧")),
-    ("610118", "鄠邑区", "district", "610118",
-     (("甘亭街道", ()), ("余下街道", ()), ("玉蝉街道", ())),
-     ("甘亭", "画展街", "余下", "玉蝉", "钟楼", "涝河")),
-    ("610122", "蓝田县", "county", "610122",
-     (("蓝关街道", ()), ("华胥镇", ()), ("汤峪镇", ())),
-     ("蓝关", "北关", "华胥", "汤峪", "向阳", "城关")),
-    ("610124", "周至县", "county", "610124",
-     (("二曲街道", ()), ("哑柏镇", ()), ("楼观镇", ())),
-     ("二曲", "哑柏", "楼观", "云塔", "集贤", "城关")),
-    ("XAGX", "西安高新区", "zone", "610113",
-     (("丈八沟街道", ()), ("鱼化寨街道", ()), ("细柳街道", ()), ("兴隆街道", ())),
-     ("丈八", "科技路", "高新路", "唐延路", "锦业路", "鱼化寨", "细柳", "兴隆", "云水", "天谷")),
-    ("XAJK", "西安经开区", "zone", "610112",
-     (("张家堡街道", ()), ("草滩街道", ()), ("泾渭街道", ())),
-     ("张家堡", "凤城", "文景路", "草滩", "泾渭", "明光路")),
-    ("XAQJ", "曲江新区", "zone", "610113",
-     (("曲江街道", ()), ("等驾坡街道", ()), ("雁南街道", ())),
-     ("曲江池", "芙蓉", "雁南", "等驾坡", "曲江", "新开门")),
-    ("XACB", "浐灞生态区", "zone", "610111",
-     (("广运潭街道", ()), ("雁鸣湖街道", ()), ("浐灞半坡街道", ())),
-     ("广运潭", "雁鸣湖", "半坡", "浐河", "灞河", "米家崖")),
-    ("XAGW", "国际港务区", "zone", "610111",
-     (("新筑街道", ()), ("新合街道", ()), ("港务街道", ())),
-     ("新筑", "新合", "港务", "陆港", "保税", "向东")),
-    ("XAHT", "航天基地", "zone", "610116",
-     (("东长安街街道", ()), ("大兆街道", ()), ("杜曲街道", ())),
-     ("东长安街", "航天", "神舟", "大兆", "杜曲", "飞天路")),
+    (
+        "610102",
+        "新城区",
+        "district",
+        "610102",
+        (("西一路街道", ()), ("解放门街道", ()), ("韩森寨街道", ()), ("长乐中路街道", ())),
+        ("西一路", "尚勤路", "东新街", "解放门", "韩森寨", "公园南路", "长乐中路", "金花北路", "幸福北路", "自强东路"),
+    ),
+    (
+        "610103",
+        "碑林区",
+        "district",
+        "610103",
+        (
+            ("南院门街道", ("保吉巷社区", "五味什字社区", "大车家巷社区", "琉璃街社区")),
+            ("柏树林街道", ("东县门社区", "柏树林社区", "卧龙巷社区")),
+            ("长乐坊街道", ()),
+            ("东关南街街道", ()),
+        ),
+        ("书院门", "文艺路", "太乙路", "东关正街", "长乐坊", "和平门", "建国路", "大学东路", "友谊东路", "德福巷"),
+    ),
+    (
+        "610104",
+        "莲湖区",
+        "district",
+        "610104",
+        (
+            ("北院门街道", ("大麦市社区", "西羊市社区", "大学习巷社区")),
+            ("青年路街道", ()),
+            ("土门街道", ()),
+            ("西关街道", ()),
+        ),
+        ("北院门", "青年路", "土门", "劳动路", "桃园路", "大兴东路", "枣园", "西关正街", "红庙坡", "星火路"),
+    ),
+    (
+        "610111",
+        "灞桥区",
+        "district",
+        "610111",
+        (("纺织城街道", ()), ("十里铺街道", ()), ("红旗街道", ())),
+        ("纺织城", "十里铺", "红旗", "灞桥", "纺正街", "田王", "西光", "纺渭路"),
+    ),
+    (
+        "610112",
+        "未央区",
+        "district",
+        "610112",
+        (("大明宫街道", ()), ("未央宫街道", ()), ("谭家街道", ()), ("汉城街道", ())),
+        ("大明宫", "太华南路", "未央宫", "谭家", "汉城", "辛家庙", "北二环", "玄武路"),
+    ),
+    (
+        "610113",
+        "雁塔区",
+        "district",
+        "610113",
+        (("小寨路街道", ()), ("大雁塔街道", ()), ("电子城街道", ()), ("长延堡街道", ())),
+        (
+            "小寨",
+            "长安中路",
+            "大雁塔",
+            "翠华路",
+            "电子正街",
+            "电子二路",
+            "长延堡",
+            "吉祥村",
+            "含光路",
+            "明德门",
+            "西影路",
+        ),
+    ),
+    (
+        "610114",
+        "阎良区",
+        "district",
+        "610114",
+        (("凤凰路街道", ()), ("新华路街道", ()), ("振兴街道", ())),
+        ("凤凰路", "人民路", "新华路", "振兴", "前进路", "航空城"),
+    ),
+    (
+        "610115",
+        "临潼区",
+        "district",
+        "610115",
+        (("骊山街道", ()), ("秦陵街道", ()), ("新丰街道", ())),
+        ("骊山", "华清", "秦陵", "新丰", "人民街", "芷阳"),
+    ),
+    (
+        "610116",
+        "长安区",
+        "district",
+        "610116",
+        (("韦曲街道", ()), ("郭杜街道", ()), ("滦镇街道", ()), ("王曲街道", ())),
+        ("韦曲", "樊川", "郭杜", "滦镇", "王曲", "神禾", "子午"),
+    ),
+    (
+        "610117",
+        "高陵区",
+        "district",
+        "610117",
+        (("鹿苑街道", ()), ("崇皇街道", ()), ("姬家街道", ())),
+        ("鹿苑", "泾河", "崇皇", "姬家", "通远", "昭慧"),
+    ),
+    (
+        "610118",
+        "鄠邑区",
+        "district",
+        "610118",
+        (("甘亭街道", ()), ("余下街道", ()), ("玉蝉街道", ())),
+        ("甘亭", "画展街", "余下", "玉蝉", "钟楼", "涝河"),
+    ),
+    (
+        "610122",
+        "蓝田县",
+        "county",
+        "610122",
+        (("蓝关街道", ()), ("华胥镇", ()), ("汤峪镇", ())),
+        ("蓝关", "北关", "华胥", "汤峪", "向阳", "城关"),
+    ),
+    (
+        "610124",
+        "周至县",
+        "county",
+        "610124",
+        (("二曲街道", ()), ("哑柏镇", ()), ("楼观镇", ())),
+        ("二曲", "哑柏", "楼观", "云塔", "集贤", "城关"),
+    ),
+    (
+        "XAGX",
+        "西安高新区",
+        "zone",
+        "610113",
+        (("丈八沟街道", ()), ("鱼化寨街道", ()), ("细柳街道", ()), ("兴隆街道", ())),
+        ("丈八", "科技路", "高新路", "唐延路", "锦业路", "鱼化寨", "细柳", "兴隆", "云水", "天谷"),
+    ),
+    (
+        "XAJK",
+        "西安经开区",
+        "zone",
+        "610112",
+        (("张家堡街道", ()), ("草滩街道", ()), ("泾渭街道", ())),
+        ("张家堡", "凤城", "文景路", "草滩", "泾渭", "明光路"),
+    ),
+    (
+        "XAQJ",
+        "曲江新区",
+        "zone",
+        "610113",
+        (("曲江街道", ()), ("等驾坡街道", ()), ("雁南街道", ())),
+        ("曲江池", "芙蓉", "雁南", "等驾坡", "曲江", "新开门"),
+    ),
+    (
+        "XACB",
+        "浐灞生态区",
+        "zone",
+        "610111",
+        (("广运潭街道", ()), ("雁鸣湖街道", ()), ("浐灞半坡街道", ())),
+        ("广运潭", "雁鸣湖", "半坡", "浐河", "灞河", "米家崖"),
+    ),
+    (
+        "XAGW",
+        "国际港务区",
+        "zone",
+        "610111",
+        (("新筑街道", ()), ("新合街道", ()), ("港务街道", ())),
+        ("新筑", "新合", "港务", "陆港", "保税", "向东"),
+    ),
+    (
+        "XAHT",
+        "航天基地",
+        "zone",
+        "610116",
+        (("东长安街街道", ()), ("大兆街道", ()), ("杜曲街道", ())),
+        ("东长安街", "航天", "神舟", "大兆", "杜曲", "飞天路"),
+    ),
 )
 
 _COMMUNITY_STEMS = ("幸福", "和平", "建设", "光明", "新华", "友谊", "文化", "胜利", "团结", "育才", "东风", "朝阳")
@@ -139,8 +253,9 @@ def plan_areas(rng: random.Random) -> list[Area]:
 
     def node(code: str, name: str, level: str, parent: Area | None, division: str, order: int) -> Area:
         path = (parent.path if parent else "/") + f"{code}/"
-        return Area(code=code, name=name, level=level, parent=parent, division_code=division, path=path,
-                    sort_order=order)
+        return Area(
+            code=code, name=name, level=level, parent=parent, division_code=division, path=path, sort_order=order
+        )
 
     city = node("610100", "西安市", Area.Level.CITY, None, "610100", 0)
     areas = [city]
@@ -161,8 +276,14 @@ def plan_areas(rng: random.Random) -> list[Area]:
             used.update(names)
             for community_index, community_name in enumerate(names, start=1):
                 areas.append(
-                    node(f"{sub.code}-{community_index:02d}", community_name, Area.Level.COMMUNITY, sub, division,
-                         community_index)
+                    node(
+                        f"{sub.code}-{community_index:02d}",
+                        community_name,
+                        Area.Level.COMMUNITY,
+                        sub,
+                        division,
+                        community_index,
+                    )
                 )
     return areas
 
@@ -265,26 +386,71 @@ def seed_supervising_units(rng: random.Random) -> int:
 # Relative weights of the registration areas (the city node is "610100").
 # Central districts and the high-tech zone hold most organisations.
 _AREAS_DEFAULT = {
-    "610100": 12, "610102": 6, "610103": 8, "610104": 7, "610111": 4, "610112": 7, "610113": 11,
-    "610114": 1.5, "610115": 2.5, "610116": 6, "610117": 1.5, "610118": 2, "610122": 1.2, "610124": 1.2,
-    "XAGX": 12, "XAJK": 4, "XAQJ": 4, "XACB": 3, "XAGW": 2, "XAHT": 2,
+    "610100": 12,
+    "610102": 6,
+    "610103": 8,
+    "610104": 7,
+    "610111": 4,
+    "610112": 7,
+    "610113": 11,
+    "610114": 1.5,
+    "610115": 2.5,
+    "610116": 6,
+    "610117": 1.5,
+    "610118": 2,
+    "610122": 1.2,
+    "610124": 1.2,
+    "XAGX": 12,
+    "XAJK": 4,
+    "XAQJ": 4,
+    "XACB": 3,
+    "XAGW": 2,
+    "XAHT": 2,
 }
 # Law and accounting firms sit in the business districts, never at city level.
 _AREAS_FIRMS = {
-    "610102": 6, "610103": 12, "610104": 8, "610111": 2, "610112": 8, "610113": 16, "610114": 0.5,
-    "610115": 0.8, "610116": 3, "610117": 0.5, "610118": 0.6, "610122": 0.4, "610124": 0.4,
-    "XAGX": 22, "XAJK": 5, "XAQJ": 5, "XACB": 2, "XAGW": 0.8, "XAHT": 1,
+    "610102": 6,
+    "610103": 12,
+    "610104": 8,
+    "610111": 2,
+    "610112": 8,
+    "610113": 16,
+    "610114": 0.5,
+    "610115": 0.8,
+    "610116": 3,
+    "610117": 0.5,
+    "610118": 0.6,
+    "610122": 0.4,
+    "610124": 0.4,
+    "XAGX": 22,
+    "XAJK": 5,
+    "XAQJ": 5,
+    "XACB": 2,
+    "XAGW": 0.8,
+    "XAHT": 1,
 }
 # Foundations register with the city's civil affairs bureau.
 _AREAS_FOUNDATIONS = {"610100": 85, "610103": 2, "610113": 3, "XAGX": 4, "XAQJ": 2, "610102": 1, "610104": 1}
 # Farming associations: the outer districts and the counties.
 _AREAS_RURAL = {
-    "610100": 8, "610111": 4, "610114": 6, "610115": 10, "610116": 12, "610117": 8, "610118": 10,
-    "610122": 10, "610124": 12, "XAGW": 2, "XACB": 2,
+    "610100": 8,
+    "610111": 4,
+    "610114": 6,
+    "610115": 10,
+    "610116": 12,
+    "610117": 8,
+    "610118": 10,
+    "610122": 10,
+    "610124": 12,
+    "XAGW": 2,
+    "XACB": 2,
 }
 _AREAS_CITY = {"610100": 1}
 AREA_PROFILES = {
-    "default": _AREAS_DEFAULT, "firms": _AREAS_FIRMS, "foundations": _AREAS_FOUNDATIONS, "rural": _AREAS_RURAL,
+    "default": _AREAS_DEFAULT,
+    "firms": _AREAS_FIRMS,
+    "foundations": _AREAS_FOUNDATIONS,
+    "rural": _AREAS_RURAL,
     "city": _AREAS_CITY,
 }
 
@@ -317,65 +483,258 @@ def _t(*topics: str) -> tuple[str, ...]:
 
 
 _SCIENCE_TOPICS = _t(
-    "计算机", "电子", "机械工程", "土木建筑", "化学化工", "环境科学", "地理", "气象", "水利", "农学", "林学", "药学",
-    "营养", "心理", "光学", "航空", "测绘", "地质", "汽车工程", "自动化", "通信", "材料", "能源", "生态", "园艺",
-    "植物保护", "畜牧兽医", "科普", "青少年科技教育", "城市规划", "建筑", "力学", "数学", "物理", "天文", "系统工程",
-    "人工智能", "软件工程", "信息安全", "食品科学",
+    "计算机",
+    "电子",
+    "机械工程",
+    "土木建筑",
+    "化学化工",
+    "环境科学",
+    "地理",
+    "气象",
+    "水利",
+    "农学",
+    "林学",
+    "药学",
+    "营养",
+    "心理",
+    "光学",
+    "航空",
+    "测绘",
+    "地质",
+    "汽车工程",
+    "自动化",
+    "通信",
+    "材料",
+    "能源",
+    "生态",
+    "园艺",
+    "植物保护",
+    "畜牧兽医",
+    "科普",
+    "青少年科技教育",
+    "城市规划",
+    "建筑",
+    "力学",
+    "数学",
+    "物理",
+    "天文",
+    "系统工程",
+    "人工智能",
+    "软件工程",
+    "信息安全",
+    "食品科学",
 )
 _ARTS_TOPICS = _t(
-    "书法家协会", "摄影家协会", "美术家协会", "音乐家协会", "舞蹈家协会", "戏剧家协会", "曲艺家协会", "民间文艺家协会",
-    "作家协会", "收藏家协会", "楹联学会", "诗词学会", "秦腔艺术研究会", "剪纸艺术协会", "皮影艺术研究会", "鼓乐研究会",
-    "电影家协会", "电视艺术家协会", "杂技家协会", "朗诵艺术家协会",
+    "书法家协会",
+    "摄影家协会",
+    "美术家协会",
+    "音乐家协会",
+    "舞蹈家协会",
+    "戏剧家协会",
+    "曲艺家协会",
+    "民间文艺家协会",
+    "作家协会",
+    "收藏家协会",
+    "楹联学会",
+    "诗词学会",
+    "秦腔艺术研究会",
+    "剪纸艺术协会",
+    "皮影艺术研究会",
+    "鼓乐研究会",
+    "电影家协会",
+    "电视艺术家协会",
+    "杂技家协会",
+    "朗诵艺术家协会",
 )
 _SPORT_TOPICS = _t(
-    "足球协会", "篮球协会", "乒乓球协会", "羽毛球协会", "网球协会", "围棋协会", "象棋协会", "桥牌协会", "太极拳协会",
-    "武术协会", "登山户外运动协会", "游泳协会", "自行车运动协会", "健身气功协会", "老年人体育协会", "门球协会",
-    "钓鱼协会", "风筝协会", "跆拳道协会", "轮滑协会", "舞龙舞狮协会", "社会体育指导员协会", "信鸽协会", "健身舞蹈协会",
-    "气排球协会", "马拉松运动协会", "冬季运动协会",
+    "足球协会",
+    "篮球协会",
+    "乒乓球协会",
+    "羽毛球协会",
+    "网球协会",
+    "围棋协会",
+    "象棋协会",
+    "桥牌协会",
+    "太极拳协会",
+    "武术协会",
+    "登山户外运动协会",
+    "游泳协会",
+    "自行车运动协会",
+    "健身气功协会",
+    "老年人体育协会",
+    "门球协会",
+    "钓鱼协会",
+    "风筝协会",
+    "跆拳道协会",
+    "轮滑协会",
+    "舞龙舞狮协会",
+    "社会体育指导员协会",
+    "信鸽协会",
+    "健身舞蹈协会",
+    "气排球协会",
+    "马拉松运动协会",
+    "冬季运动协会",
 )
 _HEALTH_TOPICS = _t(
-    "医师协会", "护理学会", "中医药学会", "医院协会", "民营医院协会", "口腔医学会", "预防医学会", "健康管理协会",
-    "医学会", "康复医学会", "针灸学会", "抗癌协会", "心理卫生协会", "计划生育协会", "医学影像协会", "全科医学会",
-    "药师协会", "健康教育协会",
+    "医师协会",
+    "护理学会",
+    "中医药学会",
+    "医院协会",
+    "民营医院协会",
+    "口腔医学会",
+    "预防医学会",
+    "健康管理协会",
+    "医学会",
+    "康复医学会",
+    "针灸学会",
+    "抗癌协会",
+    "心理卫生协会",
+    "计划生育协会",
+    "医学影像协会",
+    "全科医学会",
+    "药师协会",
+    "健康教育协会",
 )
 _SOCIAL_SCIENCE_TOPICS = _t(
-    "历史学会", "经济学会", "哲学学会", "社会学学会", "长安文化研究会", "周秦汉唐文化研究会", "丝绸之路文化研究会",
-    "关学研究会", "民俗学会", "红色文化研究会", "旅游学会", "城市经济研究会", "企业文化研究会", "地方志研究会",
-    "家风家训研究会", "统计学会", "会计学会", "档案学会",
+    "历史学会",
+    "经济学会",
+    "哲学学会",
+    "社会学学会",
+    "长安文化研究会",
+    "周秦汉唐文化研究会",
+    "丝绸之路文化研究会",
+    "关学研究会",
+    "民俗学会",
+    "红色文化研究会",
+    "旅游学会",
+    "城市经济研究会",
+    "企业文化研究会",
+    "地方志研究会",
+    "家风家训研究会",
+    "统计学会",
+    "会计学会",
+    "档案学会",
 )
 _EDUCATION_TOPICS = _t(
-    "教育学会", "民办教育协会", "家庭教育研究会", "学前教育研究会", "职业教育学会", "校外教育协会", "教育装备协会",
-    "书法教育研究会", "外语教育研究会", "陶行知研究会", "教师发展研究会",
+    "教育学会",
+    "民办教育协会",
+    "家庭教育研究会",
+    "学前教育研究会",
+    "职业教育学会",
+    "校外教育协会",
+    "教育装备协会",
+    "书法教育研究会",
+    "外语教育研究会",
+    "陶行知研究会",
+    "教师发展研究会",
 )
 _CIVIL_TOPICS = _t(
-    "慈善协会", "志愿者协会", "社会工作协会", "老年协会", "养老服务协会", "婚姻家庭咨询协会", "社会组织促进会",
-    "公益组织联合会", "老龄事业发展促进会", "地名学会", "社区服务协会", "睦邻互助协会", "社会救助协会",
+    "慈善协会",
+    "志愿者协会",
+    "社会工作协会",
+    "老年协会",
+    "养老服务协会",
+    "婚姻家庭咨询协会",
+    "社会组织促进会",
+    "公益组织联合会",
+    "老龄事业发展促进会",
+    "地名学会",
+    "社区服务协会",
+    "睦邻互助协会",
+    "社会救助协会",
 )
 _COMMUNITY_TOPICS = _t(
-    "志愿服务协会", "老年协会", "文体协会", "邻里互助会", "书画协会", "环保志愿者协会", "睦邻服务协会", "健身舞蹈协会",
+    "志愿服务协会",
+    "老年协会",
+    "文体协会",
+    "邻里互助会",
+    "书画协会",
+    "环保志愿者协会",
+    "睦邻服务协会",
+    "健身舞蹈协会",
 )
 _AGRICULTURE_TOPICS = _t(
-    "猕猴桃产业协会", "樱桃产业协会", "石榴产业协会", "葡萄产业协会", "奶山羊产业协会", "蔬菜协会", "苗木花卉协会",
-    "养蜂协会", "农机协会", "农民专业合作社联合会", "茶叶协会", "种子协会", "畜牧业协会", "水产协会", "休闲农业协会",
-    "核桃协会", "食用菌协会", "草莓协会", "中药材种植协会", "农产品经纪人协会",
+    "猕猴桃产业协会",
+    "樱桃产业协会",
+    "石榴产业协会",
+    "葡萄产业协会",
+    "奶山羊产业协会",
+    "蔬菜协会",
+    "苗木花卉协会",
+    "养蜂协会",
+    "农机协会",
+    "农民专业合作社联合会",
+    "茶叶协会",
+    "种子协会",
+    "畜牧业协会",
+    "水产协会",
+    "休闲农业协会",
+    "核桃协会",
+    "食用菌协会",
+    "草莓协会",
+    "中药材种植协会",
+    "农产品经纪人协会",
 )
 _TRADE_TOPICS = {
     COMMERCE: _t(
-        "餐饮行业协会", "酒店业协会", "商业联合会", "连锁经营协会", "美容美发协会", "烘焙行业协会", "服装行业协会",
-        "珠宝玉石协会", "眼镜行业协会", "二手车流通协会", "再生资源协会", "会展业协会", "典当行业协会", "拍卖行业协会",
-        "电子商务协会", "家政服务协会", "汽车流通协会", "粮油行业协会", "茶叶流通协会",
+        "餐饮行业协会",
+        "酒店业协会",
+        "商业联合会",
+        "连锁经营协会",
+        "美容美发协会",
+        "烘焙行业协会",
+        "服装行业协会",
+        "珠宝玉石协会",
+        "眼镜行业协会",
+        "二手车流通协会",
+        "再生资源协会",
+        "会展业协会",
+        "典当行业协会",
+        "拍卖行业协会",
+        "电子商务协会",
+        "家政服务协会",
+        "汽车流通协会",
+        "粮油行业协会",
+        "茶叶流通协会",
     ),
     INDUSTRY: _t(
-        "软件行业协会", "集成电路行业协会", "人工智能产业协会", "大数据产业协会", "电子信息行业协会", "食品工业协会",
-        "印刷行业协会", "装备制造业协会", "节能协会", "中小企业协会", "包装技术协会", "新能源汽车产业协会",
-        "光伏产业协会", "航空产业协会",
+        "软件行业协会",
+        "集成电路行业协会",
+        "人工智能产业协会",
+        "大数据产业协会",
+        "电子信息行业协会",
+        "食品工业协会",
+        "印刷行业协会",
+        "装备制造业协会",
+        "节能协会",
+        "中小企业协会",
+        "包装技术协会",
+        "新能源汽车产业协会",
+        "光伏产业协会",
+        "航空产业协会",
     ),
     HOUSING: _t(
-        "房地产业协会", "物业管理协会", "建筑装饰协会", "建筑业协会", "建设监理协会", "工程造价协会", "勘察设计协会",
-        "建材行业协会", "电梯行业协会", "燃气行业协会", "市政公用行业协会", "混凝土行业协会",
+        "房地产业协会",
+        "物业管理协会",
+        "建筑装饰协会",
+        "建筑业协会",
+        "建设监理协会",
+        "工程造价协会",
+        "勘察设计协会",
+        "建材行业协会",
+        "电梯行业协会",
+        "燃气行业协会",
+        "市政公用行业协会",
+        "混凝土行业协会",
     ),
     TRANSPORT: _t(
-        "物流协会", "道路运输协会", "出租汽车协会", "汽车维修行业协会", "驾驶员培训协会", "快递协会", "停车行业协会",
+        "物流协会",
+        "道路运输协会",
+        "出租汽车协会",
+        "汽车维修行业协会",
+        "驾驶员培训协会",
+        "快递协会",
+        "停车行业协会",
         "公共交通协会",
     ),
     CULTURE: _t("旅行社协会", "文化产业协会", "动漫游戏协会", "演出行业协会", "民宿协会", "导游协会", "娱乐行业协会"),
@@ -383,17 +742,79 @@ _TRADE_TOPICS = {
     ECOLOGY: _t("环保产业协会", "环境服务业协会"),
 }
 _CHAMBER_HOMES = _t(
-    "浙江", "温州", "福建", "晋江", "河南", "四川", "湖南", "江苏", "广东", "潮汕", "山西", "甘肃", "安徽", "湖北", "山东",
-    "重庆", "江西", "台州", "宁波", "河北", "东北", "内蒙古", "宁夏", "青海", "新疆", "云南", "贵州", "广西", "泉州",
-    "莆田", "义乌", "苏州", "南通", "商丘", "周口", "信阳", "南阳", "榆林", "汉中", "安康", "宝鸡", "渭南",
+    "浙江",
+    "温州",
+    "福建",
+    "晋江",
+    "河南",
+    "四川",
+    "湖南",
+    "江苏",
+    "广东",
+    "潮汕",
+    "山西",
+    "甘肃",
+    "安徽",
+    "湖北",
+    "山东",
+    "重庆",
+    "江西",
+    "台州",
+    "宁波",
+    "河北",
+    "东北",
+    "内蒙古",
+    "宁夏",
+    "青海",
+    "新疆",
+    "云南",
+    "贵州",
+    "广西",
+    "泉州",
+    "莆田",
+    "义乌",
+    "苏州",
+    "南通",
+    "商丘",
+    "周口",
+    "信阳",
+    "南阳",
+    "榆林",
+    "汉中",
+    "安康",
+    "宝鸡",
+    "渭南",
 )
 _CHAMBER_TRADES = _t(
-    "汽车", "餐饮", "建材", "家居", "服装", "电子", "物流", "文化", "科技", "农业", "医药", "茶业", "酒业", "珠宝",
-    "装饰", "新能源", "电商", "青年企业家", "女企业家", "民营企业",
+    "汽车",
+    "餐饮",
+    "建材",
+    "家居",
+    "服装",
+    "电子",
+    "物流",
+    "文化",
+    "科技",
+    "农业",
+    "医药",
+    "茶业",
+    "酒业",
+    "珠宝",
+    "装饰",
+    "新能源",
+    "电商",
+    "青年企业家",
+    "女企业家",
+    "民营企业",
 )
 
-SG, SS, FD, LF, AF = (Category.SOCIAL_GROUP, Category.SOCIAL_SERVICE, Category.FOUNDATION, Category.LAW_FIRM,
-                      Category.ACCOUNTING_FIRM)
+SG, SS, FD, LF, AF = (
+    Category.SOCIAL_GROUP,
+    Category.SOCIAL_SERVICE,
+    Category.FOUNDATION,
+    Category.LAW_FIRM,
+    Category.ACCOUNTING_FIRM,
+)
 TEMPLATES: tuple[Template, ...] = (
     # Social groups (社会团体): learned societies, arts, sport, health, ...
     Template(SG, SCIENCE, 15, ("{p}{topic}学会", "{p}{topic}研究会"), _SCIENCE_TOPICS),
@@ -406,13 +827,35 @@ TEMPLATES: tuple[Template, ...] = (
     # Community organisations registered directly, without a supervising unit.
     Template(SG, None, 5, ("{short}{sub}{topic}", "{p}{topic}"), _COMMUNITY_TOPICS),
     Template(SG, AGRICULTURE, 4, ("{p}{topic}",), _AGRICULTURE_TOPICS, areas="rural"),
-    Template(SG, DISABLED, 1.5, ("{p}{topic}",), _t(
-        "盲人协会", "聋人协会", "肢残人协会", "智力残疾人及亲友协会", "精神残疾人及亲友协会", "助残志愿者协会",
-        "残疾人体育协会")),
-    Template(SG, WOMEN, 1.2, ("{p}{topic}",), _t(
-        "女企业家协会", "巾帼志愿者协会", "女性创业促进会", "家庭文明促进会", "妇女儿童发展促进会")),
-    Template(SG, YOUTH, 1.2, ("{p}{topic}",), _t(
-        "青年企业家协会", "青年志愿者协会", "青少年发展促进会", "青年创业促进会", "青少年心理健康促进会")),
+    Template(
+        SG,
+        DISABLED,
+        1.5,
+        ("{p}{topic}",),
+        _t(
+            "盲人协会",
+            "聋人协会",
+            "肢残人协会",
+            "智力残疾人及亲友协会",
+            "精神残疾人及亲友协会",
+            "助残志愿者协会",
+            "残疾人体育协会",
+        ),
+    ),
+    Template(
+        SG,
+        WOMEN,
+        1.2,
+        ("{p}{topic}",),
+        _t("女企业家协会", "巾帼志愿者协会", "女性创业促进会", "家庭文明促进会", "妇女儿童发展促进会"),
+    ),
+    Template(
+        SG,
+        YOUTH,
+        1.2,
+        ("{p}{topic}",),
+        _t("青年企业家协会", "青年志愿者协会", "青少年发展促进会", "青年创业促进会", "青少年心理健康促进会"),
+    ),
     Template(SG, ECOLOGY, 0.8, ("{p}{topic}",), _t("环保志愿者协会", "生态文明促进会", "野生动植物保护协会")),
     Template(SG, VETERANS, 0.6, ("{p}{topic}",), _t("退役军人志愿服务协会", "退役军人就业创业促进会", "拥军优属协会")),
     # Trade associations and chambers (行业协会商会), most of them decoupled.
@@ -420,32 +863,75 @@ TEMPLATES: tuple[Template, ...] = (
         Template(SG, unit, len(topics) * 0.3, ("{p}{topic}",), topics, trade=True, decoupled=0.65)
         for unit, topics in _TRADE_TOPICS.items()
     ),
-    Template(SG, COMMERCE_FEDERATION, 2, ("西安{topic}商会",), _CHAMBER_HOMES, trade=True, decoupled=0.2,
-             areas="city"),
-    Template(SG, COMMERCE_FEDERATION, 3, ("{p}{topic}商会", "{short}{sub}商会"), _CHAMBER_TRADES, trade=True,
-             decoupled=0.2),
+    Template(SG, COMMERCE_FEDERATION, 2, ("西安{topic}商会",), _CHAMBER_HOMES, trade=True, decoupled=0.2, areas="city"),
+    Template(
+        SG, COMMERCE_FEDERATION, 3, ("{p}{topic}商会", "{short}{sub}商会"), _CHAMBER_TRADES, trade=True, decoupled=0.2
+    ),
     # Social service agencies (社会服务机构).
-    Template(SS, EDUCATION, 35, (
-        "{p}{brand}培训学校", "{p}{brand}艺术培训学校", "{p}{brand}外语培训学校", "{p}{brand}幼儿园",
-        "{p}{brand}实验学校", "{p}{brand}教育培训中心")),
-    Template(SS, CIVIL_AFFAIRS, 28, (
-        "{p}{brand}社会工作服务中心", "{p}{brand}养老院", "{p}{brand}养老服务中心", "{p}{brand}公益服务中心",
-        "{p}{brand}家庭服务中心", "{p}{brand}老年公寓", "{p}{brand}社区服务中心")),
-    Template(SS, HEALTH, 12, (
-        "{p}{brand}医院", "{p}{brand}中医医院", "{p}{brand}门诊部", "{p}{brand}康复医院", "{p}{brand}口腔门诊部",
-        "{p}{brand}护理院")),
+    Template(
+        SS,
+        EDUCATION,
+        35,
+        (
+            "{p}{brand}培训学校",
+            "{p}{brand}艺术培训学校",
+            "{p}{brand}外语培训学校",
+            "{p}{brand}幼儿园",
+            "{p}{brand}实验学校",
+            "{p}{brand}教育培训中心",
+        ),
+    ),
+    Template(
+        SS,
+        CIVIL_AFFAIRS,
+        28,
+        (
+            "{p}{brand}社会工作服务中心",
+            "{p}{brand}养老院",
+            "{p}{brand}养老服务中心",
+            "{p}{brand}公益服务中心",
+            "{p}{brand}家庭服务中心",
+            "{p}{brand}老年公寓",
+            "{p}{brand}社区服务中心",
+        ),
+    ),
+    Template(
+        SS,
+        HEALTH,
+        12,
+        (
+            "{p}{brand}医院",
+            "{p}{brand}中医医院",
+            "{p}{brand}门诊部",
+            "{p}{brand}康复医院",
+            "{p}{brand}口腔门诊部",
+            "{p}{brand}护理院",
+        ),
+    ),
     Template(SS, LABOUR, 9, ("{p}{brand}职业技能培训学校", "{p}{brand}职业培训学校")),
     Template(SS, CULTURE, 4, ("{p}{brand}文化艺术中心", "{p}{brand}艺术团", "{p}{brand}博物馆")),
-    Template(SS, SPORT, 4, ("{p}{brand}体育俱乐部", "{p}{brand}足球俱乐部", "{p}{brand}武术学校", "{p}{brand}游泳俱乐部")),
+    Template(
+        SS, SPORT, 4, ("{p}{brand}体育俱乐部", "{p}{brand}足球俱乐部", "{p}{brand}武术学校", "{p}{brand}游泳俱乐部")
+    ),
     Template(SS, DISABLED, 3, ("{p}{brand}康复中心", "{p}{brand}特殊儿童康复中心", "{p}{brand}助残服务中心")),
     Template(SS, SCIENCE, 1, ("{p}{brand}科技研究院", "{p}{brand}科普教育中心")),
     Template(SS, SOCIAL_SCIENCES, 1, ("{p}{brand}文化研究院",)),
     Template(SS, None, 3, ("{short}{sub}{brand}社区服务中心", "{short}{sub}志愿服务中心", "{p}{brand}社区服务中心")),
     # Foundations (基金会).
-    Template(FD, CIVIL_AFFAIRS, 6, ("{p}{brand}慈善基金会", "{p}{brand}公益基金会", "{p}{brand}社会福利基金会"),
-             areas="foundations"),
-    Template(FD, EDUCATION, 3, ("{p}{brand}教育基金会", "{p}{brand}助学基金会", "{p}{brand}教育发展基金会"),
-             areas="foundations"),
+    Template(
+        FD,
+        CIVIL_AFFAIRS,
+        6,
+        ("{p}{brand}慈善基金会", "{p}{brand}公益基金会", "{p}{brand}社会福利基金会"),
+        areas="foundations",
+    ),
+    Template(
+        FD,
+        EDUCATION,
+        3,
+        ("{p}{brand}教育基金会", "{p}{brand}助学基金会", "{p}{brand}教育发展基金会"),
+        areas="foundations",
+    ),
     Template(FD, HEALTH, 1, ("{p}{brand}医疗救助基金会", "{p}{brand}健康基金会"), areas="foundations"),
     Template(FD, CULTURE, 1, ("{p}{brand}文化发展基金会",), areas="foundations"),
     Template(FD, DISABLED, 1, ("{p}{brand}助残基金会",), areas="foundations"),
@@ -453,11 +939,27 @@ TEMPLATES: tuple[Template, ...] = (
     Template(FD, SPORT, 0.5, ("{p}{brand}体育发展基金会",), areas="foundations"),
     # Intermediaries: law firms (mostly 陕西XX律师事务所, some branch offices)
     # and accounting firms.
-    Template(LF, JUSTICE, 1, ("陕西{brand}律师事务所",) * 9 + ("{home}{brand}（西安）律师事务所",), areas="firms",
-             firm_brand=True),
-    Template(AF, FINANCE, 1, (
-        "陕西{brand}会计师事务所有限责任公司", "西安{brand}会计师事务所有限责任公司", "陕西{brand}会计师事务所（普通合伙）",
-        "{brand}会计师事务所（特殊普通合伙）陕西分所"), areas="firms", firm_brand=True),
+    Template(
+        LF,
+        JUSTICE,
+        1,
+        ("陕西{brand}律师事务所",) * 9 + ("{home}{brand}（西安）律师事务所",),
+        areas="firms",
+        firm_brand=True,
+    ),
+    Template(
+        AF,
+        FINANCE,
+        1,
+        (
+            "陕西{brand}会计师事务所有限责任公司",
+            "西安{brand}会计师事务所有限责任公司",
+            "陕西{brand}会计师事务所（普通合伙）",
+            "{brand}会计师事务所（特殊普通合伙）陕西分所",
+        ),
+        areas="firms",
+        firm_brand=True,
+    ),
 )
 
 # Exact category counts of the 3,866 active organisations.
@@ -467,13 +969,17 @@ CREDIT_PREFIX = {SG: "51", SS: "52", FD: "53", LF: "31", AF: "91"}
 # the professional firms where party members concentrate.
 MUST_ESTABLISH_SHARE = {SG: 0.16, SS: 0.22, FD: 0.15, LF: 0.55, AF: 0.40}
 # Head count: (median, log spread, minimum, maximum).
-STAFF = {SG: (8, 0.7, 3, 200), SS: (18, 0.8, 3, 200), FD: (6, 0.5, 3, 200), LF: (15, 0.6, 5, 80),
-         AF: (20, 0.8, 5, 200)}
+STAFF = {SG: (8, 0.7, 3, 200), SS: (18, 0.8, 3, 200), FD: (6, 0.5, 3, 200), LF: (15, 0.6, 5, 80), AF: (20, 0.8, 5, 200)}
 # Registrations per year grew steadily, most of all after 2015.
 _YEAR_WEIGHTS = {
-    **dict.fromkeys(range(1995, 2000), 1), **dict.fromkeys(range(2000, 2006), 2),
-    **dict.fromkeys(range(2006, 2011), 3), **dict.fromkeys(range(2011, 2015), 5),
-    **dict.fromkeys(range(2015, 2018), 7), 2018: 8, 2019: 8, 2020: 7,
+    **dict.fromkeys(range(1995, 2000), 1),
+    **dict.fromkeys(range(2000, 2006), 2),
+    **dict.fromkeys(range(2006, 2011), 3),
+    **dict.fromkeys(range(2011, 2015), 5),
+    **dict.fromkeys(range(2015, 2018), 7),
+    2018: 8,
+    2019: 8,
+    2020: 7,
 }
 
 _SURNAMES = (
@@ -482,13 +988,99 @@ _SURNAMES = (
     "师寇权"
 )
 _GIVEN = (
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
-    "刚", "桂英", "华", "建国", "建军", "建华", "文", "斌", "鹏", "辉", "玲", "丹", "萍", "红", "颖", "琳", "晨", "浩", "宇",
-    "博", "欣", "悦", "婷", "雪", "倩", "瑶", "俊", "峰", "亮", "宁", "波", "凯", "飞", "翔", "晓东", "晓燕", "海燕", "小红",
-    "卫东", "立新", "志强", "志刚", "文博", "思远", "嘉怡", "秦川", "永红", "建平", "宏伟", "国庆", "晓峰", "丽娟", "文静",
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "华",
+    "建国",
+    "建军",
+    "建华",
+    "文",
+    "斌",
+    "鹏",
+    "辉",
+    "玲",
+    "丹",
+    "萍",
+    "红",
+    "颖",
+    "琳",
+    "晨",
+    "浩",
+    "宇",
+    "博",
+    "欣",
+    "悦",
+    "婷",
+    "雪",
+    "倩",
+    "瑶",
+    "俊",
+    "峰",
+    "亮",
+    "宁",
+    "波",
+    "凯",
+    "飞",
+    "翔",
+    "晓东",
+    "晓燕",
+    "海燕",
+    "小红",
+    "卫东",
+    "立新",
+    "志强",
+    "志刚",
+    "文博",
+    "思远",
+    "嘉怡",
+    "秦川",
+    "永红",
+    "建平",
+    "宏伟",
+    "国庆",
+    "晓峰",
+    "丽娟",
+    "文静",
 )
-_MOBILE_PREFIXES = ("133", "135", "136", "137", "138", "139", "150", "151", "152", "158", "159", "177", "180", "186",
-                    "187", "189", "199")
+_MOBILE_PREFIXES = (
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "158",
+    "159",
+    "177",
+    "180",
+    "186",
+    "187",
+    "189",
+    "199",
+)
 
 
 def _person(rng: random.Random) -> str:
@@ -569,8 +1161,12 @@ class _OrganizationMaker:
             if brand[0] == brand[1]:
                 continue
             candidate = rng.choice(patterns).format(
-                p=formal if rng.random() < 0.6 else short, short=short, sub=rng.choice(subs) if subs else "",
-                topic=rng.choice(template.topics), brand=brand, home=rng.choice(_LAW_HOME_CITIES),
+                p=formal if rng.random() < 0.6 else short,
+                short=short,
+                sub=rng.choice(subs) if subs else "",
+                topic=rng.choice(template.topics),
+                brand=brand,
+                home=rng.choice(_LAW_HOME_CITIES),
             )
             # 西安市雁塔区书法家协会 and 雁塔区书法家协会 would be the same body
             # to a reader: names are unique in their short form.
@@ -587,8 +1183,13 @@ class _OrganizationMaker:
                 self.codes.add(code)
                 return code
 
-    def make(self, category: str, *, must_establish: bool | None = None, last_year: int = AS_OF.year,
-             ) -> SocialOrganization:
+    def make(
+        self,
+        category: str,
+        *,
+        must_establish: bool | None = None,
+        last_year: int = AS_OF.year,
+    ) -> SocialOrganization:
         rng = self.rng
         templates = self.templates[category]
         name = None
@@ -669,8 +1270,9 @@ _JOINT_SIZES = (2, 3, 4, 5, 6, 7, 8)
 _JOINT_SIZE_WEIGHTS = (2, 4, 4, 3, 2, 1, 1)
 
 
-def _form_groups(rng: random.Random, orgs: list[SocialOrganization]) -> tuple[list[list[SocialOrganization]],
-                                                                              list[SocialOrganization]]:
+def _form_groups(
+    rng: random.Random, orgs: list[SocialOrganization]
+) -> tuple[list[list[SocialOrganization]], list[SocialOrganization]]:
     """Cut orgs into joint groups of 2-8 with three formal members between them; return groups and leftovers."""
     groups: list[list[SocialOrganization]] = []
     rest: list[SocialOrganization] = []
@@ -690,8 +1292,11 @@ def _form_groups(rng: random.Random, orgs: list[SocialOrganization]) -> tuple[li
     return groups, rest
 
 
-def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterable[SupervisingUnit],
-                       ) -> OrganizationPlan:
+def plan_organizations(
+    rng: random.Random,
+    areas: Iterable[Area],
+    units: Iterable[SupervisingUnit],
+) -> OrganizationPlan:
     """Plan organisations, their party organisations and instructors, without touching the database."""
     places = _Places(areas)
     unit_by_name = {u.name: u for u in sorted(units, key=lambda u: u.name)}
@@ -753,8 +1358,14 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
         if unit.has_industry_committee:
             established = _day(rng, dt.date(2016, 3, 1), dt.date(2019, 6, 30))
             industry_committees[unit.name] = _party(
-                rng, name=unit.industry_committee_name, kind=Kind.COMMITTEE, formation=Formation.JOINT, area=city,
-                unit=unit, established=established, members=rng.randint(5, 11),
+                rng,
+                name=unit.industry_committee_name,
+                kind=Kind.COMMITTEE,
+                formation=Formation.JOINT,
+                area=city,
+                unit=unit,
+                established=established,
+                members=rng.randint(5, 11),
             )
     district_committees: dict[str, PartyOrganization] = {}
     for area in places.registration:
@@ -763,8 +1374,14 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
         formal, _short = places.prefixes(area)
         established = _day(rng, dt.date(2016, 1, 1), dt.date(2019, 12, 31))
         district_committees[area.code] = _party(
-            rng, name=f"中共{formal}社会组织综合委员会", kind=Kind.COMMITTEE, formation=Formation.JOINT, area=area,
-            unit=None, established=established, members=rng.randint(5, 9),
+            rng,
+            name=f"中共{formal}社会组织综合委员会",
+            kind=Kind.COMMITTEE,
+            formation=Formation.JOINT,
+            area=area,
+            unit=None,
+            established=established,
+            members=rng.randint(5, 9),
         )
     plan.party_organizations += [*industry_committees.values(), *district_committees.values()]
 
@@ -817,9 +1434,15 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
         else:
             kind, suffix = Kind.BRANCH, "支部委员会"
         party = _party(
-            rng, name=f"中共{org.name}{suffix}", kind=kind, formation=Formation.STANDALONE, area=org.area,
-            unit=org.supervising_unit, established=_established_on(rng, org.registered_on),
-            members=org.formal_party_members, parent=parent_for(org.supervising_unit, org.area),
+            rng,
+            name=f"中共{org.name}{suffix}",
+            kind=kind,
+            formation=Formation.STANDALONE,
+            area=org.area,
+            unit=org.supervising_unit,
+            established=_established_on(rng, org.registered_on),
+            members=org.formal_party_members,
+            parent=parent_for(org.supervising_unit, org.area),
         )
         plan.party_organizations.append(party)
         plan.links.append((party, org))
@@ -835,10 +1458,15 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
         place = area.name
         numbers[(place, label)] += 1
         party = _party(
-            rng, name=f"中共{place}{label}第{_cn_number(numbers[(place, label)])}联合支部委员会", kind=Kind.BRANCH,
-            formation=Formation.JOINT, area=area, unit=unit,
+            rng,
+            name=f"中共{place}{label}第{_cn_number(numbers[(place, label)])}联合支部委员会",
+            kind=Kind.BRANCH,
+            formation=Formation.JOINT,
+            area=area,
+            unit=unit,
             established=_established_on(rng, max(o.registered_on for o in group)),
-            members=sum(o.formal_party_members for o in group), parent=parent_for(unit, area),
+            members=sum(o.formal_party_members for o in group),
+            parent=parent_for(unit, area),
         )
         plan.party_organizations.append(party)
         for org in group:
@@ -852,8 +1480,14 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
         first = org.registered_on + dt.timedelta(days=1)
         established = _day(rng, first, max(first, org.deregistered_on - dt.timedelta(days=120)))
         party = _party(
-            rng, name=f"中共{org.name}支部委员会", kind=Kind.BRANCH, formation=Formation.STANDALONE, area=org.area,
-            unit=org.supervising_unit, established=established, members=org.formal_party_members,
+            rng,
+            name=f"中共{org.name}支部委员会",
+            kind=Kind.BRANCH,
+            formation=Formation.STANDALONE,
+            area=org.area,
+            unit=org.supervising_unit,
+            established=established,
+            members=org.formal_party_members,
             parent=parent_for(org.supervising_unit, org.area),
             until=AS_OF if index < anomalies else org.deregistered_on,
         )
@@ -878,9 +1512,16 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
     def assign(org: SocialOrganization, started: dt.date, ended: dt.date | None = None) -> None:
         person, phone = rng.choice(instructors.get(org.area.code) or [(_person(rng), _phone(rng))])
         role = InstructorAssignment.Role.LIAISON if rng.random() < 0.1 else InstructorAssignment.Role.INSTRUCTOR
-        plan.assignments.append(InstructorAssignment(
-            organization=org, person_name=person, role=role, phone=phone, started_on=started, ended_on=ended,
-        ))
+        plan.assignments.append(
+            InstructorAssignment(
+                organization=org,
+                person_name=person,
+                role=role,
+                phone=phone,
+                started_on=started,
+                ended_on=ended,
+            )
+        )
 
     def soon_after_registration(org: SocialOrganization) -> dt.date:
         # Work coverage is "held at 100%": an instructor follows registration
@@ -895,8 +1536,7 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
     # 登记同步 lagging behind: a handful of this year's registrations with no
     # path and no contact yet (the warning rule looks for these).
     recent = [
-        o for o in uncovered
-        if o.registered_on.year == AS_OF.year and o.formal_party_members < MUST_ESTABLISH_MEMBERS
+        o for o in uncovered if o.registered_on.year == AS_OF.year and o.formal_party_members < MUST_ESTABLISH_MEMBERS
     ]
     for org in rng.sample(recent, min(8, len(recent))):
         org.setup_path = SetupPath.PENDING
@@ -925,14 +1565,31 @@ def plan_organizations(rng: random.Random, areas: Iterable[Area], units: Iterabl
     return plan
 
 
-def _party(rng: random.Random, *, name: str, kind: str, formation: str, area: Area | None,
-           unit: SupervisingUnit | None, established: dt.date, members: int,
-           parent: PartyOrganization | None = None, until: dt.date = AS_OF) -> PartyOrganization:
+def _party(
+    rng: random.Random,
+    *,
+    name: str,
+    kind: str,
+    formation: str,
+    area: Area | None,
+    unit: SupervisingUnit | None,
+    established: dt.date,
+    members: int,
+    parent: PartyOrganization | None = None,
+    until: dt.date = AS_OF,
+) -> PartyOrganization:
     return PartyOrganization(
-        name=name, kind=kind, formation=formation, area=area, supervising_unit=unit, parent=parent,
+        name=name,
+        kind=kind,
+        formation=formation,
+        area=area,
+        supervising_unit=unit,
+        parent=parent,
         secretary="" if rng.random() < 0.02 else _person(rng),  # ~2% vacant
-        established_on=established, term_due_on=default_term_due(kind, established),
-        last_activity_on=_last_activity(rng, established, until), member_count=max(1, members),
+        established_on=established,
+        term_due_on=default_term_due(kind, established),
+        last_activity_on=_last_activity(rng, established, until),
+        member_count=max(1, members),
     )
 
 
@@ -970,6 +1627,7 @@ STEPS: Sequence[tuple[str, Callable[[random.Random], int]]] = (
 # --------------------------------------------------------------------------
 # Demo users
 # --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DemoUser:
@@ -1015,4 +1673,3 @@ def seed_demo_users(password: str) -> tuple[list[User], list[str]]:
         user.save()
         users.append(user)
     return users, skipped
-

@@ -39,9 +39,21 @@ class SocialOrganizationForm(ScopedChoicesMixin, forms.ModelForm):
     class Meta:
         model = SocialOrganization
         fields = [
-            "name", "credit_code", "category", "is_trade_association", "is_decoupled", "area",
-            "supervising_unit", "registered_on", "status", "deregistered_on", "staff_count",
-            "formal_party_members", "setup_path", "setup_contact", "setup_contact_phone",
+            "name",
+            "credit_code",
+            "category",
+            "is_trade_association",
+            "is_decoupled",
+            "area",
+            "supervising_unit",
+            "registered_on",
+            "status",
+            "deregistered_on",
+            "staff_count",
+            "formal_party_members",
+            "setup_path",
+            "setup_contact",
+            "setup_contact_phone",
         ]
         widgets = {"registered_on": DateInput(), "deregistered_on": DateInput()}
 
@@ -63,8 +75,20 @@ class PartyOrganizationForm(ScopedChoicesMixin, forms.ModelForm):
     class Meta:
         model = PartyOrganization
         fields = [
-            "name", "kind", "formation", "organizations", "parent", "area", "supervising_unit", "secretary",
-            "established_on", "term_due_on", "last_activity_on", "member_count", "status", "dissolved_on",
+            "name",
+            "kind",
+            "formation",
+            "organizations",
+            "parent",
+            "area",
+            "supervising_unit",
+            "secretary",
+            "established_on",
+            "term_due_on",
+            "last_activity_on",
+            "member_count",
+            "status",
+            "dissolved_on",
         ]
         widgets = {
             "established_on": DateInput(),
@@ -83,15 +107,23 @@ class PartyOrganizationForm(ScopedChoicesMixin, forms.ModelForm):
         # even when deregistered so that editing does not drop them silently.
         self.fields["organizations"].queryset = (orgs.active() | orgs.filter(pk__in=covered)).distinct()
         self.fields["organizations"].label_from_instance = lambda o: f"{o.name}（{o.area}）"
-        self.fields["parent"].queryset = PartyOrganization.objects.for_user(user).filter(
-            kind__in=[PartyOrganization.Kind.COMMITTEE, PartyOrganization.Kind.GENERAL_BRANCH]
-        ).exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = (
+            PartyOrganization.objects.for_user(user)
+            .filter(kind__in=[PartyOrganization.Kind.COMMITTEE, PartyOrganization.Kind.GENERAL_BRANCH])
+            .exclude(pk=self.instance.pk)
+        )
 
     def _post_clean(self):
         # term_due_on may be left for the service to compute; don't let the
         # model's own validation demand it first.
-        if not self.cleaned_data.get("term_due_on") and self.cleaned_data.get("established_on") and self.cleaned_data.get("kind"):
+        if (
+            not self.cleaned_data.get("term_due_on")
+            and self.cleaned_data.get("established_on")
+            and self.cleaned_data.get("kind")
+        ):
             from .services import default_term_due
 
-            self.cleaned_data["term_due_on"] = default_term_due(self.cleaned_data["kind"], self.cleaned_data["established_on"])
+            self.cleaned_data["term_due_on"] = default_term_due(
+                self.cleaned_data["kind"], self.cleaned_data["established_on"]
+            )
         super()._post_clean()

@@ -184,7 +184,9 @@ class SocialOrganization(models.Model):
                 condition=(Q(status="active") & Q(deregistered_on__isnull=True))
                 | (Q(status="deregistered") & Q(deregistered_on__isnull=False)),
                 name="deregistration_has_date",
-                violation_error_message=_("A deregistered organisation needs a deregistration date, an active one none."),
+                violation_error_message=_(
+                    "A deregistered organisation needs a deregistration date, an active one none."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(deregistered_on__isnull=True) | Q(deregistered_on__gte=F("registered_on")),
@@ -210,7 +212,11 @@ class SocialOrganization(models.Model):
         today = timezone.localdate()
         if self.registered_on and self.registered_on > today:
             errors["registered_on"] = _("The registration date cannot be in the future.")
-        if self.staff_count is not None and self.formal_party_members is not None and self.formal_party_members > self.staff_count:
+        if (
+            self.staff_count is not None
+            and self.formal_party_members is not None
+            and self.formal_party_members > self.staff_count
+        ):
             errors["formal_party_members"] = _(
                 "Formal party members (%(members)s) cannot exceed the head count (%(staff)s)."
             ) % {"members": self.formal_party_members, "staff": self.staff_count}
@@ -254,12 +260,20 @@ class PartyOrganization(models.Model):
         SocialOrganization, verbose_name=_("covered organisations"), related_name="party_organizations", blank=True
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organisation"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("parent organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="party_organizations")
     supervising_unit = models.ForeignKey(
-        SupervisingUnit, verbose_name=_("supervising unit"), on_delete=models.PROTECT, null=True, blank=True,
+        SupervisingUnit,
+        verbose_name=_("supervising unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="party_organizations",
     )
     secretary = models.CharField(_("secretary"), max_length=50, blank=True, help_text=_("Leave empty when vacant."))
@@ -288,7 +302,9 @@ class PartyOrganization(models.Model):
                 condition=(Q(status="active") & Q(dissolved_on__isnull=True))
                 | (Q(status="dissolved") & Q(dissolved_on__isnull=False)),
                 name="dissolution_has_date",
-                violation_error_message=_("A dissolved party organisation needs a dissolution date, an active one none."),
+                violation_error_message=_(
+                    "A dissolved party organisation needs a dissolution date, an active one none."
+                ),
             ),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="party_org_not_own_parent"),
         ]
@@ -337,7 +353,10 @@ class InstructorAssignment(models.Model):
         LIAISON = "liaison", _("Liaison")
 
     organization = models.ForeignKey(
-        SocialOrganization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="instructor_assignments"
+        SocialOrganization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="instructor_assignments",
     )
     person_name = models.CharField(_("name"), max_length=50)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.INSTRUCTOR)

@@ -58,7 +58,9 @@ def party_organization_active_on(on: dt.date, prefix: str = "") -> Q:
 
 def _covering_party_orgs(on: dt.date, *, standalone_only: bool = False) -> Exists:
     through = PartyOrganization.organizations.through
-    links = through.objects.filter(party_organization_active_on(on, "partyorganization__"), socialorganization_id=OuterRef("pk"))
+    links = through.objects.filter(
+        party_organization_active_on(on, "partyorganization__"), socialorganization_id=OuterRef("pk")
+    )
     if standalone_only:
         links = links.filter(partyorganization__formation=PartyOrganization.Formation.STANDALONE)
     return Exists(links)
@@ -117,9 +119,7 @@ def _responsible_body() -> Case:
 
 def organization_rows(*, on: dt.date | None = None) -> QuerySet[SocialOrganization]:
     """The organisation list: every column the table shows, in one query."""
-    return with_coverage(
-        SocialOrganization.objects.select_related("area", "supervising_unit"), on=on
-    )
+    return with_coverage(SocialOrganization.objects.select_related("area", "supervising_unit"), on=on)
 
 
 def organization_detail(*, on: dt.date | None = None) -> QuerySet[SocialOrganization]:

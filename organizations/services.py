@@ -76,12 +76,16 @@ def _validate_coverage(
     errors: list[str] = []
     if party_org.formation == PartyOrganization.Formation.STANDALONE and len(organizations) > 1:
         errors.append(
-            _("A standalone party organisation covers exactly one social organisation; choose joint formation to cover several.")
+            _(
+                "A standalone party organisation covers exactly one social organisation; choose joint formation to cover several."
+            )
         )
     newly = [o for o in organizations if o.pk not in previously]
     inactive = [o.name for o in newly if not o.is_active]
     if inactive:
-        errors.append(_("Deregistered organisations cannot be newly covered: %(names)s.") % {"names": "、".join(inactive)})
+        errors.append(
+            _("Deregistered organisations cannot be newly covered: %(names)s.") % {"names": "、".join(inactive)}
+        )
     visible = set(
         SocialOrganization.objects.for_user(actor).filter(pk__in=[o.pk for o in newly]).values_list("pk", flat=True)
     )
@@ -92,7 +96,10 @@ def _validate_coverage(
 
 
 def _save_party_org(
-    actor: User, party_org: PartyOrganization, fields: dict[str, Any], organizations: Iterable[SocialOrganization] | None
+    actor: User,
+    party_org: PartyOrganization,
+    fields: dict[str, Any],
+    organizations: Iterable[SocialOrganization] | None,
 ) -> PartyOrganization:
     _apply(party_org, fields)
     if not party_org.term_due_on and party_org.established_on and party_org.kind:
@@ -127,7 +134,10 @@ def party_organization_create(
 
 @transaction.atomic
 def party_organization_update(
-    *, actor: User, party_organization: PartyOrganization, organizations: Iterable[SocialOrganization] | None = None,
+    *,
+    actor: User,
+    party_organization: PartyOrganization,
+    organizations: Iterable[SocialOrganization] | None = None,
     **fields: Any,
 ) -> PartyOrganization:
     _require_editor(actor)

@@ -36,8 +36,16 @@ class SocialOrganizationTable(tables.Table):
     class Meta:
         model = SocialOrganization
         fields = (
-            "name", "credit_code", "category", "area", "supervising_unit", "responsible_body",
-            "formal_party_members", "coverage_state", "must_establish_not_established", "status",
+            "name",
+            "credit_code",
+            "category",
+            "area",
+            "supervising_unit",
+            "responsible_body",
+            "formal_party_members",
+            "coverage_state",
+            "must_establish_not_established",
+            "status",
         )
         order_by = ("name",)
         row_attrs = {"data-area": lambda record: record.area.name}
@@ -66,8 +74,18 @@ class PartyOrganizationTable(tables.Table):
     class Meta:
         model = PartyOrganization
         fields = (
-            "name", "kind", "formation", "area", "supervising_unit", "covered_count", "secretary",
-            "member_count", "established_on", "term_due_on", "last_activity_on", "status",
+            "name",
+            "kind",
+            "formation",
+            "area",
+            "supervising_unit",
+            "covered_count",
+            "secretary",
+            "member_count",
+            "established_on",
+            "term_due_on",
+            "last_activity_on",
+            "status",
         )
         order_by = ("name",)
         row_attrs = {"data-area": lambda record: record.area.name}

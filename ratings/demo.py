@@ -62,30 +62,63 @@ PAIRINGS = 80
 
 # Each round's calendar: entry, recommendation, the city's decision, the province.
 CALENDAR = {
-    2019: {"created": (dt.date(2019, 10, 8), dt.date(2019, 11, 8)), "submitted": 14, "approved": dt.date(2019, 12, 10),
-           "sent": dt.date(2019, 12, 12), "result": dt.date(2020, 1, 10), "closed": dt.date(2020, 1, 20)},
-    2020: {"created": (dt.date(2020, 10, 9), dt.date(2020, 11, 10)), "submitted": 14, "approved": dt.date(2020, 12, 8),
-           "sent": dt.date(2020, 12, 10), "result": dt.date(2020, 12, 28), "closed": None},
+    2019: {
+        "created": (dt.date(2019, 10, 8), dt.date(2019, 11, 8)),
+        "submitted": 14,
+        "approved": dt.date(2019, 12, 10),
+        "sent": dt.date(2019, 12, 12),
+        "result": dt.date(2020, 1, 10),
+        "closed": dt.date(2020, 1, 20),
+    },
+    2020: {
+        "created": (dt.date(2020, 10, 9), dt.date(2020, 11, 10)),
+        "submitted": 14,
+        "approved": dt.date(2020, 12, 8),
+        "sent": dt.date(2020, 12, 10),
+        "result": dt.date(2020, 12, 28),
+        "closed": None,
+    },
 }
 
 _EVIDENCE = (
-    "三会一课记录完整", "主题党日每月开展", "组织生活会和民主评议按时召开", "党员发展有序推进", "党费按月足额收缴",
-    "党建工作写入章程", "书记抓党建述职", "阵地建设规范", "台账资料齐全", "参与社区治理结对服务",
-    "开展公益服务项目", "疫情防控期间捐款捐物", "助力脱贫攻坚", "社会组织评估等级4A", "获评先进基层党组织",
-    "党员示范岗作用明显", "行业诚信自律公约", "党建带群建成效明显",
+    "三会一课记录完整",
+    "主题党日每月开展",
+    "组织生活会和民主评议按时召开",
+    "党员发展有序推进",
+    "党费按月足额收缴",
+    "党建工作写入章程",
+    "书记抓党建述职",
+    "阵地建设规范",
+    "台账资料齐全",
+    "参与社区治理结对服务",
+    "开展公益服务项目",
+    "疫情防控期间捐款捐物",
+    "助力脱贫攻坚",
+    "社会组织评估等级4A",
+    "获评先进基层党组织",
+    "党员示范岗作用明显",
+    "行业诚信自律公约",
+    "党建带群建成效明显",
 )
 _RETURN_REASONS = (
-    "作用发挥得分缺少佐证材料，请补充。", "组织生活记录不全，请核实三会一课台账后重新报送。",
+    "作用发挥得分缺少佐证材料，请补充。",
+    "组织生活记录不全，请核实三会一课台账后重新报送。",
     "党员管理得分与党员名册不符，请核实。",
 )
 _GOALS = (
-    "帮助规范三会一课和主题党日，建立完整台账。", "共同开展主题党日和公益服务，提升组织生活质量。",
-    "协助选优配强支部班子，完善党建工作制度。", "结对开展党员教育培训，带动党建与业务融合发展。",
+    "帮助规范三会一课和主题党日，建立完整台账。",
+    "共同开展主题党日和公益服务，提升组织生活质量。",
+    "协助选优配强支部班子，完善党建工作制度。",
+    "结对开展党员教育培训，带动党建与业务融合发展。",
     "帮助整改预警问题，半年内恢复正常组织生活。",
 )
 _PROGRESS = (
-    "已联合开展主题党日 2 次。", "已完成制度台账梳理。", "已共同举办党务培训一次。", "支部班子已调整到位。",
-    "已联合开展社区志愿服务。", "",
+    "已联合开展主题党日 2 次。",
+    "已完成制度台账梳理。",
+    "已共同举办党务培训一次。",
+    "支部班子已调整到位。",
+    "已联合开展社区志愿服务。",
+    "",
 )
 
 
@@ -100,6 +133,7 @@ def _day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
 # --------------------------------------------------------------------------
 # Rounds
 # --------------------------------------------------------------------------
+
 
 def seed_rounds(rng: random.Random) -> int:
     """The 2019 round (closed) and the 2020 round (open), with the standard frozen in each."""
@@ -119,6 +153,7 @@ def seed_rounds(rng: random.Random) -> int:
 # --------------------------------------------------------------------------
 # Evaluations: the plan
 # --------------------------------------------------------------------------
+
 
 @dataclass
 class PlannedEvaluation:
@@ -202,7 +237,7 @@ def plan_evaluations(
     # 2020's final stars (None while undecided) and the state each ends in.
     outcome: dict[int, tuple[str, int, int | None]] = {}  # pk -> (state, stars by score, final stars)
     top = ranked[: CERTIFIED_2020 + NOT_CERTIFIED_2020 + APPROVED_FOUR_2020]
-    rest = ranked[len(top):]
+    rest = ranked[len(top) :]
     for index, party in enumerate(top):
         if index < CERTIFIED_2020:
             outcome[party.pk] = (State.CERTIFIED, MAX_STARS, MAX_STARS)
@@ -218,7 +253,7 @@ def plan_evaluations(
     pending = rng.sample(rest, sum(PENDING_2020.values()))
     cursor = 0
     for state, count in PENDING_2020.items():
-        for party in pending[cursor: cursor + count]:
+        for party in pending[cursor : cursor + count]:
             outcome[party.pk] = (state, outcome[party.pk][1], None)
         cursor += count
 
@@ -264,8 +299,13 @@ def plan_evaluations(
             state, stars, final = plan[party.pk]
             total = _total_for(rng, stars, thresholds, sum(maxima))
             evaluation = PlannedEvaluation(
-                party=party, year=year, state=state, stars=stars, final_stars=final,
-                points=split_points(rng, total, maxima), evidence=_evidence(rng, stars),
+                party=party,
+                year=year,
+                state=state,
+                stars=stars,
+                final_stars=final,
+                points=split_points(rng, total, maxima),
+                evidence=_evidence(rng, stars),
             )
             created = _day(rng, *calendar["created"])
             evaluation.events.append((Event.CREATED, "", State.DRAFT, created))
@@ -313,12 +353,20 @@ def seed_evaluations(rng: random.Random) -> int:
     for plan in planned:
         calendar = CALENDAR[plan.year]
         province = plan.state in Evaluation.PROVINCE_STATES
-        evaluations.append(Evaluation(
-            round=rounds[plan.year], party_organization=plan.party, state=plan.state, total=sum(plan.points),
-            stars=plan.stars, final_stars=plan.final_stars, evidence=plan.evidence, return_reason=plan.return_reason,
-            province_sent_on=calendar["sent"] if province else None,
-            province_result_on=calendar["result"] if plan.state in (State.CERTIFIED, State.NOT_CERTIFIED) else None,
-        ))
+        evaluations.append(
+            Evaluation(
+                round=rounds[plan.year],
+                party_organization=plan.party,
+                state=plan.state,
+                total=sum(plan.points),
+                stars=plan.stars,
+                final_stars=plan.final_stars,
+                evidence=plan.evidence,
+                return_reason=plan.return_reason,
+                province_sent_on=calendar["sent"] if province else None,
+                province_result_on=calendar["result"] if plan.state in (State.CERTIFIED, State.NOT_CERTIFIED) else None,
+            )
+        )
     Evaluation.objects.bulk_create(evaluations, batch_size=1000)
     scores, events = [], []
     for plan, evaluation in zip(planned, evaluations, strict=True):
@@ -326,13 +374,26 @@ def seed_evaluations(rng: random.Random) -> int:
             scores.append(Score(evaluation=evaluation, item=item, points=points, max_points=item.max_points))
         for minute, (action, from_state, to_state, day) in enumerate(plan.events):
             # Scores as entered on creation; every later entry carries the same total.
-            changes = {item.code: [None, p] for item, p in zip(items[plan.year], plan.points, strict=True)} \
-                if action == Event.CREATED else {}
+            changes = (
+                {item.code: [None, p] for item, p in zip(items[plan.year], plan.points, strict=True)}
+                if action == Event.CREATED
+                else {}
+            )
             note = plan.return_reason if action == Event.RETURNED else ""
-            events.append(EvaluationEvent(
-                evaluation=evaluation, action=action, actor=None, at=_aware(day, 9, minute), from_state=from_state,
-                to_state=to_state, total=evaluation.total, stars=evaluation.stars, changes=changes, note=note,
-            ))
+            events.append(
+                EvaluationEvent(
+                    evaluation=evaluation,
+                    action=action,
+                    actor=None,
+                    at=_aware(day, 9, minute),
+                    from_state=from_state,
+                    to_state=to_state,
+                    total=evaluation.total,
+                    stars=evaluation.stars,
+                    changes=changes,
+                    note=note,
+                )
+            )
     Score.objects.bulk_create(scores, batch_size=2000)
     EvaluationEvent.objects.bulk_create(events, batch_size=2000)
     return len(evaluations) + len(scores) + len(events)
@@ -341,6 +402,7 @@ def seed_evaluations(rng: random.Random) -> int:
 # --------------------------------------------------------------------------
 # Pairings
 # --------------------------------------------------------------------------
+
 
 def plan_pairings(
     rng: random.Random, partners: Sequence[PartyOrganization], candidates: Sequence[PartyOrganization]
@@ -372,12 +434,19 @@ def plan_pairings(
             reason = Pairing.Reason.WARNING
         started = _day(rng, dt.date(2020, 3, 1), dt.date(2020, 9, 30))
         completed = rng.random() < 0.15
-        pairings.append(Pairing(
-            partner=partner, party_organization=helped, partner_stars=partner.latest_stars, reason=reason,
-            started_on=started, goals=rng.choice(_GOALS), progress_notes=rng.choice(_PROGRESS),
-            status=Pairing.Status.COMPLETED if completed else Pairing.Status.ACTIVE,
-            ended_on=_day(rng, dt.date(2020, 11, 1), dt.date(2020, 12, 31)) if completed else None,
-        ))
+        pairings.append(
+            Pairing(
+                partner=partner,
+                party_organization=helped,
+                partner_stars=partner.latest_stars,
+                reason=reason,
+                started_on=started,
+                goals=rng.choice(_GOALS),
+                progress_notes=rng.choice(_PROGRESS),
+                status=Pairing.Status.COMPLETED if completed else Pairing.Status.ACTIVE,
+                ended_on=_day(rng, dt.date(2020, 11, 1), dt.date(2020, 12, 31)) if completed else None,
+            )
+        )
     return pairings
 
 

@@ -20,7 +20,9 @@ STAR_CHOICES = [(stars, f"{stars}★") for stars in range(MAX_STARS, 0, -1)]
 
 
 class EvaluationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Party organisation"), field_name="party_organization__name", lookup_expr="icontains")
+    q = django_filters.CharFilter(
+        label=_("Party organisation"), field_name="party_organization__name", lookup_expr="icontains"
+    )
     round = django_filters.ModelChoiceFilter(
         label=_("Round"), queryset=Round.objects.order_by("-year"), to_field_name="year"
     )
@@ -28,9 +30,12 @@ class EvaluationFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label=_("State"), choices=Evaluation.State.choices)
     final_stars = django_filters.ChoiceFilter(label=_("Final stars"), choices=STAR_CHOICES)
     movement = django_filters.ChoiceFilter(
-        label=_("Promotion"), field_name="movement",
-        choices=[(value, MOVEMENT_LABELS[value]) for value in
-                 (Movement.UP, Movement.HELD, Movement.DOWN, Movement.NEW, Movement.PENDING)],
+        label=_("Promotion"),
+        field_name="movement",
+        choices=[
+            (value, MOVEMENT_LABELS[value])
+            for value in (Movement.UP, Movement.HELD, Movement.DOWN, Movement.NEW, Movement.PENDING)
+        ],
     )
 
     class Meta:
@@ -41,7 +46,8 @@ class EvaluationFilter(django_filters.FilterSet):
 class MoversFilter(django_filters.FilterSet):
     area = AreaSubtreeFilter(label=_("Area"), queryset=_areas, field_name="party_organization__area")
     movement = django_filters.ChoiceFilter(
-        label=_("Promotion"), field_name="movement",
+        label=_("Promotion"),
+        field_name="movement",
         choices=[(Movement.UP, MOVEMENT_LABELS[Movement.UP]), (Movement.DOWN, MOVEMENT_LABELS[Movement.DOWN])],
     )
 

@@ -50,7 +50,9 @@ class EntryRowForm(ScoresMixin, forms.Form):
     """One row of the round entry table: a party organisation's scores."""
 
     evidence = forms.CharField(
-        label=_("evidence notes"), required=False, max_length=2000,
+        label=_("evidence notes"),
+        required=False,
+        max_length=2000,
         widget=forms.TextInput(attrs={"class": "evidence", "autocomplete": "off"}),
     )
 
@@ -126,9 +128,12 @@ class PartyOrganizationChoiceField(forms.ModelChoiceField):
 
 
 class PairingCreateForm(forms.ModelForm):
-    partner = PartyOrganizationChoiceField(label=_("partner (three stars or more)"), queryset=PartyOrganization.objects.none())
+    partner = PartyOrganizationChoiceField(
+        label=_("partner (three stars or more)"), queryset=PartyOrganization.objects.none()
+    )
     party_organization = PartyOrganizationChoiceField(
-        label=_("party organisation helped"), queryset=PartyOrganization.objects.none(),
+        label=_("party organisation helped"),
+        queryset=PartyOrganization.objects.none(),
         help_text=_("Two stars or fewer in its latest approved rating, not yet rated, or with an open early warning."),
     )
 

@@ -67,9 +67,7 @@ class StarThreshold(models.Model):
         verbose_name_plural = _("star thresholds")
         ordering = ["stars"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(stars__gte=1) & Q(stars__lte=MAX_STARS), name="threshold_stars_1_to_5"
-            ),
+            models.CheckConstraint(condition=Q(stars__gte=1) & Q(stars__lte=MAX_STARS), name="threshold_stars_1_to_5"),
         ]
 
     def __str__(self) -> str:
@@ -81,9 +79,7 @@ class StarThreshold(models.Model):
         lower = others.filter(stars__lt=self.stars, min_total__gte=self.min_total).first()
         higher = others.filter(stars__gt=self.stars, min_total__lte=self.min_total).first()
         if lower or higher:
-            raise ValidationError(
-                {"min_total": _("Each star needs a higher minimum total than the star below it.")}
-            )
+            raise ValidationError({"min_total": _("Each star needs a higher minimum total than the star below it.")})
 
 
 class Round(models.Model):
@@ -111,7 +107,8 @@ class Round(models.Model):
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(status="open") & Q(closed_at__isnull=True)) | (Q(status="closed") & Q(closed_at__isnull=False)),
+                condition=(Q(status="open") & Q(closed_at__isnull=True))
+                | (Q(status="closed") & Q(closed_at__isnull=False)),
                 name="closed_round_has_date",
             ),
         ]
@@ -225,8 +222,12 @@ class Evaluation(models.Model):
             models.CheckConstraint(
                 # isnull=False is spelt out: a CHECK passes when it is NULL, and
                 # "NULL >= 1" is NULL, not false.
-                condition=(Q(state__in=["approved", "sent", "certified", "not_certified"])
-                           & Q(final_stars__isnull=False) & Q(final_stars__gte=1) & Q(final_stars__lte=MAX_STARS))
+                condition=(
+                    Q(state__in=["approved", "sent", "certified", "not_certified"])
+                    & Q(final_stars__isnull=False)
+                    & Q(final_stars__gte=1)
+                    & Q(final_stars__lte=MAX_STARS)
+                )
                 | (~Q(state__in=["approved", "sent", "certified", "not_certified"]) & Q(final_stars__isnull=True)),
                 name="final_stars_only_when_decided",
             ),
@@ -299,7 +300,11 @@ class EvaluationEvent(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=24, choices=Action.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
@@ -339,11 +344,15 @@ class Pairing(models.Model):
     # The weaker side is `party_organization` so that scope follows the
     # organisation being helped, like an evaluation's.
     party_organization = models.ForeignKey(
-        "organizations.PartyOrganization", verbose_name=_("party organisation helped"), on_delete=models.PROTECT,
+        "organizations.PartyOrganization",
+        verbose_name=_("party organisation helped"),
+        on_delete=models.PROTECT,
         related_name="pairings_received",
     )
     partner = models.ForeignKey(
-        "organizations.PartyOrganization", verbose_name=_("partner (three stars or more)"), on_delete=models.PROTECT,
+        "organizations.PartyOrganization",
+        verbose_name=_("partner (three stars or more)"),
+        on_delete=models.PROTECT,
         related_name="pairings_given",
     )
     # The standing that justified the pairing when it was made.
@@ -368,9 +377,12 @@ class Pairing(models.Model):
         ordering = ["-started_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(partner=F("party_organization")), name="pairing_not_with_itself"),
-            models.CheckConstraint(condition=Q(partner_stars__gte=STRONG_MIN_STARS), name="pairing_partner_three_stars"),
+            models.CheckConstraint(
+                condition=Q(partner_stars__gte=STRONG_MIN_STARS), name="pairing_partner_three_stars"
+            ),
             models.UniqueConstraint(
-                fields=["partner", "party_organization"], condition=Q(status="active"),
+                fields=["partner", "party_organization"],
+                condition=Q(status="active"),
                 name="one_active_pairing_per_couple",
                 violation_error_message=_("These two party organisations are already paired."),
             ),

@@ -58,7 +58,9 @@ def round_or_latest(year: str | int | None) -> Round | None:
 def _previous_round_stars() -> Subquery:
     # The previous round is the latest one before this evaluation's round;
     # the nested OuterRef reaches the evaluation being annotated.
-    previous_year = Round.objects.filter(year__lt=OuterRef(OuterRef("round__year"))).order_by("-year").values("year")[:1]
+    previous_year = (
+        Round.objects.filter(year__lt=OuterRef(OuterRef("round__year"))).order_by("-year").values("year")[:1]
+    )
     return Subquery(
         Evaluation.objects.filter(
             party_organization_id=OuterRef("party_organization_id"),
@@ -86,9 +88,7 @@ def with_promotion(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
 def evaluation_rows() -> QuerySet[Evaluation]:
     """The evaluation list: every column the table shows, in one query."""
     return with_promotion(
-        Evaluation.objects.select_related(
-            "round", "party_organization__area", "party_organization__supervising_unit"
-        )
+        Evaluation.objects.select_related("round", "party_organization__area", "party_organization__supervising_unit")
     ).order_by("-round__year", "party_organization__name", "pk")
 
 
@@ -150,8 +150,11 @@ def round_summary_by_area(round_: Round, qs: QuerySet[Evaluation]) -> QuerySet:
     }
     return (
         qs.filter(round=round_)
-        .values(area_name=F("party_organization__area__name"), area_order=F("party_organization__area__sort_order"),
-                area_code=F("party_organization__area__code"))
+        .values(
+            area_name=F("party_organization__area__name"),
+            area_order=F("party_organization__area__sort_order"),
+            area_code=F("party_organization__area__code"),
+        )
         .annotate(**aggregates)
         .order_by("area_order", "area_code")
     )
@@ -160,6 +163,7 @@ def round_summary_by_area(round_: Round, qs: QuerySet[Evaluation]) -> QuerySet:
 # --------------------------------------------------------------------------
 # Party organisations: who may be rated, and their standing for pairing
 # --------------------------------------------------------------------------
+
 
 def covers_an_active_organization() -> Exists:
     through = PartyOrganization.organizations.through
@@ -185,9 +189,7 @@ def _latest_final_stars() -> Subquery:
 
 
 def _open_warning() -> Exists:
-    return Exists(
-        EarlyWarning.objects.filter(party_organization_id=OuterRef("pk"), status=EarlyWarning.Status.OPEN)
-    )
+    return Exists(EarlyWarning.objects.filter(party_organization_id=OuterRef("pk"), status=EarlyWarning.Status.OPEN))
 
 
 def with_standing(qs: QuerySet[PartyOrganization]) -> QuerySet[PartyOrganization]:
@@ -197,16 +199,22 @@ def with_standing(qs: QuerySet[PartyOrganization]) -> QuerySet[PartyOrganization
 
 def pairing_partners(qs: QuerySet[PartyOrganization]) -> QuerySet[PartyOrganization]:
     """Active party organisations of three stars or more in their latest decided round."""
-    return with_standing(qs.filter(status=PartyOrganization.Status.ACTIVE)).filter(
-        latest_stars__gte=STRONG_MIN_STARS
-    ).select_related("area").order_by("area__sort_order", "name")
+    return (
+        with_standing(qs.filter(status=PartyOrganization.Status.ACTIVE))
+        .filter(latest_stars__gte=STRONG_MIN_STARS)
+        .select_related("area")
+        .order_by("area__sort_order", "name")
+    )
 
 
 def pairing_candidates(qs: QuerySet[PartyOrganization]) -> QuerySet[PartyOrganization]:
     """Active party organisations that may be helped: two stars or fewer, unrated, or warned."""
-    return with_standing(qs.filter(status=PartyOrganization.Status.ACTIVE)).filter(
-        Q(latest_stars__lte=WEAK_MAX_STARS) | Q(latest_stars__isnull=True) | Q(has_open_warning=True)
-    ).select_related("area").order_by("area__sort_order", "name")
+    return (
+        with_standing(qs.filter(status=PartyOrganization.Status.ACTIVE))
+        .filter(Q(latest_stars__lte=WEAK_MAX_STARS) | Q(latest_stars__isnull=True) | Q(has_open_warning=True))
+        .select_related("area")
+        .order_by("area__sort_order", "name")
+    )
 
 
 def pairing_rows() -> QuerySet[Pairing]:
@@ -219,11 +227,14 @@ def pairing_rows() -> QuerySet[Pairing]:
 # The entry table
 # --------------------------------------------------------------------------
 
+
 def entry_party_organizations(qs: QuerySet[PartyOrganization]) -> QuerySet[PartyOrganization]:
     """The rows of a round's entry table: ratable party organisations in qs (already scoped)."""
-    return qs.filter(covers_an_active_organization(), status=PartyOrganization.Status.ACTIVE).select_related(
-        "area"
-    ).order_by("area__sort_order", "name", "pk")
+    return (
+        qs.filter(covers_an_active_organization(), status=PartyOrganization.Status.ACTIVE)
+        .select_related("area")
+        .order_by("area__sort_order", "name", "pk")
+    )
 
 
 def entry_evaluations(round_: Round, party_organization_ids: list[int]) -> dict[int, Evaluation]:

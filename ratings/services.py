@@ -49,6 +49,7 @@ Event = EvaluationEvent.Action
 # The standard and the rounds
 # --------------------------------------------------------------------------
 
+
 def criteria_ensure_defaults() -> int:
     """Create the default standard where none exists; returns the rows created.
 
@@ -57,14 +58,20 @@ def criteria_ensure_defaults() -> int:
     """
     created = 0
     if not Criterion.objects.exists():
-        created += len(Criterion.objects.bulk_create([
-            Criterion(code=code, name=name, max_points=points, description=description, sort_order=order)
-            for order, (code, name, points, description) in enumerate(DEFAULT_CRITERIA, start=1)
-        ]))
+        created += len(
+            Criterion.objects.bulk_create(
+                [
+                    Criterion(code=code, name=name, max_points=points, description=description, sort_order=order)
+                    for order, (code, name, points, description) in enumerate(DEFAULT_CRITERIA, start=1)
+                ]
+            )
+        )
     if not StarThreshold.objects.exists():
-        created += len(StarThreshold.objects.bulk_create(
-            [StarThreshold(stars=stars, min_total=total) for stars, total in DEFAULT_THRESHOLDS.items()]
-        ))
+        created += len(
+            StarThreshold.objects.bulk_create(
+                [StarThreshold(stars=stars, min_total=total) for stars, total in DEFAULT_THRESHOLDS.items()]
+            )
+        )
     return created
 
 
@@ -98,10 +105,12 @@ def round_freeze_criteria(*, round_: Round) -> None:
     criteria = list(Criterion.objects.filter(is_active=True))
     thresholds = dict(StarThreshold.objects.values_list("stars", "min_total"))
     _validate_standard([(c.code, c.max_points) for c in criteria], thresholds)
-    RoundItem.objects.bulk_create([
-        RoundItem(round=round_, code=c.code, name=c.name, max_points=c.max_points, sort_order=c.sort_order)
-        for c in criteria
-    ])
+    RoundItem.objects.bulk_create(
+        [
+            RoundItem(round=round_, code=c.code, name=c.name, max_points=c.max_points, sort_order=c.sort_order)
+            for c in criteria
+        ]
+    )
     RoundThreshold.objects.bulk_create(
         [RoundThreshold(round=round_, stars=stars, min_total=total) for stars, total in sorted(thresholds.items())]
     )
@@ -125,9 +134,7 @@ def round_create(*, actor: User | None, year: int, province_five_star_total: int
 
 
 @transaction.atomic
-def round_update(
-    *, actor: User, round_: Round, province_five_star_total: int | None, status: str
-) -> Round:
+def round_update(*, actor: User, round_: Round, province_five_star_total: int | None, status: str) -> Round:
     _require_city_staff(actor)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     round_.province_five_star_total = province_five_star_total
@@ -147,15 +154,16 @@ def _require_open(round_: Round) -> None:
 # Evaluations
 # --------------------------------------------------------------------------
 
+
 def ratable_problem(party_organization: PartyOrganization) -> str | None:
     """Why this party organisation cannot be rated, or None."""
     if party_organization.status != PartyOrganization.Status.ACTIVE:
         return _("%(name)s is dissolved and cannot be rated.") % {"name": party_organization.name}
     covers_active = party_organization.organizations.filter(status=SocialOrganization.Status.ACTIVE).exists()
     if not covers_active:
-        return _(
-            "Every organisation that %(name)s covers is deregistered (or it covers none); it cannot be rated."
-        ) % {"name": party_organization.name}
+        return _("Every organisation that %(name)s covers is deregistered (or it covers none); it cannot be rated.") % {
+            "name": party_organization.name
+        }
     return None
 
 
@@ -182,8 +190,11 @@ def _locked(actor: User, evaluation: Evaluation) -> Evaluation:
     it was when the page was rendered.
     """
     locked = (
-        Evaluation.objects.for_user(actor).select_for_update(of=("self",))
-        .select_related("round", "party_organization").filter(pk=evaluation.pk).first()
+        Evaluation.objects.for_user(actor)
+        .select_for_update(of=("self",))
+        .select_related("round", "party_organization")
+        .filter(pk=evaluation.pk)
+        .first()
     )
     if locked is None:
         raise PermissionDenied(_("This record lies outside your area of responsibility."))
@@ -191,12 +202,24 @@ def _locked(actor: User, evaluation: Evaluation) -> Evaluation:
 
 
 def _record(
-    evaluation: Evaluation, actor: User | None, action: str, from_state: str, *, note: str = "",
+    evaluation: Evaluation,
+    actor: User | None,
+    action: str,
+    from_state: str,
+    *,
+    note: str = "",
     changes: dict | None = None,
 ) -> EvaluationEvent:
     return EvaluationEvent.objects.create(
-        evaluation=evaluation, actor=actor, action=action, from_state=from_state, to_state=evaluation.state,
-        total=evaluation.total, stars=evaluation.stars, note=note, changes=changes or {},
+        evaluation=evaluation,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=evaluation.state,
+        total=evaluation.total,
+        stars=evaluation.stars,
+        note=note,
+        changes=changes or {},
     )
 
 
@@ -235,7 +258,11 @@ def _clean_points(items: list[RoundItem], points: Mapping[str, Any]) -> dict[str
 
 @transaction.atomic
 def evaluation_score(
-    *, actor: User, round_: Round, party_organization: PartyOrganization, points: Mapping[str, Any],
+    *,
+    actor: User,
+    round_: Round,
+    party_organization: PartyOrganization,
+    points: Mapping[str, Any],
     evidence: str | None = None,
 ) -> tuple[Evaluation, bool]:
     """Create the round's evaluation of a party organisation or change its scores.
@@ -248,7 +275,8 @@ def evaluation_score(
     round_ = Round.objects.get(pk=round_.pk)
     existing = (
         Evaluation.objects.select_for_update(of=("self",))
-        .filter(round=round_, party_organization=party_organization).first()
+        .filter(round=round_, party_organization=party_organization)
+        .first()
     )
     if existing is not None:
         workflow.authorize(actor, Action.EDIT, existing.state)
@@ -262,7 +290,11 @@ def evaluation_score(
 
     if existing is None:
         evaluation = Evaluation(
-            round=round_, party_organization=party_organization, total=total, stars=stars, evidence=evidence or "",
+            round=round_,
+            party_organization=party_organization,
+            total=total,
+            stars=stars,
+            evidence=evidence or "",
         )
         try:
             # A savepoint, so that losing a race with another user's first
@@ -274,10 +306,12 @@ def evaluation_score(
                 _("%(name)s already has an evaluation in the %(year)s round.")
                 % {"name": party_organization.name, "year": round_.year}
             ) from None
-        Score.objects.bulk_create([
-            Score(evaluation=evaluation, item=item, points=cleaned[item.code], max_points=item.max_points)
-            for item in items
-        ])
+        Score.objects.bulk_create(
+            [
+                Score(evaluation=evaluation, item=item, points=cleaned[item.code], max_points=item.max_points)
+                for item in items
+            ]
+        )
         _record(evaluation, actor, Event.CREATED, "", changes={code: [None, p] for code, p in cleaned.items()})
         return evaluation, True
 
@@ -369,8 +403,11 @@ def evaluation_send_to_province(*, actor: User, evaluation: Evaluation, on: dt.d
     evaluation, from_state = _transition(actor, evaluation, Action.SEND_TO_PROVINCE)
     if (evaluation.final_stars or 0) < CITY_MAX_STARS:
         raise ValidationError(
-            _("Five stars cannot be sent to the province without the city's approval at four stars or more; "
-              "the city approved %(stars)s.") % {"stars": evaluation.final_stars}
+            _(
+                "Five stars cannot be sent to the province without the city's approval at four stars or more; "
+                "the city approved %(stars)s."
+            )
+            % {"stars": evaluation.final_stars}
         )
     if evaluation.stars < MAX_STARS:
         raise ValidationError(
@@ -399,8 +436,13 @@ def evaluation_certify(
     if certified:
         evaluation.final_stars = MAX_STARS
     evaluation.save(update_fields=["state", "final_stars", "province_result_on", "province_note", "updated_at"])
-    _record(evaluation, actor, Event.CERTIFIED if certified else Event.NOT_CERTIFIED, from_state,
-            note=evaluation.province_note)
+    _record(
+        evaluation,
+        actor,
+        Event.CERTIFIED if certified else Event.NOT_CERTIFIED,
+        from_state,
+        note=evaluation.province_note,
+    )
     return evaluation
 
 
@@ -408,11 +450,14 @@ def evaluation_certify(
 # Pairings
 # --------------------------------------------------------------------------
 
+
 def pairing_reason(party_organization: PartyOrganization) -> tuple[str | None, int | None]:
     """Why a party organisation may be helped (or None), and its latest final stars."""
-    standing = selectors.with_standing(PartyOrganization.objects.filter(pk=party_organization.pk)).values(
-        "latest_stars", "has_open_warning"
-    ).get()
+    standing = (
+        selectors.with_standing(PartyOrganization.objects.filter(pk=party_organization.pk))
+        .values("latest_stars", "has_open_warning")
+        .get()
+    )
     stars = standing["latest_stars"]
     if stars is not None and stars <= WEAK_MAX_STARS:
         return Pairing.Reason.LOW_STARS, stars
@@ -425,7 +470,11 @@ def pairing_reason(party_organization: PartyOrganization) -> tuple[str | None, i
 
 @transaction.atomic
 def pairing_create(
-    *, actor: User, partner: PartyOrganization, party_organization: PartyOrganization, started_on: dt.date,
+    *,
+    actor: User,
+    partner: PartyOrganization,
+    party_organization: PartyOrganization,
+    started_on: dt.date,
     goals: str,
 ) -> Pairing:
     """Pair a party organisation of three stars or more with a weaker one (扶弱帮差)."""
@@ -437,28 +486,45 @@ def pairing_create(
     for side in (partner, party_organization):
         if side.status != PartyOrganization.Status.ACTIVE:
             raise ValidationError(_("%(name)s is dissolved and cannot be paired.") % {"name": side.name})
-    partner_stars = selectors.with_standing(PartyOrganization.objects.filter(pk=partner.pk)).values_list(
-        "latest_stars", flat=True
-    ).get()
+    partner_stars = (
+        selectors.with_standing(PartyOrganization.objects.filter(pk=partner.pk))
+        .values_list("latest_stars", flat=True)
+        .get()
+    )
     if partner_stars is None or partner_stars < STRONG_MIN_STARS:
-        raise ValidationError({"partner": _(
-            "%(name)s cannot lead a pairing: a partner needs three stars or more in its latest approved rating "
-            "(it has %(stars)s)."
-        ) % {"name": partner.name, "stars": partner_stars if partner_stars is not None else _("none")}})
+        raise ValidationError(
+            {
+                "partner": _(
+                    "%(name)s cannot lead a pairing: a partner needs three stars or more in its latest approved rating "
+                    "(it has %(stars)s)."
+                )
+                % {"name": partner.name, "stars": partner_stars if partner_stars is not None else _("none")}
+            }
+        )
     reason, weak_stars = pairing_reason(party_organization)
     if reason is None:
-        raise ValidationError({"party_organization": _(
-            "%(name)s has %(stars)s stars and no open early warning: only organisations with two stars or fewer, "
-            "unrated ones or ones with an open early warning are paired for help."
-        ) % {"name": party_organization.name, "stars": weak_stars}})
+        raise ValidationError(
+            {
+                "party_organization": _(
+                    "%(name)s has %(stars)s stars and no open early warning: only organisations with two stars or fewer, "
+                    "unrated ones or ones with an open early warning are paired for help."
+                )
+                % {"name": party_organization.name, "stars": weak_stars}
+            }
+        )
     goals = (goals or "").strip()
     if not goals:
         raise ValidationError({"goals": _("Set out the goals of the pairing.")})
     if Pairing.objects.active().filter(partner=partner, party_organization=party_organization).exists():
         raise ValidationError(_("These two party organisations are already paired."))
     return Pairing.objects.create(
-        partner=partner, party_organization=party_organization, partner_stars=partner_stars, reason=reason,
-        started_on=started_on, goals=goals, created_by=actor,
+        partner=partner,
+        party_organization=party_organization,
+        partner_stars=partner_stars,
+        reason=reason,
+        started_on=started_on,
+        goals=goals,
+        created_by=actor,
     )
 
 

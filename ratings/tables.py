@@ -49,7 +49,8 @@ class EvaluationTable(tables.Table):
         order_by=("party_organization__name",),
     )
     area = tables.Column(
-        verbose_name=_("area"), accessor="party_organization__area",
+        verbose_name=_("area"),
+        accessor="party_organization__area",
         order_by=("party_organization__area__sort_order", "party_organization__area__code"),
     )
     round = tables.Column(verbose_name=_("round"), order_by=("round__year",))
@@ -63,7 +64,14 @@ class EvaluationTable(tables.Table):
     class Meta:
         model = Evaluation
         fields = (
-            "party_organization", "area", "round", "total", "stars", "final_stars", "previous_stars", "movement",
+            "party_organization",
+            "area",
+            "round",
+            "total",
+            "stars",
+            "final_stars",
+            "previous_stars",
+            "movement",
             "state",
         )
         order_by = ("-round", "party_organization")
@@ -118,19 +126,20 @@ class RoundTable(tables.Table):
     def render_links(self, record):
         entry = reverse("ratings:round-entry", kwargs={"year": record.year})
         movers = reverse("ratings:round-movers", kwargs={"year": record.year})
-        return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>', entry, _("Entry table"), movers, _("Movers")
-        )
+        return format_html('<a href="{}">{}</a> · <a href="{}">{}</a>', entry, _("Entry table"), movers, _("Movers"))
 
 
 class PairingTable(tables.Table):
     partner = tables.Column(
-        verbose_name=_("partner (three stars or more)"), linkify=("ratings:pairing-detail", {"pk": tables.A("pk")}),
+        verbose_name=_("partner (three stars or more)"),
+        linkify=("ratings:pairing-detail", {"pk": tables.A("pk")}),
         order_by=("partner__name",),
     )
     partner_area = tables.Column(verbose_name=_("partner's area"), accessor="partner__area")
     partner_stars = StarsColumn(verbose_name=_("partner's stars at pairing"))
-    party_organization = tables.Column(verbose_name=_("party organisation helped"), order_by=("party_organization__name",))
+    party_organization = tables.Column(
+        verbose_name=_("party organisation helped"), order_by=("party_organization__name",)
+    )
     area = tables.Column(verbose_name=_("area"), accessor="party_organization__area")
     reason = tables.Column(verbose_name=_("why it needs help"))
     started_on = tables.DateColumn(verbose_name=_("start date"))
@@ -138,8 +147,16 @@ class PairingTable(tables.Table):
 
     class Meta:
         model = Pairing
-        fields = ("partner", "partner_area", "partner_stars", "party_organization", "area", "reason", "started_on",
-                  "status")
+        fields = (
+            "partner",
+            "partner_area",
+            "partner_stars",
+            "party_organization",
+            "area",
+            "reason",
+            "started_on",
+            "status",
+        )
         order_by = ("-started_on",)
         row_attrs = {
             "data-pk": lambda record: record.pk,

@@ -69,6 +69,7 @@ class RoundMixin:
 # Evaluations
 # --------------------------------------------------------------------------
 
+
 class EvaluationListView(ScopedListView):
     model = Evaluation
     selector = staticmethod(selectors.evaluation_rows)
@@ -102,9 +103,13 @@ class EvaluationDetailView(ScopedQuerysetMixin, DetailView):
             history=history,
             can_edit=Action.EDIT in actions,
             actions=[
-                {"name": action, "label": workflow.ACTION_LABELS[action],
-                 "needs_input": ACTION_FORMS.get(action, EmptyForm) is not EmptyForm}
-                for action in actions if action != Action.EDIT
+                {
+                    "name": action,
+                    "label": workflow.ACTION_LABELS[action],
+                    "needs_input": ACTION_FORMS.get(action, EmptyForm) is not EmptyForm,
+                }
+                for action in actions
+                if action != Action.EDIT
             ],
             movement_label=MOVEMENT_LABELS.get(evaluation.movement),
         )
@@ -147,8 +152,11 @@ class EvaluationScoresView(EditorRequiredMixin, ScopedQuerysetMixin, ObjectFormM
     def form_valid(self, form):
         try:
             services.evaluation_score(
-                actor=self.request.user, round_=self.object.round, party_organization=self.object.party_organization,
-                points=form.points(), evidence=form.cleaned_data["evidence"],
+                actor=self.request.user,
+                round_=self.object.round,
+                party_organization=self.object.party_organization,
+                points=form.points(),
+                evidence=form.cleaned_data["evidence"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -218,6 +226,7 @@ class EvaluationTransitionView(EditorRequiredMixin, ScopedQuerysetMixin, ObjectF
 # Rounds
 # --------------------------------------------------------------------------
 
+
 class RoundListView(LoginRequiredMixin, SingleTableMixin, TemplateView):
     template_name = "ratings/round_list.html"
     table_class = RoundTable
@@ -225,8 +234,12 @@ class RoundListView(LoginRequiredMixin, SingleTableMixin, TemplateView):
 
     def get_table_data(self):
         counts = (
-            Evaluation.objects.for_user(self.request.user).filter(round=OuterRef("pk"))
-            .order_by().values("round").annotate(n=Count("pk")).values("n")
+            Evaluation.objects.for_user(self.request.user)
+            .filter(round=OuterRef("pk"))
+            .order_by()
+            .values("round")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
         return Round.objects.annotate(
             evaluation_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
@@ -261,8 +274,10 @@ class RoundUpdateView(CityStaffRequiredMixin, RoundMixin, FormView):
 
     def form_valid(self, form):
         round_ = services.round_update(
-            actor=self.request.user, round_=self.get_round(),
-            province_five_star_total=form.cleaned_data["province_five_star_total"], status=form.cleaned_data["status"],
+            actor=self.request.user,
+            round_=self.get_round(),
+            province_five_star_total=form.cleaned_data["province_five_star_total"],
+            status=form.cleaned_data["status"],
         )
         messages.success(self.request, gettext("Saved."))
         return HttpResponseRedirect(round_.get_absolute_url())
@@ -316,7 +331,8 @@ class RoundMoversView(RoundMixin, ScopedListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            title=gettext("Promotion: movers in %(year)s") % {"year": self.get_round().year}, round=self.get_round(),
+            title=gettext("Promotion: movers in %(year)s") % {"year": self.get_round().year},
+            round=self.get_round(),
             **kwargs,
         )
 
@@ -362,15 +378,16 @@ class RoundEntryView(EditorRequiredMixin, RoundMixin, TemplateView):
         rows = []
         for party in page.object_list:
             evaluation = evaluations.get(party.pk)
-            editable = round_.is_open and (
-                evaluation is None or workflow.allowed(role, Action.EDIT, evaluation.state)
-            )
+            editable = round_.is_open and (evaluation is None or workflow.allowed(role, Action.EDIT, evaluation.state))
             initial = {}
             if evaluation is not None:
                 points = {s.item_id: s.points for s in evaluation.scores.all()}
                 initial = {points_field_name(i): points.get(i.pk) for i in items} | {"evidence": evaluation.evidence}
             form = EntryRowForm(
-                data=data if editable else None, initial=initial, prefix=f"row-{party.pk}", items=items,
+                data=data if editable else None,
+                initial=initial,
+                prefix=f"row-{party.pk}",
+                items=items,
             )
             for field in form.fields.values():
                 field.widget.attrs["aria-label"] = f"{party.name} · {field.label}"
@@ -383,8 +400,14 @@ class RoundEntryView(EditorRequiredMixin, RoundMixin, TemplateView):
         page = kwargs.pop("page", None) or self.get_page()
         items, rows = kwargs.pop("built", None) or self.build_rows(page)
         context.update(
-            round=round_, items=items, rows=rows, page_obj=page, areas=self.get_areas(), area=self.get_area(),
-            query=self.request.GET.get("q", ""), title=gettext("%(year)s entry table") % {"year": round_.year},
+            round=round_,
+            items=items,
+            rows=rows,
+            page_obj=page,
+            areas=self.get_areas(),
+            area=self.get_area(),
+            query=self.request.GET.get("q", ""),
+            title=gettext("%(year)s entry table") % {"year": round_.year},
         )
         return context
 
@@ -403,7 +426,10 @@ class RoundEntryView(EditorRequiredMixin, RoundMixin, TemplateView):
                 continue
             try:
                 evaluation, changed = services.evaluation_score(
-                    actor=request.user, round_=round_, party_organization=row["party"], points=form.points(),
+                    actor=request.user,
+                    round_=round_,
+                    party_organization=row["party"],
+                    points=form.points(),
                     evidence=form.cleaned_data["evidence"],
                 )
                 if then_submit and evaluation.state in (Evaluation.State.DRAFT, Evaluation.State.RETURNED):
@@ -437,6 +463,7 @@ class RoundEntryView(EditorRequiredMixin, RoundMixin, TemplateView):
 # --------------------------------------------------------------------------
 # Pairings
 # --------------------------------------------------------------------------
+
 
 class PairingListView(ScopedListView):
     model = Pairing

@@ -176,9 +176,12 @@ def test_the_dataset(dataset, beilin, yanta, justice):
     d = dataset
     result = warning_scan(today=TODAY)
     assert open_warnings() == {
-        (Rule.NO_ACTIVITY, key(d.p_a)), (Rule.NO_ACTIVITY, key(d.joint)), (Rule.NO_ACTIVITY, key(d.p_h)),
+        (Rule.NO_ACTIVITY, key(d.p_a)),
+        (Rule.NO_ACTIVITY, key(d.joint)),
+        (Rule.NO_ACTIVITY, key(d.p_h)),
         (Rule.DEREGISTERED_ACTIVE, key(d.p_h)),
-        (Rule.MUST_ESTABLISH, key(d.c)), (Rule.MUST_ESTABLISH, key(d.g)),
+        (Rule.MUST_ESTABLISH, key(d.c)),
+        (Rule.MUST_ESTABLISH, key(d.g)),
     }
     assert result["opened"] == 6
     g = EarlyWarning.objects.get(organization=d.g)
@@ -216,7 +219,8 @@ def test_deregistered_active_needs_every_covered_organisation_gone(beilin):
     healthy_party(beilin, organizations=[gone, healthy_org(beilin)], formation=PartyOrganization.Formation.JOINT)
     healthy_party(beilin, organizations=[])  # covers nothing: incomplete, not left behind
     both_gone = healthy_party(
-        beilin, organizations=[gone, healthy_org(beilin, status="deregistered", deregistered_on=TODAY - DAY)],
+        beilin,
+        organizations=[gone, healthy_org(beilin, status="deregistered", deregistered_on=TODAY - DAY)],
         formation=PartyOrganization.Formation.JOINT,
     )
     assert list(early_warning.rule_matches(Rule.DEREGISTERED_ACTIVE, today=TODAY)) == [both_gone]
@@ -247,8 +251,12 @@ def test_no_setup_contact_boundaries(beilin):
 def test_dissolved_and_deregistered_records_raise_nothing(beilin):
     healthy_party(beilin, secretary="", status=PartyOrganization.Status.DISSOLVED, dissolved_on=TODAY - DAY)
     healthy_org(
-        beilin, registered_on=TODAY - 30 * DAY, setup_contact="", formal_party_members=9,
-        status=SocialOrganization.Status.DEREGISTERED, deregistered_on=TODAY - DAY,
+        beilin,
+        registered_on=TODAY - 30 * DAY,
+        setup_contact="",
+        formal_party_members=9,
+        status=SocialOrganization.Status.DEREGISTERED,
+        deregistered_on=TODAY - DAY,
     )
     assert warning_scan(today=TODAY)["opened"] == 0
 
@@ -306,7 +314,10 @@ def test_scan_issues_the_same_number_of_queries_for_any_number_of_records(beilin
 def test_database_refuses_a_second_open_warning_of_the_same_rule_and_record(beilin):
     party = healthy_party(beilin)
     fields = {
-        "rule": Rule.SECRETARY_VACANT, "subject_key": key(party), "party_organization": party, "area": beilin,
+        "rule": Rule.SECRETARY_VACANT,
+        "subject_key": key(party),
+        "party_organization": party,
+        "area": beilin,
         "opened_on": TODAY,
     }
     EarlyWarning.objects.create(**fields, status=EarlyWarning.Status.CLOSED, closed_on=TODAY)
@@ -390,8 +401,11 @@ def test_rectify_validation(beilin_user, beilin_warning, started, due, note, fie
     today = timezone.localdate()
     with pytest.raises(ValidationError) as exc:
         warning_rectify(
-            actor=beilin_user, warning=beilin_warning, note=note,
-            started_on=today + started * DAY, due_on=today + due * DAY,
+            actor=beilin_user,
+            warning=beilin_warning,
+            note=note,
+            started_on=today + started * DAY,
+            due_on=today + due * DAY,
         )
     assert set(exc.value.message_dict) == fields
     beilin_warning.refresh_from_db()
@@ -415,7 +429,9 @@ def test_rectify_outside_scope_or_read_only_is_refused(request, user, beilin_war
 
 def test_industry_committee_rectifies_its_own_units_warnings(lawyers_user, justice, beilin_warning):
     EarlyWarning.objects.filter(pk=beilin_warning.pk).update(supervising_unit=justice)
-    warning = warning_rectify(actor=lawyers_user, warning=beilin_warning, note="行业党委跟进", started_on=None, due_on=None)
+    warning = warning_rectify(
+        actor=lawyers_user, warning=beilin_warning, note="行业党委跟进", started_on=None, due_on=None
+    )
     assert warning.rectification_updated_by == lawyers_user
 
 

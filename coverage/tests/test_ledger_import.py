@@ -108,7 +108,10 @@ def test_preview_writes_nothing_but_the_import_row(beilin_user, beilin, dataset)
     assert SocialOrganization.objects.count() == before
     record.refresh_from_db()
     assert (record.status, record.area, record.row_count, record.error_count) == (
-        LedgerImport.Status.PREVIEWED, beilin, 2, 0
+        LedgerImport.Status.PREVIEWED,
+        beilin,
+        2,
+        0,
     )
     assert bytes(record.content) == content and len(record.sha256) == 64
 
@@ -117,26 +120,46 @@ def test_import_creates_organisations_with_every_column(beilin_user, beilin, cul
     first, second = code(), code("52")
     content = csv_bytes(
         [
-            row(credit_code=first, supervising_unit=culture.name, formal_party_members="3", setup_path="单独组建党组织"),
             row(
-                credit_code=second, name="已注销中心", category="社会服务机构", status="已注销",
-                deregistered_on="2020/09/30", setup_path="", setup_contact="", setup_contact_phone="",
+                credit_code=first, supervising_unit=culture.name, formal_party_members="3", setup_path="单独组建党组织"
+            ),
+            row(
+                credit_code=second,
+                name="已注销中心",
+                category="社会服务机构",
+                status="已注销",
+                deregistered_on="2020/09/30",
+                setup_path="",
+                setup_contact="",
+                setup_contact_phone="",
             ),
         ]
     )
     record, _result = preview(beilin_user, content)
     record = ledger_import.ledger_import_run(actor=beilin_user, ledger_import=record)
     assert (record.status, record.created_count, record.updated_count, record.unchanged_count) == (
-        LedgerImport.Status.IMPORTED, 2, 0, 0
+        LedgerImport.Status.IMPORTED,
+        2,
+        0,
+        0,
     )
     a = SocialOrganization.objects.get(credit_code=first)
     assert (a.area, a.supervising_unit, a.category, a.registered_on, a.staff_count, a.formal_party_members) == (
-        beilin, culture, "social_group", dt.date(2018, 3, 1), 10, 3
+        beilin,
+        culture,
+        "social_group",
+        dt.date(2018, 3, 1),
+        10,
+        3,
     )
     assert (a.setup_path, a.setup_contact, a.setup_contact_phone) == ("standalone", "王五", "13800000000")
     b = SocialOrganization.objects.get(credit_code=second)
     assert (b.category, b.status, b.deregistered_on, b.setup_path, b.supervising_unit) == (
-        "social_service", "deregistered", dt.date(2020, 9, 30), "pending", None
+        "social_service",
+        "deregistered",
+        dt.date(2020, 9, 30),
+        "pending",
+        None,
     )
 
 
@@ -148,7 +171,10 @@ def test_xlsx_with_native_cell_types(beilin_user, beilin):
     ledger_import.ledger_import_run(actor=beilin_user, ledger_import=record)
     org = SocialOrganization.objects.get(credit_code=values[0])
     assert (org.registered_on, org.staff_count, org.formal_party_members, org.setup_contact_phone) == (
-        dt.date(2019, 4, 1), 12, 4, "13912345678"
+        dt.date(2019, 4, 1),
+        12,
+        4,
+        "13912345678",
     )
 
 
@@ -193,7 +219,11 @@ def test_every_problem_by_row_and_column(beilin_user, yanta, culture):
         ["", "", "", "", "", "", "", "", "", "", "", "", ""],  # 19: blank, skipped but counted in numbering
         row(status="存续", deregistered_on="2020-01-01"),  # 20
         row(setup_contact="张" * 51),  # 21
-        row(credit_code="91610103" + ledger_import.EXAMPLE_ORG_CODE + check_character("91610103" + ledger_import.EXAMPLE_ORG_CODE)),  # 22
+        row(
+            credit_code="91610103"
+            + ledger_import.EXAMPLE_ORG_CODE
+            + check_character("91610103" + ledger_import.EXAMPLE_ORG_CODE)
+        ),  # 22
         row(),  # 23: fine
     ]
     record, result = preview(beilin_user, csv_bytes(rows))
@@ -239,7 +269,9 @@ def test_header_problems_are_on_row_one(beilin_user):
     header = [h for h in HEADERS if h != "状态"] + ["备注", "名称"]
     _record, result = preview(beilin_user, csv_bytes([], header=header))
     assert problems(result) == {
-        (1, "状态", "missing_column"), (1, "备注", "unknown_column"), (1, "名称", "duplicate_column"),
+        (1, "状态", "missing_column"),
+        (1, "备注", "unknown_column"),
+        (1, "名称", "duplicate_column"),
     }
 
 
@@ -410,9 +442,15 @@ def test_the_same_file_twice_changes_nothing_the_second_time(beilin_user, datase
         [
             row(),
             row(
-                credit_code=dataset.a.credit_code, name=dataset.a.name, supervising_unit=dataset.a.supervising_unit.name,
-                registered_on="2015-05-01", staff_count="20", formal_party_members="5", setup_path="待定",
-                setup_contact="", setup_contact_phone="",
+                credit_code=dataset.a.credit_code,
+                name=dataset.a.name,
+                supervising_unit=dataset.a.supervising_unit.name,
+                registered_on="2015-05-01",
+                staff_count="20",
+                formal_party_members="5",
+                setup_path="待定",
+                setup_contact="",
+                setup_contact_phone="",
             ),
         ]
     )

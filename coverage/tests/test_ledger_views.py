@@ -85,7 +85,10 @@ def test_leadership_reads_but_every_post_is_403(login, leader_user, beilin, beil
     assert client.post(_review(beilin_ledger), {"action": "accept"}).status_code == 403
     assert client.post(_preview(beilin_import)).status_code == 403
     assert client.post(SUBMIT, {"period": "2020H2"}).status_code == 403
-    assert client.post(IMPORT, {"period": "2020H2", "area": beilin.pk, "file": _upload(csv_bytes([row()]))}).status_code == 403
+    assert (
+        client.post(IMPORT, {"period": "2020H2", "area": beilin.pk, "file": _upload(csv_bytes([row()]))}).status_code
+        == 403
+    )
     assert client.get(IMPORT).status_code == 403
     beilin_ledger.refresh_from_db()
     assert beilin_ledger.status == Ledger.Status.SUBMITTED
@@ -136,7 +139,12 @@ def test_district_submits_with_a_note(login, beilin_user, beilin, recounted):
     response = client.post(SUBMIT, {"period": "2020H2", "note": "已逐一核对"})
     assert response.status_code == 302 and response.url == LIST + "?period=2020H2"
     ledger = Ledger.objects.get()
-    assert (ledger.area, ledger.status, ledger.note, ledger.submitted_by) == (beilin, "submitted", "已逐一核对", beilin_user)
+    assert (ledger.area, ledger.status, ledger.note, ledger.submitted_by) == (
+        beilin,
+        "submitted",
+        "已逐一核对",
+        beilin_user,
+    )
 
 
 def test_submitting_twice_shows_the_reason(login, beilin_user, beilin_ledger):
@@ -222,7 +230,9 @@ def test_import_then_summary(login, beilin_user, recounted):
 
 def test_refused_files_say_why(login, beilin_user, recounted):
     client = login(beilin_user)
-    response = client.post(IMPORT, {"period": "2020H2", "file": _upload(csv_bytes([row()]), "ledger.xlsx")}, follow=True)
+    response = client.post(
+        IMPORT, {"period": "2020H2", "file": _upload(csv_bytes([row()]), "ledger.xlsx")}, follow=True
+    )
     assert response.context["result"].refused.code == "not_xlsx"
     assert 'data-refused="not_xlsx"' in response.content.decode()
 

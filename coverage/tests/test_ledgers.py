@@ -118,7 +118,9 @@ def test_only_city_staff_review(recounted, request, beilin_user, who):
 @pytest.mark.parametrize("status", [Ledger.Status.DRAFT, Ledger.Status.RETURNED, Ledger.Status.ACCEPTED])
 def test_accept_and_return_only_from_submitted(recounted, beilin, staff_user, status):
     period = services.period_get(period=PERIOD)
-    ledger = Ledger.objects.create(period=period, area=beilin, due_on=dt.date(2021, 1, 31), status=status, return_reason="r")
+    ledger = Ledger.objects.create(
+        period=period, area=beilin, due_on=dt.date(2021, 1, 31), status=status, return_reason="r"
+    )
     for review in (
         lambda: ledgers.ledger_accept(actor=staff_user, ledger=ledger),
         lambda: ledgers.ledger_return(actor=staff_user, ledger=ledger, reason="x"),
@@ -131,7 +133,9 @@ def test_accept_and_return_only_from_submitted(recounted, beilin, staff_user, st
 @pytest.mark.parametrize("status", [Ledger.Status.DRAFT, Ledger.Status.SUBMITTED, Ledger.Status.RETURNED])
 def test_reopen_only_from_accepted(recounted, beilin, staff_user, status):
     period = services.period_get(period=PERIOD)
-    ledger = Ledger.objects.create(period=period, area=beilin, due_on=dt.date(2021, 1, 31), status=status, return_reason="r")
+    ledger = Ledger.objects.create(
+        period=period, area=beilin, due_on=dt.date(2021, 1, 31), status=status, return_reason="r"
+    )
     with pytest.raises(ValidationError):
         ledgers.ledger_reopen(actor=staff_user, ledger=ledger)
 
@@ -166,7 +170,9 @@ def test_return_needs_a_reason(recounted, beilin_user, staff_user):
         ledgers.ledger_return(actor=staff_user, ledger=ledger, reason="   ")
     returned = ledgers.ledger_return(actor=staff_user, ledger=ledger, reason="  H 协会注销日期有误 ")
     assert (returned.status, returned.return_reason, returned.reviewed_by) == (
-        Ledger.Status.RETURNED, "H 协会注销日期有误", staff_user
+        Ledger.Status.RETURNED,
+        "H 协会注销日期有误",
+        staff_user,
     )
 
 
@@ -194,7 +200,9 @@ def test_accept_keeps_figures_through_a_recount_and_reopen_refreshes_them(recoun
     assert run.frozen_kept == 2  # the area row and its responsible-body row
     kept = _area_row(beilin)
     assert (kept.organizations, kept.must_establish_not_established, kept.computed_at) == (
-        6, before.must_establish_not_established, before.computed_at
+        6,
+        before.must_establish_not_established,
+        before.computed_at,
     )
     # Everything not frozen follows the records.
     city = Snapshot.objects.get(period__year=2020, period__half=2, scope="city")
@@ -254,4 +262,3 @@ def test_period_choices_include_the_half_year_last_ended(recounted):
     assert codes[0] == HalfYear.last_ended(timezone.localdate()).code
     assert ledgers.ledger_period_default(None).code == PERIOD
     assert ledgers.ledger_period_default("nonsense").code == PERIOD
-

@@ -9,8 +9,17 @@ from coverage.models import Period, RecountRun, Snapshot
 pytestmark = pytest.mark.django_db
 
 FIGURES = (
-    "organizations", "org_covered", "work_covered", "must_establish", "must_establish_not_established",
-    "formal_party_members", "instructors", "party_organizations", "party_branches", "party_standalone", "party_joint",
+    "organizations",
+    "org_covered",
+    "work_covered",
+    "must_establish",
+    "must_establish_not_established",
+    "formal_party_members",
+    "instructors",
+    "party_organizations",
+    "party_branches",
+    "party_standalone",
+    "party_joint",
 )
 
 

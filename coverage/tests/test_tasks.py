@@ -66,9 +66,26 @@ def test_a_real_worker_runs_the_recount(dataset):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DATABASE_URL": worker_db_url, "DJANGO_SETTINGS_MODULE": "xian_partybuild.settings.test"}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "xian_partybuild", "worker", "--pool=solo", "-Q", queue,
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "xian_partybuild",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         result = tasks.recount.apply_async(args=["2020H2"], queue=queue)

@@ -83,7 +83,9 @@ def test_another_districts_area_page_is_404(login, beilin_user, recounted):
     assert login(beilin_user).get(reverse("coverage:area-detail", args=["610113"])).status_code == 404
 
 
-def test_recount_button_is_for_city_staff(login, staff_user, beilin_user, leader_user, recounted, django_capture_on_commit_callbacks):
+def test_recount_button_is_for_city_staff(
+    login, staff_user, beilin_user, leader_user, recounted, django_capture_on_commit_callbacks
+):
     url = reverse("coverage:recount")
     assert login(beilin_user).post(url, {"period": "2020H2"}).status_code == 403
     assert login(leader_user).post(url, {"period": "2020H2"}).status_code == 403

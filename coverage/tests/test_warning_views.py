@@ -261,8 +261,11 @@ def _make_warnings(area, n: int) -> None:
     for i in range(n):
         if i % 2:
             PartyOrganizationFactory(
-                area=area, secretary="", established_on=TODAY - dt.timedelta(400),
-                term_due_on=TODAY + dt.timedelta(400), last_activity_on=TODAY - dt.timedelta(10),
+                area=area,
+                secretary="",
+                established_on=TODAY - dt.timedelta(400),
+                term_due_on=TODAY + dt.timedelta(400),
+                last_activity_on=TODAY - dt.timedelta(10),
             )
         else:
             SocialOrganizationFactory(area=area, registered_on=TODAY - dt.timedelta(30), setup_contact="")
@@ -275,9 +278,7 @@ LIST_QUERIES = 7
 
 
 @pytest.mark.parametrize("user", ["beilin_user", "staff_user"])
-def test_list_query_count_does_not_grow_with_the_rows(
-    request, login, beilin, user, django_assert_num_queries
-):
+def test_list_query_count_does_not_grow_with_the_rows(request, login, beilin, user, django_assert_num_queries):
     client = login(request.getfixturevalue(user))
     expected = LIST_QUERIES if user == "beilin_user" else LIST_QUERIES - 1  # staff: no area to load
     _make_warnings(beilin, 5)

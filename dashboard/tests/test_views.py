@@ -66,7 +66,9 @@ def test_dashboard_query_count_does_not_grow(login, staff_user, recounted, beili
 def test_engagement_figures_are_scoped_and_computed(login, staff_user, beilin_user, recounted, beilin, yanta):
     ContributionFactory(organization=recounted.a, kind="poverty", money_yuan=Decimal("120000"), people_helped=40)
     ContributionFactory(organization=recounted.g, kind="poverty", money_yuan=Decimal("30000"), people_helped=5)
-    ContributionFactory(organization=recounted.b, kind="epidemic", money_yuan=Decimal("10000"), goods_value_yuan=Decimal("5000"))
+    ContributionFactory(
+        organization=recounted.b, kind="epidemic", money_yuan=Decimal("10000"), goods_value_yuan=Decimal("5000")
+    )
     TrainingBaseFactory(area=beilin, host_organization=recounted.a, is_provincial_point=True)
     TrainingBaseFactory(area=yanta, host_organization=recounted.g)
     city = login(staff_user).get(HOME)
@@ -81,7 +83,9 @@ def test_engagement_figures_are_scoped_and_computed(login, staff_user, beilin_us
 
 def test_contributions_chart_is_scoped(login, staff_user, yanta_user, recounted):
     ContributionFactory(organization=recounted.a, kind="poverty", money_yuan=Decimal("120000"))
-    ContributionFactory(organization=recounted.g, kind="epidemic", money_yuan=Decimal("30000"), goods_value_yuan=Decimal("20000"))
+    ContributionFactory(
+        organization=recounted.g, kind="epidemic", money_yuan=Decimal("30000"), goods_value_yuan=Decimal("20000")
+    )
     city = _chart(login(staff_user), "contributions")
     assert len(city["labels"]) == 2 and city["datasets"][0]["data"] == [12.0, 3.0]
     yanta = _chart(login(yanta_user), "contributions")
@@ -97,7 +101,9 @@ def _chart(client, name, query=""):
 
 def test_coverage_by_area_chart_is_scoped(login, staff_user, beilin_user, recounted):
     city = _chart(login(staff_user), "coverage-by-area")
-    rows = Snapshot.objects.filter(period__year=2020, period__half=2, scope="area").order_by("area__sort_order", "label")
+    rows = Snapshot.objects.filter(period__year=2020, period__half=2, scope="area").order_by(
+        "area__sort_order", "label"
+    )
     assert city["labels"] == [row.label for row in rows] == ["市本级", "碑林区", "雁塔区"]
     assert city["datasets"][0]["data"] == [float(percent_value(row.org_coverage_rate)) for row in rows]
     assert city["datasets"][0]["data"][1] == 50.0  # Beilin: A, B, C of six
@@ -129,9 +135,7 @@ def test_warnings_chart_is_scoped_and_links_to_the_list(login, staff_user, yanta
     city = _chart(login(staff_user), "warnings")
     assert city["labels"] == ["碑林区", "雁塔区"]
     per_area = [sum(dataset["data"][i] for dataset in city["datasets"]) for i in range(2)]
-    assert per_area == [
-        EarlyWarning.objects.open().filter(area__name=name).count() for name in city["labels"]
-    ]
+    assert per_area == [EarlyWarning.objects.open().filter(area__name=name).count() for name in city["labels"]]
     yanta = _chart(login(yanta_user), "warnings")
     assert yanta["labels"] == ["雁塔区"]
     # G (three members, no party organisation since 2015) is Yanta's only warning.

@@ -57,15 +57,25 @@ def eng(beilin, yanta, baojixiang, jixiangcun, justice, culture):
     y_plaque = PlaqueAwardFactory(organization=y_law, community=y_pilot, agreement_signed=False)
 
     b_contrib = ContributionFactory(
-        organization=b_org, kind=Contribution.Kind.POVERTY, made_on=dt.date(2019, 5, 1),
-        money_yuan=Decimal("12000.00"), people_helped=30, description="碑林扶贫",
+        organization=b_org,
+        kind=Contribution.Kind.POVERTY,
+        made_on=dt.date(2019, 5, 1),
+        money_yuan=Decimal("12000.00"),
+        people_helped=30,
+        description="碑林扶贫",
     )
     y_contrib = ContributionFactory(
-        organization=y_law, money_yuan=Decimal("5000.00"), goods_value_yuan=Decimal("2500.50"),
+        organization=y_law,
+        money_yuan=Decimal("5000.00"),
+        goods_value_yuan=Decimal("2500.50"),
         description="雁塔律所抗疫",
     )
     y_org_contrib = ContributionFactory(
-        organization=y_org, money_yuan=Decimal("0.00"), goods_value_yuan=Decimal("800.00"), teams_sent=1,
-        is_exemplary_case=True, description="雁塔医疗队",
+        organization=y_org,
+        money_yuan=Decimal("0.00"),
+        goods_value_yuan=Decimal("800.00"),
+        teams_sent=1,
+        is_exemplary_case=True,
+        description="雁塔医疗队",
     )
     return SimpleNamespace(**{k: v for k, v in locals().items() if k not in {"org", "law"}})

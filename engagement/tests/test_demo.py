@@ -38,14 +38,28 @@ def seeded() -> str:
 def _digest() -> str:
     """The engagement rows by natural keys (primary keys differ between runs)."""
     rows = [
-        *TrainingBase.objects.values_list("name", "area__code", "host_organization__credit_code", "host_name",
-                                          "is_provincial_point", *TrainingBase.FUNCTION_FIELDS.values()),
+        *TrainingBase.objects.values_list(
+            "name",
+            "area__code",
+            "host_organization__credit_code",
+            "host_name",
+            "is_provincial_point",
+            *TrainingBase.FUNCTION_FIELDS.values(),
+        ),
         *TrainingSession.objects.values_list("base__name", "held_on", "topic", "attendees", "new_secretaries"),
         *PilotCommunity.objects.values_list("community__code", "selected_on", "plan_note"),
         *PilotAssignment.objects.values_list("organization__credit_code", "community__community__code", "selected_on"),
         *PlaqueAward.objects.values_list("organization__credit_code", "community__community__code", "awarded_on"),
-        *Contribution.objects.values_list("organization__credit_code", "made_on", "kind", "money_yuan",
-                                          "goods_value_yuan", "people_helped", "is_exemplary_case", "teams_sent"),
+        *Contribution.objects.values_list(
+            "organization__credit_code",
+            "made_on",
+            "kind",
+            "money_yuan",
+            "goods_value_yuan",
+            "people_helped",
+            "is_exemplary_case",
+            "teams_sent",
+        ),
     ]
     return hashlib.sha256("\n".join(sorted(repr(r) for r in rows)).encode()).hexdigest()
 
@@ -110,8 +124,9 @@ def test_district_and_industry_scopes_hold_part_of_the_figures(seeded):
     assert beilin["contributions"]["poverty"]["money"] < Decimal("59978000")
     assert lawyers["pilots"]["pilot_organizations"] < 180
     assert set(
-        PilotAssignment.objects.for_user(User.objects.get(username="lawyers"))
-        .values_list("organization__category", flat=True)
+        PilotAssignment.objects.for_user(User.objects.get(username="lawyers")).values_list(
+            "organization__category", flat=True
+        )
     ) <= {SocialOrganization.Category.LAW_FIRM}
 
 

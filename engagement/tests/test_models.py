@@ -38,6 +38,7 @@ def _refused(create) -> None:
 # Database constraints (written with objects.create: no model validation)
 # --------------------------------------------------------------------------
 
+
 def test_a_base_needs_a_host(beilin):
     _refused(lambda: TrainingBase.objects.create(name="无主基地", area=beilin, offers_listening=True))
     TrainingBase.objects.create(name="服务中心基地", area=beilin, host_name="碑林区党群服务中心", offers_listening=True)
@@ -54,13 +55,19 @@ def test_base_names_are_unique(beilin):
 
 def test_new_secretaries_cannot_exceed_attendees(beilin):
     base = TrainingBaseFactory(area=beilin)
-    _refused(lambda: TrainingSession.objects.create(
-        base=base, held_on=dt.date(2020, 6, 1), topic="超员", attendees=10, new_secretaries=11
-    ))
-    _refused(lambda: TrainingSession.objects.create(
-        base=base, held_on=dt.date(2020, 6, 1), topic="负数", attendees=-1, new_secretaries=0
-    ))
-    TrainingSession.objects.create(base=base, held_on=dt.date(2020, 6, 1), topic="满员", attendees=10, new_secretaries=10)
+    _refused(
+        lambda: TrainingSession.objects.create(
+            base=base, held_on=dt.date(2020, 6, 1), topic="超员", attendees=10, new_secretaries=11
+        )
+    )
+    _refused(
+        lambda: TrainingSession.objects.create(
+            base=base, held_on=dt.date(2020, 6, 1), topic="负数", attendees=-1, new_secretaries=0
+        )
+    )
+    TrainingSession.objects.create(
+        base=base, held_on=dt.date(2020, 6, 1), topic="满员", attendees=10, new_secretaries=10
+    )
 
 
 def test_one_pilot_per_community(baojixiang):
@@ -79,34 +86,48 @@ def test_an_organisation_serves_a_pilot_once(beilin, baojixiang):
 def test_star_level_runs_from_one_to_five(beilin, baojixiang, stars):
     org = SocialOrganizationFactory(area=beilin)
     pilot = PilotCommunityFactory(community=baojixiang)
-    _refused(lambda: PilotAssignment.objects.create(
-        organization=org, community=pilot, selected_on=dt.date(2020, 4, 2), star_level_at_selection=stars
-    ))
+    _refused(
+        lambda: PilotAssignment.objects.create(
+            organization=org, community=pilot, selected_on=dt.date(2020, 4, 2), star_level_at_selection=stars
+        )
+    )
 
 
 @pytest.mark.parametrize("field", ["money_yuan", "goods_value_yuan"])
 def test_amounts_cannot_be_negative(beilin, field):
     org = SocialOrganizationFactory(area=beilin)
-    _refused(lambda: Contribution.objects.create(
-        organization=org, made_on=dt.date(2020, 2, 1), kind=Contribution.Kind.EPIDEMIC, people_helped=5,
-        **{field: Decimal("-0.01")},
-    ))
+    _refused(
+        lambda: Contribution.objects.create(
+            organization=org,
+            made_on=dt.date(2020, 2, 1),
+            kind=Contribution.Kind.EPIDEMIC,
+            people_helped=5,
+            **{field: Decimal("-0.01")},
+        )
+    )
 
 
 @pytest.mark.parametrize("field", ["people_helped", "teams_sent"])
 def test_counts_cannot_be_negative(beilin, field):
     org = SocialOrganizationFactory(area=beilin)
-    _refused(lambda: Contribution.objects.create(
-        organization=org, made_on=dt.date(2020, 2, 1), kind=Contribution.Kind.EPIDEMIC, money_yuan=Decimal("1"),
-        **{field: -1},
-    ))
+    _refused(
+        lambda: Contribution.objects.create(
+            organization=org,
+            made_on=dt.date(2020, 2, 1),
+            kind=Contribution.Kind.EPIDEMIC,
+            money_yuan=Decimal("1"),
+            **{field: -1},
+        )
+    )
 
 
 def test_a_contribution_records_something(beilin):
     org = SocialOrganizationFactory(area=beilin)
-    _refused(lambda: Contribution.objects.create(
-        organization=org, made_on=dt.date(2020, 2, 1), kind=Contribution.Kind.POVERTY
-    ))
+    _refused(
+        lambda: Contribution.objects.create(
+            organization=org, made_on=dt.date(2020, 2, 1), kind=Contribution.Kind.POVERTY
+        )
+    )
     # An exemplary case alone is something.
     Contribution.objects.create(
         organization=org, made_on=dt.date(2020, 2, 1), kind=Contribution.Kind.EPIDEMIC, is_exemplary_case=True
@@ -122,6 +143,7 @@ def test_one_plaque_per_organisation_and_day(beilin):
 # --------------------------------------------------------------------------
 # Model validation: field-level messages
 # --------------------------------------------------------------------------
+
 
 def _errors(instance) -> dict:
     with pytest.raises(ValidationError) as exc:
@@ -161,8 +183,9 @@ def test_deregistered_organisation_cannot_serve_a_pilot(beilin, baojixiang):
 def test_star_level_validated_before_the_database(beilin, baojixiang):
     org = SocialOrganizationFactory(area=beilin)
     pilot = PilotCommunityFactory(community=baojixiang)
-    errors = _errors(PilotAssignment(organization=org, community=pilot, selected_on=dt.date(2020, 4, 1),
-                                     star_level_at_selection=6))
+    errors = _errors(
+        PilotAssignment(organization=org, community=pilot, selected_on=dt.date(2020, 4, 1), star_level_at_selection=6)
+    )
     assert "star_level_at_selection" in errors
 
 
@@ -186,7 +209,9 @@ def test_negative_amount_is_a_field_error(beilin):
 def test_functions_in_order(beilin):
     base = TrainingBaseFactory(area=beilin, offers_assessing=True, offers_seeing=True)
     assert base.functions == [
-        TrainingBase.Function.LISTEN, TrainingBase.Function.SEE, TrainingBase.Function.PRACTISE,
+        TrainingBase.Function.LISTEN,
+        TrainingBase.Function.SEE,
+        TrainingBase.Function.PRACTISE,
         TrainingBase.Function.ASSESS,
     ]
     assert len(base.function_labels) == 4
@@ -214,18 +239,30 @@ MODELS = {
 
 EXPECTED = {
     "beilin_user": {
-        "bases": {"碑林基地"}, "sessions": {"碑林培训"}, "pilots": {"保吉巷社区"},
-        "assignments": {"碑林文化协会", "碑林律所"}, "plaques": {"碑林文化协会"}, "contributions": {"碑林扶贫"},
+        "bases": {"碑林基地"},
+        "sessions": {"碑林培训"},
+        "pilots": {"保吉巷社区"},
+        "assignments": {"碑林文化协会", "碑林律所"},
+        "plaques": {"碑林文化协会"},
+        "contributions": {"碑林扶贫"},
     },
     "yanta_user": {
-        "bases": {"雁塔基地"}, "sessions": {"雁塔培训"}, "pilots": {"吉祥村社区"},
-        "assignments": {"雁塔律所"}, "plaques": {"雁塔律所"}, "contributions": {"雁塔律所抗疫", "雁塔医疗队"},
+        "bases": {"雁塔基地"},
+        "sessions": {"雁塔培训"},
+        "pilots": {"吉祥村社区"},
+        "assignments": {"雁塔律所"},
+        "plaques": {"雁塔律所"},
+        "contributions": {"雁塔律所抗疫", "雁塔医疗队"},
     },
     # The industry committee: only what its own organisations are part of,
     # in whichever district.
     "lawyers_user": {
-        "bases": {"雁塔基地"}, "sessions": {"雁塔培训"}, "pilots": {"保吉巷社区", "吉祥村社区"},
-        "assignments": {"碑林律所", "雁塔律所"}, "plaques": {"雁塔律所"}, "contributions": {"雁塔律所抗疫"},
+        "bases": {"雁塔基地"},
+        "sessions": {"雁塔培训"},
+        "pilots": {"保吉巷社区", "吉祥村社区"},
+        "assignments": {"碑林律所", "雁塔律所"},
+        "plaques": {"雁塔律所"},
+        "contributions": {"雁塔律所抗疫"},
     },
 }
 

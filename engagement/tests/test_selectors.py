@@ -50,7 +50,9 @@ def test_session_figures(beilin):
     for attendees, secretaries in ((40, 25), (60, 0), (35, 35)):
         TrainingSessionFactory(base=base, attendees=attendees, new_secretaries=secretaries)
     assert selectors.training_session_summary(TrainingSession.objects.all()) == {
-        "sessions": 3, "attendees": 135, "new_secretaries": 60,
+        "sessions": 3,
+        "attendees": 135,
+        "new_secretaries": 60,
     }
 
 
@@ -68,10 +70,14 @@ def test_pilot_figures(beilin, baojixiang, jixiangcun):
 
     assert selectors.pilot_community_summary(PilotCommunity.objects.all()) == {"pilot_communities": 2}
     assert selectors.pilot_assignment_summary(PilotAssignment.objects.all()) == {
-        "pilot_organizations": 3, "assignments": 4, "served_communities": 2,
+        "pilot_organizations": 3,
+        "assignments": 4,
+        "served_communities": 2,
     }
     assert selectors.plaque_summary(PlaqueAward.objects.all()) == {
-        "plaques": 3, "agreements": 2, "plaque_organizations": 2,
+        "plaques": 3,
+        "agreements": 2,
+        "plaque_organizations": 2,
     }
 
 
@@ -86,17 +92,32 @@ def test_contribution_figures_by_kind(beilin):
     ]
     for kind, money, goods, people, exemplary, teams in rows:
         ContributionFactory(
-            organization=org, kind=kind, money_yuan=Decimal(money), goods_value_yuan=Decimal(goods),
-            people_helped=people, is_exemplary_case=exemplary, teams_sent=teams,
+            organization=org,
+            kind=kind,
+            money_yuan=Decimal(money),
+            goods_value_yuan=Decimal(goods),
+            people_helped=people,
+            is_exemplary_case=exemplary,
+            teams_sent=teams,
         )
     summary = selectors.contribution_summary(Contribution.objects.all())
     assert summary[Kind.POVERTY] == {
-        "records": 2, "money": Decimal("3000.75"), "goods": Decimal("300.00"), "total": Decimal("3300.75"),
-        "people": 120, "exemplary_cases": 1, "teams": 0,
+        "records": 2,
+        "money": Decimal("3000.75"),
+        "goods": Decimal("300.00"),
+        "total": Decimal("3300.75"),
+        "people": 120,
+        "exemplary_cases": 1,
+        "teams": 0,
     }
     assert summary[Kind.EPIDEMIC] == {
-        "records": 3, "money": Decimal("507.00"), "goods": Decimal("1334.00"), "total": Decimal("1841.00"),
-        "people": 15, "exemplary_cases": 2, "teams": 3,
+        "records": 3,
+        "money": Decimal("507.00"),
+        "goods": Decimal("1334.00"),
+        "total": Decimal("1841.00"),
+        "people": 15,
+        "exemplary_cases": 2,
+        "teams": 3,
     }
 
 

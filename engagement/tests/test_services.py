@@ -29,8 +29,11 @@ def _base_fields(area, **overrides):
 
 def _contribution_fields(org, **overrides):
     return {
-        "organization": org, "made_on": dt.date(2020, 3, 1), "kind": Contribution.Kind.EPIDEMIC,
-        "money_yuan": Decimal("100.00"), **overrides,
+        "organization": org,
+        "made_on": dt.date(2020, 3, 1),
+        "kind": Contribution.Kind.EPIDEMIC,
+        "money_yuan": Decimal("100.00"),
+        **overrides,
     }
 
 
@@ -38,10 +41,16 @@ def _contribution_fields(org, **overrides):
 # Creating and updating within scope
 # --------------------------------------------------------------------------
 
+
 def test_district_official_records_a_base_and_a_session(beilin_user, beilin):
     base = services.training_base_create(actor=beilin_user, **_base_fields(beilin, is_provincial_point=True))
     session = services.training_session_create(
-        actor=beilin_user, base=base, held_on=dt.date(2020, 6, 1), topic="新任书记培训", attendees=40, new_secretaries=12
+        actor=beilin_user,
+        base=base,
+        held_on=dt.date(2020, 6, 1),
+        topic="新任书记培训",
+        attendees=40,
+        new_secretaries=12,
     )
     assert base.pk and session.base == base
     services.training_session_update(actor=beilin_user, training_session=session, attendees=45)
@@ -53,12 +62,19 @@ def test_pilot_community_assignment_plaque(beilin_user, eng, nanyuanmen):
     community = CommunityFactory(parent=nanyuanmen, name="五味什字社区")
     pilot = services.pilot_community_create(actor=beilin_user, community=community, selected_on=dt.date(2020, 3, 5))
     assignment = services.pilot_assignment_create(
-        actor=beilin_user, organization=eng.b_org, community=pilot, selected_on=dt.date(2020, 4, 1),
+        actor=beilin_user,
+        organization=eng.b_org,
+        community=pilot,
+        selected_on=dt.date(2020, 4, 1),
         star_level_at_selection=3,
     )
     plaque = services.plaque_award_create(
-        actor=beilin_user, organization=eng.b_org, community=pilot, awarded_on=dt.date(2020, 5, 6),
-        place="碑林区南院门街道保吉巷社区", agreement_signed=True,
+        actor=beilin_user,
+        organization=eng.b_org,
+        community=pilot,
+        awarded_on=dt.date(2020, 5, 6),
+        place="碑林区南院门街道保吉巷社区",
+        agreement_signed=True,
     )
     assert assignment.community == plaque.community == pilot
 
@@ -73,6 +89,7 @@ def test_contribution_create_and_update(beilin_user, eng):
 # --------------------------------------------------------------------------
 # Scope and roles
 # --------------------------------------------------------------------------
+
 
 def test_leadership_cannot_write(leader_user, eng, beilin):
     with pytest.raises(PermissionDenied):
@@ -104,7 +121,11 @@ def test_no_moving_a_base_out_of_the_district(beilin_user, eng, yanta):
 def test_no_session_at_another_districts_base(beilin_user, eng):
     with pytest.raises(PermissionDenied):
         services.training_session_create(
-            actor=beilin_user, base=eng.y_base, held_on=dt.date(2020, 6, 1), topic="越界", attendees=10,
+            actor=beilin_user,
+            base=eng.y_base,
+            held_on=dt.date(2020, 6, 1),
+            topic="越界",
+            attendees=10,
         )
     with pytest.raises(PermissionDenied):
         services.training_session_update(actor=beilin_user, training_session=eng.y_session, attendees=1)
@@ -146,7 +167,10 @@ def test_no_plaque_naming_another_districts_community(beilin_user, eng):
     PilotAssignment.objects.create(organization=eng.b_org, community=eng.y_pilot, selected_on=dt.date(2020, 4, 1))
     with pytest.raises(PermissionDenied):
         services.plaque_award_create(
-            actor=beilin_user, organization=eng.b_org, community=eng.y_pilot, awarded_on=dt.date(2020, 5, 1),
+            actor=beilin_user,
+            organization=eng.b_org,
+            community=eng.y_pilot,
+            awarded_on=dt.date(2020, 5, 1),
             place="雁塔",
         )
     assert PlaqueAward.objects.count() == 2
@@ -172,6 +196,7 @@ def test_no_moving_a_contribution_to_another_districts_organisation(beilin_user,
 # Validation
 # --------------------------------------------------------------------------
 
+
 def test_validation_errors_name_the_field(staff_user, eng):
     with pytest.raises(ValidationError) as exc:
         services.training_session_create(
@@ -189,7 +214,10 @@ def test_validation_errors_name_the_field(staff_user, eng):
 def test_plaque_must_pair_the_organisation_with_a_community_it_serves(staff_user, eng):
     with pytest.raises(ValidationError) as exc:
         services.plaque_award_create(
-            actor=staff_user, organization=eng.y_org, community=eng.b_pilot, awarded_on=dt.date(2020, 5, 1),
+            actor=staff_user,
+            organization=eng.y_org,
+            community=eng.b_pilot,
+            awarded_on=dt.date(2020, 5, 1),
             place="保吉巷社区",
         )
     assert "community" in exc.value.message_dict

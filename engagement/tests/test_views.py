@@ -49,12 +49,15 @@ def _records(eng) -> dict[str, dict[str, set[int]]]:
         "session-list": {"beilin": pk(eng.b_session), "yanta": pk(eng.y_session), "lawyers": pk(eng.y_session)},
         "pilot-list": {"beilin": pk(eng.b_pilot), "yanta": pk(eng.y_pilot), "lawyers": pk(eng.b_pilot, eng.y_pilot)},
         "assignment-list": {
-            "beilin": pk(eng.b_assign, eng.b_law_assign), "yanta": pk(eng.y_assign),
+            "beilin": pk(eng.b_assign, eng.b_law_assign),
+            "yanta": pk(eng.y_assign),
             "lawyers": pk(eng.b_law_assign, eng.y_assign),
         },
         "plaque-list": {"beilin": pk(eng.b_plaque), "yanta": pk(eng.y_plaque), "lawyers": pk(eng.y_plaque)},
         "contribution-list": {
-            "beilin": pk(eng.b_contrib), "yanta": pk(eng.y_contrib, eng.y_org_contrib), "lawyers": pk(eng.y_contrib),
+            "beilin": pk(eng.b_contrib),
+            "yanta": pk(eng.y_contrib, eng.y_org_contrib),
+            "lawyers": pk(eng.y_contrib),
         },
     }
 
@@ -62,6 +65,7 @@ def _records(eng) -> dict[str, dict[str, set[int]]]:
 # --------------------------------------------------------------------------
 # Access
 # --------------------------------------------------------------------------
+
 
 def test_anonymous_users_are_sent_to_login(client, eng):
     for name in ("index", *LISTS):
@@ -120,10 +124,16 @@ def test_pilot_list_shows_only_the_organisations_in_scope(login, lawyers_user, e
 
 
 DETAILS = {
-    "base-detail": "b_base", "base-update": "b_base", "session-update": "b_session",
-    "pilot-detail": "b_pilot", "pilot-update": "b_pilot", "assignment-update": "b_assign",
-    "plaque-detail": "b_plaque", "plaque-update": "b_plaque",
-    "contribution-detail": "b_contrib", "contribution-update": "b_contrib",
+    "base-detail": "b_base",
+    "base-update": "b_base",
+    "session-update": "b_session",
+    "pilot-detail": "b_pilot",
+    "pilot-update": "b_pilot",
+    "assignment-update": "b_assign",
+    "plaque-detail": "b_plaque",
+    "plaque-update": "b_plaque",
+    "contribution-detail": "b_contrib",
+    "contribution-update": "b_contrib",
 }
 
 
@@ -145,7 +155,11 @@ def test_industry_user_cannot_open_a_district_record(login, lawyers_user, eng, n
 
 def test_industry_user_opens_its_own_records(login, lawyers_user, eng):
     client = login(lawyers_user)
-    for name, record in (("base-detail", eng.y_base), ("pilot-detail", eng.b_pilot), ("contribution-update", eng.y_contrib)):
+    for name, record in (
+        ("base-detail", eng.y_base),
+        ("pilot-detail", eng.b_pilot),
+        ("contribution-update", eng.y_contrib),
+    ):
         assert client.get(url(name, record.pk)).status_code == 200
 
 
@@ -187,12 +201,21 @@ def test_leadership_sees_no_edit_buttons(login, leader_user, eng):
 # Forms
 # --------------------------------------------------------------------------
 
+
 def test_create_a_contribution(login, beilin_user, eng):
-    response = login(beilin_user).post(url("contribution-create"), {
-        "organization": eng.b_org.pk, "kind": Contribution.Kind.EPIDEMIC, "made_on": "2020-02-03",
-        "money_yuan": "1500.00", "goods_value_yuan": "0", "people_helped": "0", "teams_sent": "0",
-        "description": "捐款",
-    })
+    response = login(beilin_user).post(
+        url("contribution-create"),
+        {
+            "organization": eng.b_org.pk,
+            "kind": Contribution.Kind.EPIDEMIC,
+            "made_on": "2020-02-03",
+            "money_yuan": "1500.00",
+            "goods_value_yuan": "0",
+            "people_helped": "0",
+            "teams_sent": "0",
+            "description": "捐款",
+        },
+    )
     created = Contribution.objects.get(description="捐款")
     assert response.status_code == 302 and response.url == created.get_absolute_url()
     assert created.money_yuan == Decimal("1500.00")
@@ -209,18 +232,33 @@ def test_forms_offer_only_the_users_records(login, beilin_user, eng):
 
 
 def test_a_crafted_choice_from_another_district_is_refused(login, beilin_user, eng):
-    response = login(beilin_user).post(url("contribution-create"), {
-        "organization": eng.y_org.pk, "kind": Contribution.Kind.EPIDEMIC, "made_on": "2020-02-03",
-        "money_yuan": "1", "goods_value_yuan": "0", "people_helped": "0", "teams_sent": "0",
-    })
+    response = login(beilin_user).post(
+        url("contribution-create"),
+        {
+            "organization": eng.y_org.pk,
+            "kind": Contribution.Kind.EPIDEMIC,
+            "made_on": "2020-02-03",
+            "money_yuan": "1",
+            "goods_value_yuan": "0",
+            "people_helped": "0",
+            "teams_sent": "0",
+        },
+    )
     assert response.status_code == 200 and "organization" in response.context["form"].errors
     assert Contribution.objects.count() == 3
 
 
 def test_form_shows_constraint_errors_on_the_field(login, beilin_user, eng):
-    response = login(beilin_user).post(url("session-create"), {
-        "base": eng.b_base.pk, "held_on": "2020-07-01", "topic": "超员", "attendees": "10", "new_secretaries": "12",
-    })
+    response = login(beilin_user).post(
+        url("session-create"),
+        {
+            "base": eng.b_base.pk,
+            "held_on": "2020-07-01",
+            "topic": "超员",
+            "attendees": "10",
+            "new_secretaries": "12",
+        },
+    )
     assert response.status_code == 200
     assert "new_secretaries" in response.context["form"].errors
     assert not TrainingSession.objects.filter(topic="超员").exists()
@@ -237,9 +275,14 @@ def test_add_organisation_from_the_pilot_page(login, beilin_user, eng, beilin):
     client = login(beilin_user)
     form = client.get(url("assignment-create") + f"?community={eng.b_pilot.pk}").context["form"]
     assert str(form.initial["community"]) == str(eng.b_pilot.pk)
-    response = client.post(url("assignment-create"), {
-        "community": eng.b_pilot.pk, "organization": org.pk, "selected_on": "2020-04-10",
-    })
+    response = client.post(
+        url("assignment-create"),
+        {
+            "community": eng.b_pilot.pk,
+            "organization": org.pk,
+            "selected_on": "2020-04-10",
+        },
+    )
     assert response.status_code == 302 and response.url == eng.b_pilot.get_absolute_url()
     assert PilotAssignment.objects.filter(organization=org, community=eng.b_pilot).exists()
 
@@ -247,6 +290,7 @@ def test_add_organisation_from_the_pilot_page(login, beilin_user, eng, beilin):
 # --------------------------------------------------------------------------
 # Filters
 # --------------------------------------------------------------------------
+
 
 def test_area_filter_cannot_widen_scope(login, beilin_user, eng, yanta):
     client = login(beilin_user)
@@ -287,6 +331,7 @@ def test_base_functions_filter(login, staff_user, eng):
 # Index page
 # --------------------------------------------------------------------------
 
+
 def test_index_links_every_list_and_shows_scoped_figures(login, beilin_user, lawyers_user, eng):
     response = login(beilin_user).get(url("index"))
     page = response.content.decode()
@@ -303,6 +348,7 @@ def test_index_links_every_list_and_shows_scoped_figures(login, beilin_user, law
 # --------------------------------------------------------------------------
 # Query counts: a page of 5 rows costs what a page of 50 does
 # --------------------------------------------------------------------------
+
 
 def _make(name: str, n: int, beilin, nanyuanmen) -> None:
     """n rows of the list `name`, each with the related records its columns show."""
@@ -329,7 +375,11 @@ def _make(name: str, n: int, beilin, nanyuanmen) -> None:
 # session, user, count, page of rows, the filters' dropdowns (and the
 # pilot list's serving organisations, one prefetch for the whole page).
 QUERIES = {
-    "base-list": 5, "session-list": 6, "pilot-list": 6, "assignment-list": 6, "plaque-list": 5,
+    "base-list": 5,
+    "session-list": 6,
+    "pilot-list": 6,
+    "assignment-list": 6,
+    "plaque-list": 5,
     "contribution-list": 5,
 }
 

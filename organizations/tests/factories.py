@@ -54,7 +54,9 @@ class SocialOrganizationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"测试社会组织{n}")
     category = SocialOrganization.Category.SOCIAL_GROUP
-    credit_code = factory.LazyAttribute(lambda o: make_credit_code(CATEGORY_PREFIX[o.category], o.area.division_code or "610100", _rng))
+    credit_code = factory.LazyAttribute(
+        lambda o: make_credit_code(CATEGORY_PREFIX[o.category], o.area.division_code or "610100", _rng)
+    )
     area = factory.SubFactory(AreaFactory)
     registered_on = dt.date(2015, 5, 1)
     staff_count = 20

@@ -87,14 +87,23 @@ def test_leadership_cannot_create_or_edit(login, leader_user, dataset, beilin):
     client = login(leader_user)
     assert client.get(CREATE).status_code == 403
     assert client.post(CREATE, _org_data(beilin)).status_code == 403
-    assert client.post(reverse("organizations:organization-update", args=[dataset.a.pk]), {"name": "x"}).status_code == 403
+    assert (
+        client.post(reverse("organizations:organization-update", args=[dataset.a.pk]), {"name": "x"}).status_code == 403
+    )
     assert not SocialOrganization.objects.filter(name="碑林区新设协会").exists()
 
 
 def test_edit_deregisters_without_deleting(login, beilin_user, dataset, beilin):
     org = dataset.b
-    data = _org_data(beilin, name=org.name, credit_code=org.credit_code, status="deregistered",
-                     deregistered_on="2020-12-01", formal_party_members=1, registered_on="2015-05-01")
+    data = _org_data(
+        beilin,
+        name=org.name,
+        credit_code=org.credit_code,
+        status="deregistered",
+        deregistered_on="2020-12-01",
+        formal_party_members=1,
+        registered_on="2015-05-01",
+    )
     response = login(beilin_user).post(reverse("organizations:organization-update", args=[org.pk]), data)
     assert response.status_code == 302
     org.refresh_from_db()
@@ -154,16 +163,29 @@ def test_party_organisation_bad_input(login, beilin_user, dataset, beilin, overr
     assert not PartyOrganization.objects.filter(name="新建党支部").exists()
 
 
-def test_editing_a_cross_district_branch_keeps_the_other_districts_link(login, beilin_user, staff_user, dataset, beilin):
+def test_editing_a_cross_district_branch_keeps_the_other_districts_link(
+    login, beilin_user, staff_user, dataset, beilin
+):
     from organizations import services
 
     joint = services.party_organization_create(
-        actor=staff_user, organizations=[dataset.e, dataset.g], name="跨区联合党支部", kind="branch",
-        formation="joint", area=beilin, established_on=dt.date(2020, 5, 1),
+        actor=staff_user,
+        organizations=[dataset.e, dataset.g],
+        name="跨区联合党支部",
+        kind="branch",
+        formation="joint",
+        area=beilin,
+        established_on=dt.date(2020, 5, 1),
     )
     url = reverse("organizations:party-organization-update", args=[joint.pk])
-    data = _party_data(beilin, [dataset.e], name="跨区联合党支部", formation="joint", term_due_on="2023-05-01",
-                       established_on="2020-05-01")
+    data = _party_data(
+        beilin,
+        [dataset.e],
+        name="跨区联合党支部",
+        formation="joint",
+        term_due_on="2023-05-01",
+        established_on="2020-05-01",
+    )
     response = login(beilin_user).post(url, data)
     assert response.status_code == 302, response.context["form"].errors
     assert set(joint.organizations.values_list("name", flat=True)) == {"E 协会", "G 律师事务所"}

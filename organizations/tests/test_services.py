@@ -62,15 +62,25 @@ def test_deregister_keeps_the_record(staff_user, dataset):
 def test_deregistered_organisation_cannot_be_newly_covered(staff_user, dataset, beilin):
     with pytest.raises(ValidationError):
         services.party_organization_create(
-            actor=staff_user, organizations=[dataset.h], name="新支部", kind="branch", formation="standalone",
-            area=beilin, established_on=dt.date(2020, 5, 1),
+            actor=staff_user,
+            organizations=[dataset.h],
+            name="新支部",
+            kind="branch",
+            formation="standalone",
+            area=beilin,
+            established_on=dt.date(2020, 5, 1),
         )
 
 
 def test_committee_term_is_five_years(staff_user, dataset, beilin):
     party = services.party_organization_create(
-        actor=staff_user, organizations=[dataset.e], name="新党委", kind="committee", formation="standalone",
-        area=beilin, established_on=dt.date(2020, 2, 29),
+        actor=staff_user,
+        organizations=[dataset.e],
+        name="新党委",
+        kind="committee",
+        formation="standalone",
+        area=beilin,
+        established_on=dt.date(2020, 2, 29),
     )
     assert party.term_due_on == dt.date(2025, 2, 28)
 
@@ -85,16 +95,25 @@ def test_database_constraints_hold_without_the_services(beilin):
         SocialOrganizationFactory(area=beilin, credit_code=org.credit_code)
     with pytest.raises(IntegrityError), transaction.atomic():
         PartyOrganization.objects.create(
-            name="x", kind="branch", formation="standalone", area=beilin,
-            established_on=dt.date(2020, 1, 1), term_due_on=dt.date(2019, 1, 1),
+            name="x",
+            kind="branch",
+            formation="standalone",
+            area=beilin,
+            established_on=dt.date(2020, 1, 1),
+            term_due_on=dt.date(2019, 1, 1),
         )
 
 
 def test_a_district_cannot_uncover_another_districts_organisation(beilin_user, staff_user, dataset, beilin):
     # A joint branch in Beilin that also covers Yanta's G (set up by city staff).
     joint = services.party_organization_create(
-        actor=staff_user, organizations=[dataset.e, dataset.g], name="跨区联合党支部", kind="branch",
-        formation="joint", area=beilin, established_on=dt.date(2020, 5, 1),
+        actor=staff_user,
+        organizations=[dataset.e, dataset.g],
+        name="跨区联合党支部",
+        kind="branch",
+        formation="joint",
+        area=beilin,
+        established_on=dt.date(2020, 5, 1),
     )
     # Beilin edits it, sending only what its form can show (E, not G).
     services.party_organization_update(

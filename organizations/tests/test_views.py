@@ -37,7 +37,9 @@ def test_district_official_lists_only_their_district(login, beilin_user, dataset
 
 def test_industry_user_sees_their_industry_across_districts(login, lawyers_user, dataset, beilin):
     law_in_beilin = SocialOrganizationFactory(
-        name="碑林律所", area=beilin, supervising_unit=dataset.g.supervising_unit,
+        name="碑林律所",
+        area=beilin,
+        supervising_unit=dataset.g.supervising_unit,
         category=SocialOrganization.Category.LAW_FIRM,
     )
     response = login(lawyers_user).get(LIST)
@@ -88,15 +90,19 @@ def test_csv_export_holds_only_the_users_filtered_rows(login, beilin_user, datas
 def test_xlsx_export_is_scoped(login, yanta_user, dataset):
     response = login(yanta_user).get(LIST + "?_export=xlsx")
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else io.BytesIO(response.content).getvalue())).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(
+            b"".join(response.streaming_content) if response.streaming else io.BytesIO(response.content).getvalue()
+        )
+    ).active
     values = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert values == ["G 律师事务所"]
 
 
 def test_export_neutralises_formulas(login, staff_user, beilin):
-    SocialOrganizationFactory(name="=HYPERLINK(\"http://x\")", area=beilin)
+    SocialOrganizationFactory(name='=HYPERLINK("http://x")', area=beilin)
     rows = _csv_rows(login(staff_user).get(LIST + "?_export=csv"))
-    assert rows[1][0] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][0] == '\'=HYPERLINK("http://x")'
 
 
 def test_party_export_is_scoped(login, beilin_user, dataset):

@@ -24,7 +24,10 @@ def round_2020(db) -> Round:
 def law_party(beilin, justice):
     """A law-firm branch in Beilin: in scope for both the Beilin official and the lawyers' committee."""
     firm = SocialOrganizationFactory(
-        name="碑林律所", area=beilin, supervising_unit=justice, category=SocialOrganization.Category.LAW_FIRM,
+        name="碑林律所",
+        area=beilin,
+        supervising_unit=justice,
+        category=SocialOrganization.Category.LAW_FIRM,
         formal_party_members=4,
     )
     return PartyOrganizationFactory(name="碑林律所党支部", area=beilin, supervising_unit=justice, organizations=[firm])
@@ -34,6 +37,8 @@ def law_party(beilin, justice):
 def yanta_party(dataset):
     """G 律师事务所's branch in Yanta (the lawyers' committee sees it too)."""
     return PartyOrganizationFactory(
-        name="G 律师事务所党支部", area=dataset.g.area, supervising_unit=dataset.g.supervising_unit,
+        name="G 律师事务所党支部",
+        area=dataset.g.area,
+        supervising_unit=dataset.g.supervising_unit,
         organizations=[dataset.g],
     )

@@ -25,19 +25,34 @@ def test_standard_pages_render(admin_client, round_2020, law_party):
 
 def test_editing_an_item_in_the_admin_leaves_rounds_alone(admin_client, round_2020):
     criterion = Criterion.objects.get(code="life")
-    response = admin_client.post(reverse("admin:ratings_criterion_change", args=[criterion.pk]), {
-        "code": "life", "name": "组织生活", "description": "", "max_points": 25, "sort_order": 3, "is_active": "on",
-    })
+    response = admin_client.post(
+        reverse("admin:ratings_criterion_change", args=[criterion.pk]),
+        {
+            "code": "life",
+            "name": "组织生活",
+            "description": "",
+            "max_points": 25,
+            "sort_order": 3,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     assert Criterion.objects.get(code="life").max_points == 25
     assert round_2020.items.get(code="life").max_points == 20
 
 
 def test_a_round_added_in_the_admin_freezes_the_standard(admin_client, db):
-    response = admin_client.post(reverse("admin:ratings_round_add"), {
-        "year": 2022, "province_five_star_total": "",
-        "items-TOTAL_FORMS": 0, "items-INITIAL_FORMS": 0, "thresholds-TOTAL_FORMS": 0, "thresholds-INITIAL_FORMS": 0,
-    })
+    response = admin_client.post(
+        reverse("admin:ratings_round_add"),
+        {
+            "year": 2022,
+            "province_five_star_total": "",
+            "items-TOTAL_FORMS": 0,
+            "items-INITIAL_FORMS": 0,
+            "thresholds-TOTAL_FORMS": 0,
+            "thresholds-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Round.objects.get(year=2022).items.count() == 7
 

@@ -77,8 +77,12 @@ def _check_pairings_follow_the_rule():
     for pairing in pairings:
         reason, _stars = services.pairing_reason(pairing.party_organization)
         assert reason == pairing.reason
-    partners = {p.pk: p.latest_stars for p in selectors.pairing_partners(
-        selectors.ratable_party_organizations().filter(pk__in=[p.partner_id for p in pairings]))}
+    partners = {
+        p.pk: p.latest_stars
+        for p in selectors.pairing_partners(
+            selectors.ratable_party_organizations().filter(pk__in=[p.partner_id for p in pairings])
+        )
+    }
     assert all(partners[p.partner_id] == p.partner_stars >= 3 for p in pairings)
 
 
@@ -91,11 +95,7 @@ def test_rerun_creates_nothing_and_the_plan_is_deterministic(seeded):
     # Planning again from the same records gives exactly what was written.
     rounds = {r.year: r for r in Round.objects.all()}
     _items, standards = demo.standards_of(rounds)
-    planned = demo.plan_evaluations(
-        step_rng("ratings.evaluations"), list(demo.rated_party_organizations()), standards
-    )
+    planned = demo.plan_evaluations(step_rng("ratings.evaluations"), list(demo.rated_party_organizations()), standards)
     assert sorted((p.party.pk, p.year, p.state, p.stars, p.final_stars, sum(p.points)) for p in planned) == sorted(
-        Evaluation.objects.values_list(
-            "party_organization_id", "round__year", "state", "stars", "final_stars", "total"
-        )
+        Evaluation.objects.values_list("party_organization_id", "round__year", "state", "stars", "final_stars", "total")
     )

@@ -45,7 +45,10 @@ def test_final_stars_follow_the_state(law_party, round_2020):
     _violates(round=round_2020, party_organization=law_party, state=State.APPROVED, final_stars=5)
     _violates(round=round_2020, party_organization=law_party, state=State.SENT, final_stars=4)  # no sent date
     _violates(
-        round=round_2020, party_organization=law_party, state=State.CERTIFIED, final_stars=5,
+        round=round_2020,
+        party_organization=law_party,
+        state=State.CERTIFIED,
+        final_stars=5,
         province_sent_on=dt.date(2020, 12, 1),
     )  # no result date
     _violates(round=round_2020, party_organization=law_party, state=State.RETURNED)  # no reason

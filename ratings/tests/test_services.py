@@ -37,6 +37,7 @@ def _score(actor, round_, party, total=None, points=None, evidence=None):
 # The standard and rounds
 # --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("total", "stars"), [(0, 1), (59, 1), (60, 2), (69, 2), (70, 3), (79, 3), (80, 4), (89, 4), (90, 5), (100, 5)]
 )
@@ -117,6 +118,7 @@ def test_round_update_closes_and_reopens(staff_user, round_2020):
 # Scores
 # --------------------------------------------------------------------------
 
+
 def test_scores_compute_and_store_total_and_stars(staff_user, law_party, round_2020):
     evaluation, changed = _score(staff_user, round_2020, law_party, total=92, evidence="三会一课记录完整")
     assert changed and evaluation.state == State.DRAFT
@@ -128,8 +130,19 @@ def test_scores_compute_and_store_total_and_stars(staff_user, law_party, round_2
 
 @pytest.mark.parametrize(
     ("value", "valid"),
-    [(0, True), (10, True), ("10", True), (" 7 ", True), (11, False), (-1, False), ("8.5", False), ("abc", False),
-     ("", False), (None, False), (True, False)],
+    [
+        (0, True),
+        (10, True),
+        ("10", True),
+        (" 7 ", True),
+        (11, False),
+        (-1, False),
+        ("8.5", False),
+        ("abc", False),
+        ("", False),
+        (None, False),
+        (True, False),
+    ],
 )
 def test_score_must_be_a_whole_number_within_the_item_range(staff_user, law_party, round_2020, value, valid):
     points = points_for(round_2020, 80)
@@ -164,6 +177,7 @@ def test_one_evaluation_per_round_rescoring_updates_it(staff_user, law_party, ro
 # History
 # --------------------------------------------------------------------------
 
+
 def test_every_change_of_scores_or_state_is_kept_with_who_and_when(staff_user, beilin_user, law_party, round_2020):
     points = points_for(round_2020, 84)
     evaluation, _ = _score(beilin_user, round_2020, law_party, points=points)
@@ -195,6 +209,7 @@ def test_every_change_of_scores_or_state_is_kept_with_who_and_when(staff_user, b
 # --------------------------------------------------------------------------
 # The rules
 # --------------------------------------------------------------------------
+
 
 def test_dissolved_party_organisation_cannot_be_rated(staff_user, dataset, round_2020):
     with pytest.raises(ValidationError) as excinfo:
@@ -272,7 +287,9 @@ def test_province_certifies_five_stars_or_four_stand(staff_user, law_party, data
         actor=staff_user, evaluation=evaluation, certified=True, on=dt.date(2020, 12, 28), note="省级验收通过"
     )
     assert (evaluation.state, evaluation.final_stars, evaluation.province_result_on) == (
-        State.CERTIFIED, 5, dt.date(2020, 12, 28)
+        State.CERTIFIED,
+        5,
+        dt.date(2020, 12, 28),
     )
     other = make_evaluation(dataset.p_a, round_2020, state=State.SENT, total=93, final_stars=4)
     other = services.evaluation_certify(actor=staff_user, evaluation=other, certified=False, on=dt.date(2020, 12, 28))
@@ -317,6 +334,7 @@ def test_leadership_only_reads(leader_user, law_party, round_2020):
 # --------------------------------------------------------------------------
 # Pairing (结对共建, 扶弱帮差)
 # --------------------------------------------------------------------------
+
 
 @pytest.fixture
 def standings(dataset, law_party, round_2019, round_2020, beilin):
@@ -370,8 +388,11 @@ def test_the_helped_one_must_be_weak(staff_user, standings):
 def test_an_open_early_warning_makes_a_three_star_organisation_weak(staff_user, standings, beilin):
     four, two, three, fresh = standings
     EarlyWarning.objects.create(
-        rule=EarlyWarning.Rule.SECRETARY_VACANT, subject_key=f"party:{three.pk}", party_organization=three,
-        area=beilin, opened_on=dt.date(2020, 10, 1),
+        rule=EarlyWarning.Rule.SECRETARY_VACANT,
+        subject_key=f"party:{three.pk}",
+        party_organization=three,
+        area=beilin,
+        opened_on=dt.date(2020, 10, 1),
     )
     assert _pair(staff_user, four, three).reason == Pairing.Reason.WARNING
 
@@ -379,8 +400,13 @@ def test_an_open_early_warning_makes_a_three_star_organisation_weak(staff_user, 
 def test_a_closed_warning_does_not_count(staff_user, standings, beilin):
     four, two, three, fresh = standings
     EarlyWarning.objects.create(
-        rule=EarlyWarning.Rule.SECRETARY_VACANT, subject_key=f"party:{three.pk}", party_organization=three,
-        area=beilin, opened_on=dt.date(2020, 10, 1), status=EarlyWarning.Status.CLOSED, closed_on=dt.date(2020, 11, 1),
+        rule=EarlyWarning.Rule.SECRETARY_VACANT,
+        subject_key=f"party:{three.pk}",
+        party_organization=three,
+        area=beilin,
+        opened_on=dt.date(2020, 10, 1),
+        status=EarlyWarning.Status.CLOSED,
+        closed_on=dt.date(2020, 11, 1),
     )
     with pytest.raises(ValidationError):
         _pair(staff_user, four, three)
@@ -416,7 +442,10 @@ def test_pairing_progress_and_end(staff_user, standings):
     assert pairing.ended_on is not None and pairing.progress_notes == "联合开展主题党日"
     with pytest.raises(ValidationError):
         services.pairing_update(
-            actor=staff_user, pairing=pairing, progress_notes="", status=Pairing.Status.ENDED,
+            actor=staff_user,
+            pairing=pairing,
+            progress_notes="",
+            status=Pairing.Status.ENDED,
             ended_on=dt.date(2020, 1, 1),
         )
     # Ended: the two may be paired again.

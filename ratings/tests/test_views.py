@@ -46,8 +46,13 @@ def rated(dataset, law_party, yanta_party, round_2019, round_2020):
 @pytest.fixture
 def pairing(rated, dataset, staff_user):
     return Pairing.objects.create(
-        partner=dataset.p_a, party_organization=dataset.joint, partner_stars=4, reason=Pairing.Reason.UNRATED,
-        started_on=dt.date(2020, 6, 1), goals="规范三会一课", created_by=staff_user,
+        partner=dataset.p_a,
+        party_organization=dataset.joint,
+        partner_stars=4,
+        reason=Pairing.Reason.UNRATED,
+        started_on=dt.date(2020, 6, 1),
+        goals="规范三会一课",
+        created_by=staff_user,
     )
 
 
@@ -56,8 +61,10 @@ def _evaluation_urls(evaluation) -> list[str]:
     return [
         reverse("ratings:evaluation-detail", args=[pk]),
         reverse("ratings:evaluation-scores", args=[pk]),
-        *[reverse("ratings:evaluation-transition", args=[pk, a])
-          for a in ("submit", "return", "approve", "send_to_province", "certify", "not_certify")],
+        *[
+            reverse("ratings:evaluation-transition", args=[pk, a])
+            for a in ("submit", "return", "approve", "send_to_province", "certify", "not_certify")
+        ],
     ]
 
 
@@ -65,11 +72,17 @@ def _evaluation_urls(evaluation) -> list[str]:
 # Scope
 # --------------------------------------------------------------------------
 
+
 def test_anonymous_users_are_sent_to_login(client, rated, pairing):
     urls = [
-        LIST, PAIRINGS, reverse("ratings:round-list"), reverse("ratings:round-summary", args=[2020]),
-        reverse("ratings:round-entry", args=[2020]), reverse("ratings:round-movers", args=[2020]),
-        reverse("ratings:pairing-detail", args=[pairing.pk]), *_evaluation_urls(rated["p_a"]),
+        LIST,
+        PAIRINGS,
+        reverse("ratings:round-list"),
+        reverse("ratings:round-summary", args=[2020]),
+        reverse("ratings:round-entry", args=[2020]),
+        reverse("ratings:round-movers", args=[2020]),
+        reverse("ratings:pairing-detail", args=[pairing.pk]),
+        *_evaluation_urls(rated["p_a"]),
     ]
     for url in urls:
         response = client.get(url)
@@ -103,15 +116,22 @@ def test_another_districts_pairing_is_404(login, yanta_user, beilin_user, pairin
         url = reverse(f"ratings:{name}", args=[pairing.pk])
         assert login(yanta_user).get(url).status_code == 404
         assert login(beilin_user).get(url).status_code == 200
-    assert login(yanta_user).post(
-        reverse("ratings:pairing-update", args=[pairing.pk]), {"status": "ended", "progress_notes": "x"}
-    ).status_code == 404
+    assert (
+        login(yanta_user)
+        .post(reverse("ratings:pairing-update", args=[pairing.pk]), {"status": "ended", "progress_notes": "x"})
+        .status_code
+        == 404
+    )
 
 
 def test_a_pairing_is_seen_from_both_sides(login, yanta_user, rated, dataset, yanta_party):
     cross = Pairing.objects.create(
-        partner=yanta_party, party_organization=dataset.joint, partner_stars=4, reason=Pairing.Reason.UNRATED,
-        started_on=dt.date(2020, 6, 1), goals="跨区结对",
+        partner=yanta_party,
+        party_organization=dataset.joint,
+        partner_stars=4,
+        reason=Pairing.Reason.UNRATED,
+        started_on=dt.date(2020, 6, 1),
+        goals="跨区结对",
     )
     assert login(yanta_user).get(reverse("ratings:pairing-detail", args=[cross.pk])).status_code == 200
 
@@ -122,8 +142,12 @@ def test_only_the_helped_side_changes_a_pairing(login, yanta_user, beilin_user, 
     from ratings import services
 
     cross = Pairing.objects.create(
-        partner=yanta_party, party_organization=dataset.joint, partner_stars=4, reason=Pairing.Reason.UNRATED,
-        started_on=dt.date(2020, 6, 1), goals="跨区结对",
+        partner=yanta_party,
+        party_organization=dataset.joint,
+        partner_stars=4,
+        reason=Pairing.Reason.UNRATED,
+        started_on=dt.date(2020, 6, 1),
+        goals="跨区结对",
     )
     url = reverse("ratings:pairing-update", args=[cross.pk])
     response = login(yanta_user).post(url, {"progress_notes": "改写", "status": "ended"})
@@ -158,8 +182,12 @@ def test_summary_export_is_scoped(login, beilin_user, yanta_user, rated):
 
 def test_pairing_export_is_scoped(login, beilin_user, pairing, dataset, yanta_party, round_2020):
     Pairing.objects.create(
-        partner=yanta_party, party_organization=PartyOrganizationFactory(area=yanta_party.area), partner_stars=5,
-        reason=Pairing.Reason.UNRATED, started_on=dt.date(2020, 7, 1), goals="雁塔内部",
+        partner=yanta_party,
+        party_organization=PartyOrganizationFactory(area=yanta_party.area),
+        partner_stars=5,
+        reason=Pairing.Reason.UNRATED,
+        started_on=dt.date(2020, 7, 1),
+        goals="雁塔内部",
     )
     rows = _csv(login(beilin_user).get(PAIRINGS + "?_export=csv"))
     assert [r[0] for r in rows[1:]] == ["A 协会党支部"]
@@ -167,8 +195,10 @@ def test_pairing_export_is_scoped(login, beilin_user, pairing, dataset, yanta_pa
 
 LEADER_POSTS = [
     ("ratings:evaluation-scores", "p_a", {}),
-    *[("ratings:evaluation-transition", "joint", {"action": a})
-      for a in ("submit", "return", "approve", "send_to_province", "certify", "not_certify")],
+    *[
+        ("ratings:evaluation-transition", "joint", {"action": a})
+        for a in ("submit", "return", "approve", "send_to_province", "certify", "not_certify")
+    ],
     ("ratings:round-create", None, {}),
     ("ratings:round-update", 2020, {}),
     ("ratings:round-entry", 2020, {}),
@@ -195,9 +225,15 @@ def test_leader_gets_403_on_every_post(login, leader_user, rated, pairing, name,
 
 def test_leader_reads_every_page(login, leader_user, rated, pairing):
     client = login(leader_user)
-    for url in (LIST, PAIRINGS, reverse("ratings:round-list"), reverse("ratings:round-summary", args=[2020]),
-                reverse("ratings:round-movers", args=[2020]), reverse("ratings:evaluation-detail", args=[rated["p_a"].pk]),
-                reverse("ratings:pairing-detail", args=[pairing.pk])):
+    for url in (
+        LIST,
+        PAIRINGS,
+        reverse("ratings:round-list"),
+        reverse("ratings:round-summary", args=[2020]),
+        reverse("ratings:round-movers", args=[2020]),
+        reverse("ratings:evaluation-detail", args=[rated["p_a"].pk]),
+        reverse("ratings:pairing-detail", args=[pairing.pk]),
+    ):
         assert client.get(url).status_code == 200, url
     page = client.get(reverse("ratings:evaluation-detail", args=[rated["joint"].pk])).content.decode()
     assert "data-action=" not in page
@@ -221,6 +257,7 @@ def test_district_cannot_approve_its_own_recommendation(login, beilin_user, rate
 # Query counts
 # --------------------------------------------------------------------------
 
+
 def _make_rows(area, round_2019, round_2020, weak, n):
     """n party organisations: 1★ in 2019, 4★ in 2020 (movers), each leading a pairing with `weak`."""
     for _ in range(n):
@@ -228,8 +265,12 @@ def _make_rows(area, round_2019, round_2020, weak, n):
         make_evaluation(party, round_2019, state=State.APPROVED, total=40)
         make_evaluation(party, round_2020, state=State.APPROVED, total=85)
         Pairing.objects.create(
-            partner=party, party_organization=weak, partner_stars=4, reason=Pairing.Reason.UNRATED,
-            started_on=dt.date(2020, 6, 1), goals="x",
+            partner=party,
+            party_organization=weak,
+            partner_stars=4,
+            reason=Pairing.Reason.UNRATED,
+            started_on=dt.date(2020, 6, 1),
+            goals="x",
         )
 
 
@@ -259,14 +300,24 @@ def test_detail_query_count_does_not_grow_with_history(login, staff_user, rated,
     client = login(staff_user)
     url = reverse("ratings:evaluation-detail", args=[rated["joint"].pk])
     EvaluationEvent.objects.create(
-        evaluation=rated["joint"], action="submit", actor=staff_user, to_state="submitted", total=66, stars=2,
+        evaluation=rated["joint"],
+        action="submit",
+        actor=staff_user,
+        to_state="submitted",
+        total=66,
+        stars=2,
     )
     # session, user, the evaluation with promotion, scores with items, history with actors, the round's items
     with django_assert_num_queries(6):
         client.get(url)
     for n in range(10):
         EvaluationEvent.objects.create(
-            evaluation=rated["joint"], action="scored", actor=staff_user, to_state="submitted", total=66 + n, stars=2,
+            evaluation=rated["joint"],
+            action="scored",
+            actor=staff_user,
+            to_state="submitted",
+            total=66 + n,
+            stars=2,
         )
     with django_assert_num_queries(6):
         client.get(url)
@@ -275,6 +326,7 @@ def test_detail_query_count_does_not_grow_with_history(login, staff_user, rated,
 # --------------------------------------------------------------------------
 # Evaluation pages
 # --------------------------------------------------------------------------
+
 
 def test_detail_shows_scores_promotion_history_and_allowed_actions(login, staff_user, beilin_user, rated):
     joint = rated["joint"]
@@ -302,13 +354,15 @@ def test_return_needs_a_reason_on_the_form(login, staff_user, rated):
 def test_staff_approve_then_send_to_the_province(login, staff_user, rated):
     client = login(staff_user)
     g = rated["g"]
-    response = client.post(reverse("ratings:evaluation-transition", args=[g.pk, "send_to_province"]),
-                           {"on": "2020-12-10"})
+    response = client.post(
+        reverse("ratings:evaluation-transition", args=[g.pk, "send_to_province"]), {"on": "2020-12-10"}
+    )
     assert response.status_code == 302
     g.refresh_from_db()
     assert (g.state, g.province_sent_on) == (State.SENT, dt.date(2020, 12, 10))
-    response = client.post(reverse("ratings:evaluation-transition", args=[g.pk, "certify"]),
-                           {"on": "2020-12-28", "note": "验收通过"})
+    response = client.post(
+        reverse("ratings:evaluation-transition", args=[g.pk, "certify"]), {"on": "2020-12-28", "note": "验收通过"}
+    )
     g.refresh_from_db()
     assert (g.state, g.final_stars) == (State.CERTIFIED, 5)
 
@@ -326,9 +380,10 @@ def test_refused_action_without_input_is_explained_on_the_record(login, staff_us
 
 
 def test_unknown_action_is_404(login, staff_user, rated):
-    assert login(staff_user).post(
-        reverse("ratings:evaluation-transition", args=[rated["p_a"].pk, "delete"])
-    ).status_code == 404
+    assert (
+        login(staff_user).post(reverse("ratings:evaluation-transition", args=[rated["p_a"].pk, "delete"])).status_code
+        == 404
+    )
 
 
 def test_scores_form_edits_a_draft(login, beilin_user, rated, round_2020):
@@ -360,6 +415,7 @@ def test_filters(login, staff_user, rated):
 # --------------------------------------------------------------------------
 # Rounds and summaries
 # --------------------------------------------------------------------------
+
 
 def test_round_summary_page(login, staff_user, rated):
     response = login(staff_user).get(reverse("ratings:round-summary", args=[2020]))
@@ -393,6 +449,7 @@ def test_round_list_counts_only_the_users_evaluations(login, beilin_user, yanta_
 # --------------------------------------------------------------------------
 # The round entry table
 # --------------------------------------------------------------------------
+
 
 def _row(party, points: dict, evidence: str = "") -> dict:
     data = {f"row-{party.pk}-p_{code}": value for code, value in points.items()}
@@ -451,7 +508,8 @@ def test_entry_partial_row_asks_for_every_item(login, staff_user, dataset, round
 
 def test_entry_save_and_submit(login, beilin_user, dataset, round_2020):
     response = login(beilin_user).post(
-        reverse("ratings:round-entry", args=[2020]), {"action": "submit", **_row(dataset.p_a, points_for(round_2020, 77))}
+        reverse("ratings:round-entry", args=[2020]),
+        {"action": "submit", **_row(dataset.p_a, points_for(round_2020, 77))},
     )
     assert response.status_code == 302
     assert Evaluation.objects.get(party_organization=dataset.p_a).state == State.SUBMITTED
@@ -475,7 +533,9 @@ def test_entry_filters_by_area_and_pages(login, staff_user, dataset, yanta_party
     response = client.get(url + f"?area={dataset.g.area.pk}")
     assert [row["party"].name for row in response.context["rows"]] == ["G 律师事务所党支部"]
     for n in range(25):
-        PartyOrganizationFactory(name=f"批量{n:02d}", area=beilin, organizations=[SocialOrganizationFactory(area=beilin)])
+        PartyOrganizationFactory(
+            name=f"批量{n:02d}", area=beilin, organizations=[SocialOrganizationFactory(area=beilin)]
+        )
     response = client.get(url + f"?area={beilin.pk}")
     assert len(response.context["rows"]) == 20 and response.context["page_obj"].paginator.num_pages == 2
     response = client.get(url + f"?area={beilin.pk}&page=2")
@@ -499,9 +559,9 @@ def test_closed_round_entry_is_read_only(login, staff_user, dataset, round_2019)
 
 def test_entry_form_does_not_submit_on_enter(login, staff_user, dataset, round_2020):
     page = login(staff_user).get(reverse("ratings:round-entry", args=[2020])).content.decode()
-    form = page[page.index('id="entry-form"'):]
+    form = page[page.index('id="entry-form"') :]
     # The first submit button, the one Enter would press, is disabled.
-    first_button = form[form.index("<button"):form.index("</button>")]
+    first_button = form[form.index("<button") : form.index("</button>")]
     assert "disabled" in first_button
     assert 'inputmode="numeric"' in form
 
@@ -510,30 +570,44 @@ def test_entry_form_does_not_submit_on_enter(login, staff_user, dataset, round_2
 # Pairings
 # --------------------------------------------------------------------------
 
+
 def test_pairing_form_offers_only_what_the_rule_allows_and_the_service_decides(login, staff_user, rated, dataset):
     client = login(staff_user)
     response = client.get(reverse("ratings:pairing-create"))
     form = response.context["form"]
     assert set(form.fields["partner"].queryset.values_list("name", flat=True)) == {"A 协会党支部", "G 律师事务所党支部"}
     assert "A 协会党支部" not in set(form.fields["party_organization"].queryset.values_list("name", flat=True))
-    response = client.post(reverse("ratings:pairing-create"), {
-        "partner": dataset.p_a.pk, "party_organization": dataset.joint.pk, "started_on": "2020-06-01",
-        "goals": "规范三会一课",
-    })
+    response = client.post(
+        reverse("ratings:pairing-create"),
+        {
+            "partner": dataset.p_a.pk,
+            "party_organization": dataset.joint.pk,
+            "started_on": "2020-06-01",
+            "goals": "规范三会一课",
+        },
+    )
     assert response.status_code == 302
     pairing = Pairing.objects.get()
     assert (pairing.partner_stars, pairing.reason, pairing.created_by) == (4, "unrated", staff_user)
-    response = client.post(reverse("ratings:pairing-update", args=[pairing.pk]),
-                           {"progress_notes": "已开展联学", "status": "completed", "ended_on": ""})
+    response = client.post(
+        reverse("ratings:pairing-update", args=[pairing.pk]),
+        {"progress_notes": "已开展联学", "status": "completed", "ended_on": ""},
+    )
     pairing.refresh_from_db()
     assert pairing.status == "completed" and pairing.ended_on is not None
 
 
 def test_pairing_create_shows_the_rule_message(login, staff_user, rated, dataset):
     # Submitted, not decided: joint is not a partner.
-    response = login(staff_user).post(reverse("ratings:pairing-create"), {
-        "partner": dataset.joint.pk, "party_organization": dataset.p_a.pk, "started_on": "2020-06-01", "goals": "x",
-    })
+    response = login(staff_user).post(
+        reverse("ratings:pairing-create"),
+        {
+            "partner": dataset.joint.pk,
+            "party_organization": dataset.p_a.pk,
+            "started_on": "2020-06-01",
+            "goals": "x",
+        },
+    )
     assert response.status_code == 200 and response.context["form"].errors
     assert not Pairing.objects.exists()
 

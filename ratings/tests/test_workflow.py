@@ -47,7 +47,10 @@ def _run(action: str, actor: User, evaluation: Evaluation) -> Evaluation:
         first = next(iter(points))
         points[first] = points[first] - 1 if points[first] else points[first] + 1
         updated, _changed = services.evaluation_score(
-            actor=actor, round_=evaluation.round, party_organization=evaluation.party_organization, points=points,
+            actor=actor,
+            round_=evaluation.round,
+            party_organization=evaluation.party_organization,
+            points=points,
         )
         return updated
     if action == Action.SUBMIT:
@@ -65,7 +68,12 @@ def _run(action: str, actor: User, evaluation: Evaluation) -> Evaluation:
 
 def test_the_table_names_every_action_and_only_known_states():
     assert set(workflow.ACTIONS) == {
-        Action.EDIT, Action.SUBMIT, Action.RETURN, Action.APPROVE, Action.SEND_TO_PROVINCE, Action.CERTIFY,
+        Action.EDIT,
+        Action.SUBMIT,
+        Action.RETURN,
+        Action.APPROVE,
+        Action.SEND_TO_PROVINCE,
+        Action.CERTIFY,
         Action.NOT_CERTIFY,
     }
     for transition in workflow.TRANSITIONS:

@@ -44,11 +44,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--demo-users", action="store_true",
+            "--demo-users",
+            action="store_true",
             help="Create the demo users even when DEBUG is off (they are always created when it is on).",
         )
         parser.add_argument(
-            "--if-empty", action="store_true", help="Do nothing if any social organisation exists.",
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if any social organisation exists.",
         )
 
     def handle(self, *args, demo_users: bool = False, if_empty: bool = False, **options) -> None:
@@ -76,7 +79,9 @@ class Command(BaseCommand):
         if users:
             self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
             for user in users:
-                self.stdout.write(f"  {user.username:<8} {user.first_name} · {user.get_role_display()} · {user.scope_label}")
+                self.stdout.write(
+                    f"  {user.username:<8} {user.first_name} · {user.get_role_display()} · {user.scope_label}"
+                )
         for username in skipped:
             self.stdout.write(self.style.WARNING(f"  {username}: not created, its area or supervising unit is missing"))
 
