@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from organizations.creditcode import code_warnings, validate_credit_code
 from organizations.models import Area, SocialOrganization, SupervisingUnit
-from xian_partybuild.exports import FORMULA_TRIGGERS, neutralise
+from ui.exports import FORMULA_TRIGGERS, neutralise
 
 from .models import LedgerImport, Period
 

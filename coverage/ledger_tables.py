@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ui.columns import NumberColumn, PercentColumn
+
 from .ledgers import Timeliness
 from .models import Ledger, LedgerImport, Snapshot
-from .tables import NumberColumn, PercentColumn
 
 LEDGER_LABELS = dict(Ledger.Status.choices)
 TIMELINESS_LABELS = {

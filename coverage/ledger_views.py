@@ -20,7 +20,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts.scoping import EditorRequiredMixin, ScopedQuerysetMixin
-from xian_partybuild.exports import SafeTableExport
+from ui.exports import SafeTableExport
 
 from . import ledger_import, ledgers
 from .ledger_forms import LedgerImportForm, LedgerReviewForm, LedgerSubmitForm

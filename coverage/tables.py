@@ -5,29 +5,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from xian_partybuild.formatting import format_percent
+from ui.columns import NumberColumn, PercentColumn
 
 from .models import Ledger, Snapshot
 
 LEDGER_LABELS = dict(Ledger.Status.choices)
-
-
-class PercentColumn(tables.Column):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": "num"}})
-        super().__init__(*args, **kwargs)
-
-    def render(self, value):
-        return format_percent(value)
-
-    def value(self, value):
-        return float(value)
-
-
-class NumberColumn(tables.Column):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": "num"}})
-        super().__init__(*args, **kwargs)
 
 
 class OverviewTable(tables.Table):

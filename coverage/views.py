@@ -17,7 +17,7 @@ from accounts.scoping import CityStaffRequiredMixin
 from organizations.models import Area
 from organizations.selectors import organization_rows
 from organizations.tables import SocialOrganizationTable
-from xian_partybuild.exports import SafeTableExport
+from ui.exports import SafeTableExport
 
 from . import selectors, services
 from .models import Snapshot

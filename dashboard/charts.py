@@ -13,7 +13,7 @@ from coverage.selectors import period_or_latest
 from engagement.models import Contribution
 from engagement.selectors import contribution_summary
 from ratings.models import MAX_STARS
-from xian_partybuild.formatting import percent_value, wan_value
+from ui.formatting import percent_value, wan_value
 
 from . import selectors
 

@@ -6,7 +6,7 @@ from django.views.generic import CreateView, DetailView, TemplateView, UpdateVie
 
 from accounts.scoping import ScopedQuerysetMixin
 from organizations.views import ServiceFormMixin
-from xian_partybuild.views import ScopedListView
+from ui.views import ScopedListView
 
 from . import selectors, services
 from .filters import (

@@ -11,8 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.scoping import require_editor as _require_editor
-from accounts.scoping import require_in_scope as _require_in_scope
+from accounts.permissions import OUT_OF_SCOPE, Action, require, restrict
 
 from .creditcode import code_warnings
 from .models import PartyOrganization, SocialOrganization
@@ -29,12 +28,13 @@ def _apply(instance, fields: dict[str, Any]) -> None:
 @transaction.atomic
 def organization_create(*, actor: User, **fields: Any) -> tuple[SocialOrganization, list[str]]:
     """Register an organisation; returns it and any soft warnings about its code."""
-    _require_editor(actor)
+    require(actor, Action.ADD, SocialOrganization)
     organization = SocialOrganization()
     _apply(organization, fields)
     organization.full_clean()
     organization.save()
-    _require_in_scope(actor, organization)
+    # Whatever the form offered, a record that ends up outside the actor's scope rolls back.
+    require(actor, Action.CHANGE, organization)
     return organization, code_warnings(organization.credit_code, organization.category)
 
 
@@ -42,14 +42,14 @@ def organization_create(*, actor: User, **fields: Any) -> tuple[SocialOrganizati
 def organization_update(
     *, actor: User, organization: SocialOrganization, **fields: Any
 ) -> tuple[SocialOrganization, list[str]]:
-    _require_editor(actor)
-    _require_in_scope(actor, organization)
+    require(actor, Action.CHANGE, organization)
     if "status" in fields and fields["status"] == SocialOrganization.Status.ACTIVE:
         fields.setdefault("deregistered_on", None)
     _apply(organization, fields)
     organization.full_clean()
     organization.save()
-    _require_in_scope(actor, organization)
+    # Whatever the form offered, a record that ends up outside the actor's scope rolls back.
+    require(actor, Action.CHANGE, organization)
     return organization, code_warnings(organization.credit_code, organization.category)
 
 
@@ -87,10 +87,10 @@ def _validate_coverage(
             _("Deregistered organisations cannot be newly covered: %(names)s.") % {"names": "、".join(inactive)}
         )
     visible = set(
-        SocialOrganization.objects.for_user(actor).filter(pk__in=[o.pk for o in newly]).values_list("pk", flat=True)
+        restrict(SocialOrganization.objects.filter(pk__in=[o.pk for o in newly]), actor).values_list("pk", flat=True)
     )
     if any(o.pk not in visible for o in newly):
-        raise PermissionDenied(_("This record lies outside your area of responsibility."))
+        raise PermissionDenied(OUT_OF_SCOPE)
     if errors:
         raise ValidationError({"organizations": errors})
 
@@ -112,7 +112,7 @@ def _save_party_org(
         # across a district border) are not the actor's to remove: they are
         # kept whatever the form sent, since the form could not show them.
         out_of_scope = previously - set(
-            SocialOrganization.objects.for_user(actor).filter(pk__in=previously).values_list("pk", flat=True)
+            restrict(SocialOrganization.objects.filter(pk__in=previously), actor).values_list("pk", flat=True)
         )
         chosen = {o.pk for o in organizations}
         organizations += list(SocialOrganization.objects.filter(pk__in=out_of_scope - chosen))
@@ -120,7 +120,7 @@ def _save_party_org(
     party_org.save()
     if organizations is not None:
         party_org.organizations.set(organizations)
-    _require_in_scope(actor, party_org)
+    require(actor, Action.CHANGE, party_org)
     return party_org
 
 
@@ -128,7 +128,7 @@ def _save_party_org(
 def party_organization_create(
     *, actor: User, organizations: Iterable[SocialOrganization] = (), **fields: Any
 ) -> PartyOrganization:
-    _require_editor(actor)
+    require(actor, Action.ADD, PartyOrganization)
     return _save_party_org(actor, PartyOrganization(), fields, organizations)
 
 
@@ -140,8 +140,7 @@ def party_organization_update(
     organizations: Iterable[SocialOrganization] | None = None,
     **fields: Any,
 ) -> PartyOrganization:
-    _require_editor(actor)
-    _require_in_scope(actor, party_organization)
+    require(actor, Action.CHANGE, party_organization)
     if fields.get("status") == PartyOrganization.Status.ACTIVE:
         fields.setdefault("dissolved_on", None)
     return _save_party_org(actor, party_organization, fields, organizations)

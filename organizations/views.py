@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from accounts.scoping import EditorRequiredMixin, ScopedQuerysetMixin
-from xian_partybuild.forms import add_service_errors
-from xian_partybuild.views import ScopedListView
+from ui.forms import add_service_errors
+from ui.views import ScopedListView
 
 from . import selectors, services
 from .filters import PartyOrganizationFilter, SocialOrganizationFilter

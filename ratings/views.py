@@ -20,9 +20,9 @@ from django_tables2.export import ExportMixin
 
 from accounts.scoping import CityStaffRequiredMixin, EditorRequiredMixin, ScopedQuerysetMixin
 from organizations.models import Area, PartyOrganization
-from xian_partybuild.exports import SafeTableExport
-from xian_partybuild.forms import add_service_errors as shared_add_service_errors
-from xian_partybuild.views import ScopedListView
+from ui.exports import SafeTableExport
+from ui.forms import add_service_errors as shared_add_service_errors
+from ui.views import ScopedListView
 
 from . import selectors, services, workflow
 from .filters import EvaluationFilter, MoversFilter, PairingFilter

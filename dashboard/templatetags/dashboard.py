@@ -1,6 +1,6 @@
 from django import template
 
-from xian_partybuild.formatting import format_percent, format_wan
+from ui.formatting import format_percent, format_wan
 
 register = template.Library()
 

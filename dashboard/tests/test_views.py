@@ -8,7 +8,7 @@ from coverage import services
 from coverage.models import Snapshot
 from engagement.tests.factories import ContributionFactory, TrainingBaseFactory
 from organizations.tests.factories import SocialOrganizationFactory
-from xian_partybuild.formatting import percent_value
+from ui.formatting import percent_value
 
 pytestmark = pytest.mark.django_db
 

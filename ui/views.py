@@ -6,12 +6,12 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from accounts.scoping import ScopedQuerysetMixin
+from accounts.mixins import PermissionRequiredMixin
 
 from .exports import SafeTableExport
 
 
-class ScopedListView(ScopedQuerysetMixin, ExportMixin, SingleTableMixin, FilterView):
+class ScopedListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
     """A scoped, filtered, sortable, paginated table with CSV and XLSX export
     of exactly the filtered rows."""
 

@@ -1,0 +1,26 @@
+"""Table columns shared by every app's tables."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+
+from .formatting import format_percent
+
+
+class NumberColumn(tables.Column):
+    """A count, right-aligned."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}})
+        super().__init__(*args, **kwargs)
+
+
+class PercentColumn(NumberColumn):
+    """A rate (0..1) shown as a percentage with the one rounding rule;
+    exports keep the rate itself so a spreadsheet can compute with it."""
+
+    def render(self, value):
+        return format_percent(value)
+
+    def value(self, value):
+        return None if value is None else float(value)
