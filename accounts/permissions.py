@@ -81,7 +81,9 @@ DEFAULT_RULES: dict[str, Rule] = {
     Action.CHANGE: Rule(EDITORS),
 }
 
-_EVALUATION = Rule(frozenset(), state_roles="ratings.workflow.roles_for")
+_EVALUATION = Rule(
+    frozenset(), refusal=_("You may read evaluations but not change them."), state_roles="ratings.workflow.roles_for"
+)
 RULES: dict[tuple[str, str], Rule] = {
     # A pairing is read by both sides; only the helped organisation's side changes it.
     ("ratings.pairing", Action.CHANGE): Rule(EDITORS, scope="writable_for"),
@@ -137,7 +139,15 @@ def restrict(queryset: models.QuerySet, user: User | None, action: str = Action.
     rule = rule_for(queryset.model, action)
     if role_of(user) not in _roles(rule, action, None):
         return queryset.none()
-    return getattr(queryset, rule.scope)(user)
+    return _rows(queryset, rule.scope, user)
+
+
+def _rows(queryset: models.QuerySet, scope: str, user: User) -> models.QuerySet:
+    method = getattr(queryset, scope, None)
+    if method is None and scope == "for_user":
+        # A model without a scope (a rating round, a half-year) is one record for the whole city.
+        return queryset
+    return method(user)
 
 
 def _in_scope(user: User, action: str, obj: models.Model, *, memo: bool) -> bool:
@@ -146,7 +156,7 @@ def _in_scope(user: User, action: str, obj: models.Model, *, memo: bool) -> bool
     cache: dict = user.__dict__.setdefault("_permission_memo", {})
     if memo and key in cache:
         return cache[key]
-    found = getattr(type(obj)._default_manager.all(), scope)(user).filter(pk=obj.pk).exists()
+    found = _rows(type(obj)._default_manager.all(), scope, user).filter(pk=obj.pk).exists()
     cache[key] = found
     return found
 

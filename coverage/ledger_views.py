@@ -19,7 +19,8 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from accounts.scoping import EditorRequiredMixin, ScopedQuerysetMixin
+from accounts.mixins import PermissionRequiredMixin
+from accounts.permissions import Action
 from ui.exports import SafeTableExport
 
 from . import ledger_import, ledgers
@@ -126,7 +127,7 @@ class LedgerSubmitView(LedgerOwnerRequiredMixin, LedgerPeriodMixin, FormView):
         return HttpResponseRedirect(reverse("coverage:ledger-list") + f"?period={ledger.period.code}")
 
 
-class LedgerReviewView(ScopedQuerysetMixin, DetailView):
+class LedgerReviewView(PermissionRequiredMixin, DetailView):
     """One ledger with its figures; city staff accept, return or reopen it here."""
 
     model = Ledger
@@ -172,7 +173,9 @@ class LedgerReviewView(ScopedQuerysetMixin, DetailView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class LedgerImportView(EditorRequiredMixin, LedgerPeriodMixin, FormView):
+class LedgerImportView(PermissionRequiredMixin, LedgerPeriodMixin, FormView):
+    permission_model = LedgerImport
+    permission_action = Action.IMPORT
     """Upload a ledger file; it is checked and shown before anything is imported."""
 
     template_name = "coverage/ledgers/import.html"
@@ -214,7 +217,7 @@ class LedgerImportView(EditorRequiredMixin, LedgerPeriodMixin, FormView):
         return HttpResponseRedirect(reverse("coverage:ledger-import-preview", args=[record.pk]))
 
 
-class LedgerImportPreviewView(ScopedQuerysetMixin, ExportMixin, SingleTableMixin, DetailView):
+class LedgerImportPreviewView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, DetailView):
     """Every problem of an uploaded file by row and column; the Import button
     only when there are none; after import, what it did."""
 

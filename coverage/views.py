@@ -13,14 +13,15 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from accounts.scoping import CityStaffRequiredMixin
+from accounts.mixins import PermissionRequiredMixin
+from accounts.permissions import Action
 from organizations.models import Area
 from organizations.selectors import organization_rows
 from organizations.tables import SocialOrganizationTable
 from ui.exports import SafeTableExport
 
 from . import selectors, services
-from .models import Snapshot
+from .models import Period, Snapshot
 from .tables import OverviewTable, TrendTable
 
 
@@ -100,7 +101,9 @@ class AreaDetailView(LoginRequiredMixin, SingleTableMixin, TemplateView):
         return context
 
 
-class RecountView(CityStaffRequiredMixin, View):
+class RecountView(PermissionRequiredMixin, View):
+    permission_model = Period
+    permission_action = Action.RECOUNT
     """Staff start a recount; the job runs on a worker (or in-process)."""
 
     def post(self, request):

@@ -14,7 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from accounts.scoping import EditorRequiredMixin, ScopedQuerysetMixin
+from accounts.mixins import PermissionRequiredMixin
+from accounts.permissions import Action
 from ui.forms import add_service_errors
 from ui.views import ScopedListView
 
@@ -34,7 +35,7 @@ class WarningListView(ScopedListView):
     extra_context = {"title": _("Early warnings")}
 
 
-class WarningDetailView(ScopedQuerysetMixin, DetailView):
+class WarningDetailView(PermissionRequiredMixin, DetailView):
     model = EarlyWarning
     selector = staticmethod(early_warning.warning_detail)
     template_name = "coverage/warnings/warning_detail.html"
@@ -54,7 +55,8 @@ class WarningDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
-class WarningRectifyView(EditorRequiredMixin, WarningDetailView):
+class WarningRectifyView(WarningDetailView):
+    permission_action = Action.RECTIFY
     """POST only: the form is shown on the warning page. Leadership get 403."""
 
     http_method_names = ["post"]

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+from django.views.generic import DetailView, TemplateView
 
-from accounts.scoping import ScopedQuerysetMixin
-from organizations.views import ServiceFormMixin
-from ui.views import ScopedListView
+from accounts.mixins import PermissionRequiredMixin
+from ui.views import ScopedListView, ServiceCreateView, ServiceUpdateView
 
 from . import selectors, services
 from .filters import (
@@ -36,14 +35,14 @@ from .tables import (
 )
 
 
-class UserSelectorMixin(ScopedQuerysetMixin):
+class UserSelectorMixin(PermissionRequiredMixin):
     """Hand the user to the selector too, so that the related rows it
     prefetches (a community's serving organisations) are scoped like the rows."""
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         if self.selector is None:
-            return super().get_queryset()
-        return self.selector(user=self.request.user).for_user(self.request.user)
+            return super().get_base_queryset()
+        return self.selector(user=self.request.user)
 
 
 class EngagementListView(UserSelectorMixin, ScopedListView):
@@ -80,7 +79,7 @@ class TrainingBaseDetailView(UserSelectorMixin, DetailView):
     template_name = "engagement/base_detail.html"
 
 
-class TrainingBaseCreateView(ServiceFormMixin, CreateView):
+class TrainingBaseCreateView(ServiceCreateView):
     model = TrainingBase
     form_class = TrainingBaseForm
     extra_context = {"title": _("New training base")}
@@ -89,7 +88,7 @@ class TrainingBaseCreateView(ServiceFormMixin, CreateView):
         return services.training_base_create(actor=self.request.user, **data), []
 
 
-class TrainingBaseUpdateView(ServiceFormMixin, ScopedQuerysetMixin, UpdateView):
+class TrainingBaseUpdateView(ServiceUpdateView):
     model = TrainingBase
     form_class = TrainingBaseForm
     extra_context = {"title": _("Edit training base")}
@@ -107,7 +106,7 @@ class TrainingSessionListView(EngagementListView):
     extra_context = {"title": _("Training sessions"), "create_url": "engagement:session-create"}
 
 
-class TrainingSessionCreateView(ServiceFormMixin, CreateView):
+class TrainingSessionCreateView(ServiceCreateView):
     model = TrainingSession
     form_class = TrainingSessionForm
     extra_context = {"title": _("New training session")}
@@ -120,7 +119,7 @@ class TrainingSessionCreateView(ServiceFormMixin, CreateView):
         return services.training_session_create(actor=self.request.user, **data), []
 
 
-class TrainingSessionUpdateView(ServiceFormMixin, ScopedQuerysetMixin, UpdateView):
+class TrainingSessionUpdateView(ServiceUpdateView):
     model = TrainingSession
     form_class = TrainingSessionForm
     extra_context = {"title": _("Edit training session")}
@@ -149,7 +148,7 @@ class PilotCommunityDetailView(UserSelectorMixin, DetailView):
     template_name = "engagement/pilot_detail.html"
 
 
-class PilotCommunityCreateView(ServiceFormMixin, CreateView):
+class PilotCommunityCreateView(ServiceCreateView):
     model = PilotCommunity
     form_class = PilotCommunityForm
     extra_context = {"title": _("New pilot community")}
@@ -158,7 +157,7 @@ class PilotCommunityCreateView(ServiceFormMixin, CreateView):
         return services.pilot_community_create(actor=self.request.user, **data), []
 
 
-class PilotCommunityUpdateView(ServiceFormMixin, ScopedQuerysetMixin, UpdateView):
+class PilotCommunityUpdateView(ServiceUpdateView):
     model = PilotCommunity
     form_class = PilotCommunityForm
     extra_context = {"title": _("Edit pilot community")}
@@ -176,7 +175,7 @@ class PilotAssignmentListView(EngagementListView):
     extra_context = {"title": _("Pilot organisations"), "create_url": "engagement:assignment-create"}
 
 
-class PilotAssignmentCreateView(ServiceFormMixin, CreateView):
+class PilotAssignmentCreateView(ServiceCreateView):
     model = PilotAssignment
     form_class = PilotAssignmentForm
     extra_context = {"title": _("Assign an organisation to a pilot community")}
@@ -188,7 +187,7 @@ class PilotAssignmentCreateView(ServiceFormMixin, CreateView):
         return services.pilot_assignment_create(actor=self.request.user, **data), []
 
 
-class PilotAssignmentUpdateView(ServiceFormMixin, ScopedQuerysetMixin, UpdateView):
+class PilotAssignmentUpdateView(ServiceUpdateView):
     model = PilotAssignment
     form_class = PilotAssignmentForm
     extra_context = {"title": _("Edit pilot organisation")}
@@ -212,7 +211,7 @@ class PlaqueAwardDetailView(UserSelectorMixin, DetailView):
     template_name = "engagement/plaque_detail.html"
 
 
-class PlaqueAwardCreateView(ServiceFormMixin, CreateView):
+class PlaqueAwardCreateView(ServiceCreateView):
     model = PlaqueAward
     form_class = PlaqueAwardForm
     extra_context = {"title": _("Record a plaque award")}
@@ -224,7 +223,7 @@ class PlaqueAwardCreateView(ServiceFormMixin, CreateView):
         return services.plaque_award_create(actor=self.request.user, **data), []
 
 
-class PlaqueAwardUpdateView(ServiceFormMixin, ScopedQuerysetMixin, UpdateView):
+class PlaqueAwardUpdateView(ServiceUpdateView):
     model = PlaqueAward
     form_class = PlaqueAwardForm
     extra_context = {"title": _("Edit plaque award")}
@@ -253,7 +252,7 @@ class ContributionDetailView(UserSelectorMixin, DetailView):
     template_name = "engagement/contribution_detail.html"
 
 
-class ContributionCreateView(ServiceFormMixin, CreateView):
+class ContributionCreateView(ServiceCreateView):
     model = Contribution
     form_class = ContributionForm
     extra_context = {"title": _("Record a contribution")}
@@ -262,7 +261,7 @@ class ContributionCreateView(ServiceFormMixin, CreateView):
         return services.contribution_create(actor=self.request.user, **data), []
 
 
-class ContributionUpdateView(ServiceFormMixin, ScopedQuerysetMixin, UpdateView):
+class ContributionUpdateView(ServiceUpdateView):
     model = Contribution
     form_class = ContributionForm
     extra_context = {"title": _("Edit contribution")}

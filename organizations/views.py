@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, UpdateView
+from django.views.generic import DetailView
 
-from accounts.scoping import EditorRequiredMixin, ScopedQuerysetMixin
-from ui.forms import add_service_errors
-from ui.views import ScopedListView
+from accounts.mixins import PermissionRequiredMixin
+from ui.views import ScopedListView, ServiceCreateView, ServiceUpdateView
 
 from . import selectors, services
 from .filters import PartyOrganizationFilter, SocialOrganizationFilter
@@ -26,7 +22,7 @@ class OrganizationListView(ScopedListView):
     extra_context = {"title": _("Social organisations"), "create_url": "organizations:organization-create"}
 
 
-class OrganizationDetailView(ScopedQuerysetMixin, DetailView):
+class OrganizationDetailView(PermissionRequiredMixin, DetailView):
     model = SocialOrganization
     selector = staticmethod(selectors.organization_detail)
     template_name = "organizations/organization_detail.html"
@@ -46,36 +42,13 @@ class PartyOrganizationListView(ScopedListView):
     extra_context = {"title": _("Party organisations"), "create_url": "organizations:party-organization-create"}
 
 
-class PartyOrganizationDetailView(ScopedQuerysetMixin, DetailView):
+class PartyOrganizationDetailView(PermissionRequiredMixin, DetailView):
     model = PartyOrganization
     selector = staticmethod(selectors.party_organization_detail)
     template_name = "organizations/party_organization_detail.html"
 
 
-class ServiceFormMixin(EditorRequiredMixin):
-    """Validate with the form, write with the service, show its errors on the form."""
-
-    template_name = "form.html"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        try:
-            self.object, warnings = self.run_service(dict(form.cleaned_data))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
-        for warning in warnings:
-            messages.warning(self.request, warning)
-        return HttpResponseRedirect(self.object.get_absolute_url())
-
-
-class OrganizationCreateView(ServiceFormMixin, CreateView):
+class OrganizationCreateView(ServiceCreateView):
     model = SocialOrganization
     form_class = SocialOrganizationForm
     extra_context = {"title": _("Register a social organisation")}
@@ -84,7 +57,7 @@ class OrganizationCreateView(ServiceFormMixin, CreateView):
         return services.organization_create(actor=self.request.user, **data)
 
 
-class OrganizationUpdateView(ServiceFormMixin, ScopedQuerysetMixin, UpdateView):
+class OrganizationUpdateView(ServiceUpdateView):
     model = SocialOrganization
     form_class = SocialOrganizationForm
     extra_context = {"title": _("Edit social organisation")}
@@ -93,7 +66,7 @@ class OrganizationUpdateView(ServiceFormMixin, ScopedQuerysetMixin, UpdateView):
         return services.organization_update(actor=self.request.user, organization=self.object, **data)
 
 
-class PartyOrganizationCreateView(ServiceFormMixin, CreateView):
+class PartyOrganizationCreateView(ServiceCreateView):
     model = PartyOrganization
     form_class = PartyOrganizationForm
     extra_context = {"title": _("Record a party organisation")}
@@ -103,7 +76,7 @@ class PartyOrganizationCreateView(ServiceFormMixin, CreateView):
         return services.party_organization_create(actor=self.request.user, organizations=organizations, **data), []
 
 
-class PartyOrganizationUpdateView(ServiceFormMixin, ScopedQuerysetMixin, UpdateView):
+class PartyOrganizationUpdateView(ServiceUpdateView):
     model = PartyOrganization
     form_class = PartyOrganizationForm
     extra_context = {"title": _("Edit party organisation")}

@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import OUT_OF_SCOPE, require, restrict
+from accounts.permissions import Action as Perm
 from organizations.models import PartyOrganization, SocialOrganization
 
 from . import selectors, workflow
@@ -116,16 +118,11 @@ def round_freeze_criteria(*, round_: Round) -> None:
     )
 
 
-def _require_city_staff(actor: User) -> None:
-    if not actor.is_city_staff:
-        raise PermissionDenied(_("Only the organisation department manages rating rounds."))
-
-
 @transaction.atomic
 def round_create(*, actor: User | None, year: int, province_five_star_total: int | None = None) -> Round:
     """Open a round for a year, freezing the standard as it stands today. `actor` None is the demo seed."""
     if actor is not None:
-        _require_city_staff(actor)
+        require(actor, Perm.ADD, Round)
     if Round.objects.filter(year=year).exists():
         raise ValidationError({"year": _("A round for %(year)s already exists.") % {"year": year}})
     round_ = Round.objects.create(year=year, province_five_star_total=province_five_star_total)
@@ -135,7 +132,7 @@ def round_create(*, actor: User | None, year: int, province_five_star_total: int
 
 @transaction.atomic
 def round_update(*, actor: User, round_: Round, province_five_star_total: int | None, status: str) -> Round:
-    _require_city_staff(actor)
+    require(actor, Perm.MANAGE, round_)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     round_.province_five_star_total = province_five_star_total
     if status != round_.status:
@@ -173,16 +170,6 @@ def _require_ratable(party_organization: PartyOrganization) -> None:
         raise ValidationError(problem)
 
 
-def _require_editor(actor: User) -> None:
-    if not actor.can_edit_records:
-        raise PermissionDenied(_("You may read evaluations but not change them."))
-
-
-def _require_party_org_in_scope(actor: User, party_organization: PartyOrganization) -> None:
-    if not PartyOrganization.objects.for_user(actor).filter(pk=party_organization.pk).exists():
-        raise PermissionDenied(_("This record lies outside your area of responsibility."))
-
-
 def _locked(actor: User, evaluation: Evaluation) -> Evaluation:
     """The evaluation re-read under a row lock, if the actor may see it.
 
@@ -190,14 +177,14 @@ def _locked(actor: User, evaluation: Evaluation) -> Evaluation:
     it was when the page was rendered.
     """
     locked = (
-        Evaluation.objects.for_user(actor)
+        restrict(Evaluation.objects.all(), actor)
         .select_for_update(of=("self",))
         .select_related("round", "party_organization")
         .filter(pk=evaluation.pk)
         .first()
     )
     if locked is None:
-        raise PermissionDenied(_("This record lies outside your area of responsibility."))
+        raise PermissionDenied(OUT_OF_SCOPE)
     return locked
 
 
@@ -270,8 +257,8 @@ def evaluation_score(
     Returns the evaluation and whether anything changed (an unchanged row of
     the entry table writes nothing, not even a history entry).
     """
-    _require_editor(actor)
-    _require_party_org_in_scope(actor, party_organization)
+    require(actor, Action.EDIT, Evaluation)
+    require(actor, Perm.VIEW, party_organization)
     round_ = Round.objects.get(pk=round_.pk)
     existing = (
         Evaluation.objects.select_for_update(of=("self",))
@@ -478,9 +465,9 @@ def pairing_create(
     goals: str,
 ) -> Pairing:
     """Pair a party organisation of three stars or more with a weaker one (扶弱帮差)."""
-    _require_editor(actor)
-    _require_party_org_in_scope(actor, party_organization)
-    _require_party_org_in_scope(actor, partner)
+    require(actor, Perm.ADD, Pairing)
+    require(actor, Perm.VIEW, party_organization)
+    require(actor, Perm.VIEW, partner)
     if partner.pk == party_organization.pk:
         raise ValidationError(_("A party organisation cannot be paired with itself."))
     for side in (partner, party_organization):
@@ -532,10 +519,15 @@ def pairing_create(
 def pairing_update(
     *, actor: User, pairing: Pairing, progress_notes: str, status: str, ended_on: dt.date | None = None
 ) -> Pairing:
-    _require_editor(actor)
-    pairing = Pairing.objects.writable_for(actor).select_for_update(of=("self",)).filter(pk=pairing.pk).first()
+    require(actor, Perm.CHANGE, Pairing)
+    pairing = (
+        restrict(Pairing.objects.all(), actor, Perm.CHANGE)
+        .select_for_update(of=("self",))
+        .filter(pk=pairing.pk)
+        .first()
+    )
     if pairing is None:
-        raise PermissionDenied(_("This record lies outside your area of responsibility."))
+        raise PermissionDenied(OUT_OF_SCOPE)
     pairing.progress_notes = progress_notes or ""
     pairing.status = status
     if status == Pairing.Status.ACTIVE:

@@ -18,7 +18,8 @@ from django.views.generic.detail import SingleObjectMixin
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from accounts.scoping import CityStaffRequiredMixin, EditorRequiredMixin, ScopedQuerysetMixin
+from accounts.mixins import PermissionRequiredMixin
+from accounts.permissions import Action as Perm
 from organizations.models import Area, PartyOrganization
 from ui.exports import SafeTableExport
 from ui.forms import add_service_errors as shared_add_service_errors
@@ -80,7 +81,7 @@ class EvaluationListView(ScopedListView):
     extra_context = {"title": _("Star ratings")}
 
 
-class EvaluationDetailView(ScopedQuerysetMixin, DetailView):
+class EvaluationDetailView(PermissionRequiredMixin, DetailView):
     model = Evaluation
     selector = staticmethod(selectors.evaluation_detail)
     template_name = "ratings/evaluation_detail.html"
@@ -128,10 +129,11 @@ class ObjectFormMixin(SingleObjectMixin):
         return super().post(request, *args, **kwargs)
 
 
-class EvaluationScoresView(EditorRequiredMixin, ScopedQuerysetMixin, ObjectFormMixin, FormView):
+class EvaluationScoresView(PermissionRequiredMixin, ObjectFormMixin, FormView):
     """Change one evaluation's scores and evidence."""
 
     model = Evaluation
+    permission_action = Action.EDIT
     form_class = EvaluationScoresForm
     template_name = "form.html"
 
@@ -189,7 +191,7 @@ def run_action(action: str, actor, evaluation: Evaluation, data: dict) -> Evalua
     )
 
 
-class EvaluationTransitionView(EditorRequiredMixin, ScopedQuerysetMixin, ObjectFormMixin, FormView):
+class EvaluationTransitionView(PermissionRequiredMixin, ObjectFormMixin, FormView):
     """Move an evaluation on: the form asks for what the action needs (a reason, a date)."""
 
     model = Evaluation
@@ -200,6 +202,9 @@ class EvaluationTransitionView(EditorRequiredMixin, ScopedQuerysetMixin, ObjectF
             raise Http404
         self.action = kwargs["action"]
         return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_action(self) -> str:
+        return self.action
 
     def get_form_class(self):
         return ACTION_FORMS[self.action]
@@ -249,7 +254,9 @@ class RoundListView(LoginRequiredMixin, SingleTableMixin, TemplateView):
         return super().get_context_data(title=_("Rating rounds"), **kwargs)
 
 
-class RoundCreateView(CityStaffRequiredMixin, FormView):
+class RoundCreateView(PermissionRequiredMixin, FormView):
+    permission_model = Round
+    permission_action = Perm.ADD
     form_class = RoundCreateForm
     template_name = "form.html"
     extra_context = {"title": _("Open a rating round")}
@@ -264,7 +271,9 @@ class RoundCreateView(CityStaffRequiredMixin, FormView):
         return HttpResponseRedirect(round_.get_absolute_url())
 
 
-class RoundUpdateView(CityStaffRequiredMixin, RoundMixin, FormView):
+class RoundUpdateView(PermissionRequiredMixin, RoundMixin, FormView):
+    permission_model = Round
+    permission_action = Perm.MANAGE
     form_class = RoundUpdateForm
     template_name = "form.html"
     extra_context = {"title": _("Edit rating round")}
@@ -337,7 +346,9 @@ class RoundMoversView(RoundMixin, ScopedListView):
         )
 
 
-class RoundEntryView(EditorRequiredMixin, RoundMixin, TemplateView):
+class RoundEntryView(PermissionRequiredMixin, RoundMixin, TemplateView):
+    permission_model = Evaluation
+    permission_action = Action.EDIT
     """Many evaluations at once: party organisations in rows, items in columns.
 
     Valid rows are saved, each through the service; invalid rows are held
@@ -475,13 +486,15 @@ class PairingListView(ScopedListView):
     extra_context = {"title": _("Pairings"), "create_url": "ratings:pairing-create"}
 
 
-class PairingDetailView(ScopedQuerysetMixin, DetailView):
+class PairingDetailView(PermissionRequiredMixin, DetailView):
     model = Pairing
     selector = staticmethod(selectors.pairing_rows)
     template_name = "ratings/pairing_detail.html"
 
 
-class PairingCreateView(EditorRequiredMixin, FormView):
+class PairingCreateView(PermissionRequiredMixin, FormView):
+    permission_model = Pairing
+    permission_action = Perm.ADD
     form_class = PairingCreateForm
     template_name = "form.html"
     extra_context = {"title": _("Pair a strong party organisation with a weaker one")}
@@ -499,9 +512,9 @@ class PairingCreateView(EditorRequiredMixin, FormView):
         return HttpResponseRedirect(pairing.get_absolute_url())
 
 
-class PairingUpdateView(EditorRequiredMixin, ScopedQuerysetMixin, ObjectFormMixin, FormView):
+class PairingUpdateView(PermissionRequiredMixin, ObjectFormMixin, FormView):
+    permission_action = Perm.CHANGE
     model = Pairing
-    scope_method = "writable_for"
     form_class = PairingUpdateForm
     template_name = "form.html"
     extra_context = {"title": _("Pairing progress")}

@@ -1,8 +1,9 @@
 """Who may move an evaluation from which state: the one transition table.
 
-Services ask `authorize()` before every change and views ask
-`available_actions()` to decide which buttons to show, so the rule exists
-once. Scope (whose evaluation it is) is checked separately, by the
+accounts.permissions asks `roles_for()` for its rule on evaluations, so
+`require`, `PermissionRequiredMixin` and `{% can %}` agree with it; services
+ask `authorize()` first for the refusal's meaning (wrong state or wrong
+role) and views ask `available_actions()` for the buttons to show. Scope (whose evaluation it is) is checked separately, by the
 evaluation's queryset; the rating rules (closed round, five stars need city
 approval, …) live in services.py.
 
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from accounts.permissions import role_of
 
 from .models import Evaluation
 
@@ -101,13 +103,13 @@ _WRONG_STATE: dict[str, Promise] = {
 }
 
 
-def role_of(user: User) -> str | None:
-    """The user's role for the table; superusers act as the organisation department."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if user.is_superuser:
-        return STAFF
-    return user.role or None
+def roles_for(action: str, evaluation: Evaluation | None) -> frozenset[str]:
+    """The roles that may take `action` on this evaluation in its state (or,
+    for None, in some state): accounts.permissions' rule for evaluations."""
+    if evaluation is None:
+        return frozenset().union(*(t.roles for t in TRANSITIONS if t.action == action))
+    transition = transition_for(action, evaluation.state)
+    return transition.roles if transition is not None else frozenset()
 
 
 def transition_for(action: str, state: str) -> Transition | None:
@@ -122,7 +124,7 @@ def allowed(role: str | None, action: str, state: str) -> bool:
 def authorize(user: User, action: str, state: str) -> Transition:
     """The transition `user` may make, or the reason they may not."""
     role = role_of(user)
-    if role is None or not user.can_edit_records:
+    if role not in RECOMMENDERS:
         raise PermissionDenied(_("You may read evaluations but not change them."))
     transition = transition_for(action, state)
     if transition is None:
@@ -138,6 +140,6 @@ def authorize(user: User, action: str, state: str) -> Transition:
 def available_actions(user: User, state: str) -> list[str]:
     """The actions to offer `user` on an evaluation in `state`, in table order."""
     role = role_of(user)
-    if role is None or not user.can_edit_records:
+    if role not in RECOMMENDERS:
         return []
     return [t.action for t in TRANSITIONS if t.source == state and role in t.roles]

@@ -1,14 +1,21 @@
-"""Shared view pieces: the list-page base."""
+"""Shared view pieces: the list-page base and the service-backed form views."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts.mixins import PermissionRequiredMixin
+from accounts.permissions import Action
 
 from .exports import SafeTableExport
+from .forms import add_service_errors
 
 
 class ScopedListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
@@ -28,3 +35,40 @@ class ScopedListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Fil
         if per_page in {"25", "50", "100"}:
             return {"per_page": int(per_page)}
         return super().get_table_pagination(table)
+
+
+class ServiceFormMixin(PermissionRequiredMixin):
+    """Validate with the form, write with the service, show its errors on the form.
+
+    A view names `run_service(data)`, returning the saved record and any
+    soft warnings to show beside the success message."""
+
+    template_name = "form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def run_service(self, data: dict):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object, warnings = self.run_service(dict(form.cleaned_data))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        for warning in warnings:
+            messages.warning(self.request, warning)
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+
+class ServiceCreateView(ServiceFormMixin, CreateView):
+    permission_action = Action.ADD
+
+
+class ServiceUpdateView(ServiceFormMixin, UpdateView):
+    permission_action = Action.CHANGE
