@@ -168,6 +168,22 @@ def remember(user: User, obj: models.Model, action: str = Action.VIEW) -> None:
     user.__dict__.setdefault("_permission_memo", {})[(obj._meta.label_lower, obj.pk, scope)] = True
 
 
+def check_rows(user: User | None, action: str, objs) -> None:
+    """Answer `can()` for many records of one model in one query, ahead of a
+    template that asks about each row."""
+    objs = [obj for obj in objs if obj.pk is not None]
+    if not objs or user is None or not role_allows(user, action, type(objs[0])):
+        return
+    model = type(objs[0])
+    scope = rule_for(model, action).scope
+    allowed = set(
+        _rows(model._default_manager.filter(pk__in=[o.pk for o in objs]), scope, user).values_list("pk", flat=True)
+    )
+    memo = user.__dict__.setdefault("_permission_memo", {})
+    for obj in objs:
+        memo[(obj._meta.label_lower, obj.pk, scope)] = obj.pk in allowed
+
+
 def can(user: User | None, action: str, target: models.Model | type[models.Model]) -> bool:
     """For showing: may `user` take `action` on this record (or ever, on this model)?"""
     if not role_allows(user, action, target):

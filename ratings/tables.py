@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import can
+from ui.columns import NumberColumn
 
 from .models import MAX_STARS, Evaluation, Pairing, Round
 from .selectors import Movement
@@ -34,12 +36,6 @@ class StarsColumn(tables.Column):
 
     def value(self, value):
         return value
-
-
-class NumberColumn(tables.Column):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": "num"}})
-        super().__init__(*args, **kwargs)
 
 
 class EvaluationTable(tables.Table):
@@ -124,9 +120,13 @@ class RoundTable(tables.Table):
         row_attrs = {"data-year": lambda record: record.year}
 
     def render_links(self, record):
+        movers = format_html(
+            '<a href="{}">{}</a>', reverse("ratings:round-movers", kwargs={"year": record.year}), _("Movers")
+        )
+        if not can(self.request.user, "edit", Evaluation):
+            return movers
         entry = reverse("ratings:round-entry", kwargs={"year": record.year})
-        movers = reverse("ratings:round-movers", kwargs={"year": record.year})
-        return format_html('<a href="{}">{}</a> · <a href="{}">{}</a>', entry, _("Entry table"), movers, _("Movers"))
+        return format_html('<a href="{}">{}</a> · {}', entry, _("Entry table"), movers)
 
 
 class PairingTable(tables.Table):
@@ -163,6 +163,3 @@ class PairingTable(tables.Table):
             "data-area": lambda record: record.party_organization.area.name,
         }
 
-
-def percent(value) -> str:
-    return "—" if value is None else f"{number_format(value * 100, decimal_pos=1)}%"

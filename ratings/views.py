@@ -22,6 +22,7 @@ from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action as Perm
 from organizations.models import Area, PartyOrganization
 from ui.exports import SafeTableExport
+from ui.formatting import format_percent
 from ui.forms import add_service_errors as shared_add_service_errors
 from ui.views import ScopedListView
 
@@ -41,7 +42,7 @@ from .forms import (
     points_field_name,
 )
 from .models import Evaluation, Pairing, Round
-from .tables import MOVEMENT_LABELS, EvaluationTable, PairingTable, RoundSummaryTable, RoundTable, percent
+from .tables import MOVEMENT_LABELS, EvaluationTable, PairingTable, RoundSummaryTable, RoundTable
 from .workflow import Action
 
 
@@ -318,7 +319,7 @@ class RoundSummaryView(LoginRequiredMixin, RoundMixin, ExportMixin, SingleTableM
             round=round_,
             rounds=Round.objects.order_by("-year"),
             summary=summary,
-            province_share=percent(summary["province_share"]),
+            province_share=format_percent(summary["province_share"]),
             title=gettext("%(year)s star rating") % {"year": round_.year},
         )
         return context

@@ -29,6 +29,10 @@ class ScopedListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Fil
     # slice the rows a second time).
     table_pagination = {"per_page": 25}
 
+    def get_context_data(self, **kwargs):
+        # The "New" button asks the permission rule about this list's model.
+        return super().get_context_data(model_label=self.model._meta.label_lower, **kwargs)
+
     def get_table_pagination(self, table):
         # Users may ask for 25, 50 or 100 rows a page; nothing larger.
         per_page = self.request.GET.get("per_page")
