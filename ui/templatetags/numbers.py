@@ -1,3 +1,5 @@
+"""Numbers as users read them, in templates: one rounding rule (ui.formatting)."""
+
 from django import template
 
 from ui.formatting import format_percent, format_wan
