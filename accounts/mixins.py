@@ -43,9 +43,7 @@ class PermissionRequiredMixin(LoginRequiredMixin):
     @property
     def loads_object(self) -> bool:
         # A create view is a SingleObjectMixin too, but names no record in its URL.
-        return isinstance(self, SingleObjectMixin) and bool(
-            {self.pk_url_kwarg, self.slug_url_kwarg} & set(self.kwargs)
-        )
+        return isinstance(self, SingleObjectMixin) and bool({self.pk_url_kwarg, self.slug_url_kwarg} & set(self.kwargs))
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
