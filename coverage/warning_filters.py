@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import AreaSubtreeFilter
+from ui.filters import AreaSubtreeFilter
 from organizations.models import Area, SupervisingUnit
 
 from .models import EarlyWarning

@@ -4,28 +4,16 @@ a district official is offered only their own areas, bases and communities."""
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import AreaSubtreeFilter
-from organizations.models import Area, SocialOrganization
+from organizations.models import SocialOrganization
+from ui.filters import AreaSubtreeFilter, SearchFilter, scoped
 
 from .forms import CommunityChoiceField
 from .models import Contribution, PilotAssignment, PilotCommunity, PlaqueAward, TrainingBase, TrainingSession
 
-
-def _areas(request):
-    return Area.objects.for_user(request.user).registration_areas() if request else Area.objects.none()
-
-
-def _bases(request):
-    return TrainingBase.objects.for_user(request.user).only("pk", "name") if request else TrainingBase.objects.none()
-
-
-def _pilot_communities(request):
-    if not request:
-        return PilotCommunity.objects.none()
-    return PilotCommunity.objects.for_user(request.user).select_related("community__parent")
+_bases = scoped(lambda: TrainingBase.objects.only("pk", "name"))
+_pilot_communities = scoped(lambda: PilotCommunity.objects.select_related("community__parent"))
 
 
 class PilotCommunityChoiceFilter(django_filters.ModelChoiceFilter):
@@ -36,8 +24,8 @@ YES_NO = django_filters.widgets.BooleanWidget
 
 
 class TrainingBaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Name or host"), method="search")
-    area = AreaSubtreeFilter(label=_("Area"), queryset=_areas)
+    q = SearchFilter(label=_("Name or host"), fields=("name", "host_organization__name", "host_name"))
+    area = AreaSubtreeFilter(label=_("Area"))
     function = django_filters.ChoiceFilter(
         label=_("Function"), choices=TrainingBase.Function.choices, method="filter_function"
     )
@@ -48,14 +36,6 @@ class TrainingBaseFilter(django_filters.FilterSet):
         model = TrainingBase
         fields = ["q", "area", "function", "is_provincial_point", "active"]
 
-    def search(self, qs, name, value):
-        value = value.strip()
-        if not value:
-            return qs
-        return qs.filter(
-            Q(name__icontains=value) | Q(host_organization__name__icontains=value) | Q(host_name__icontains=value)
-        )
-
     def filter_function(self, qs, name, value):
         field = TrainingBase.FUNCTION_FIELDS.get(value)
         return qs.filter(**{field: True}) if field else qs
@@ -64,7 +44,7 @@ class TrainingBaseFilter(django_filters.FilterSet):
 class TrainingSessionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Topic"), field_name="topic", lookup_expr="icontains")
     base = django_filters.ModelChoiceFilter(label=_("Training base"), queryset=_bases)
-    area = AreaSubtreeFilter(label=_("Area"), field_name="base__area", queryset=_areas)
+    area = AreaSubtreeFilter(label=_("Area"), field_name="base__area")
     held_after = django_filters.DateFilter(label=_("From"), field_name="held_on", lookup_expr="gte")
     held_before = django_filters.DateFilter(label=_("To"), field_name="held_on", lookup_expr="lte")
 
@@ -75,7 +55,7 @@ class TrainingSessionFilter(django_filters.FilterSet):
 
 class PilotCommunityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Community"), field_name="community__name", lookup_expr="icontains")
-    area = AreaSubtreeFilter(label=_("Area"), field_name="community", queryset=_areas)
+    area = AreaSubtreeFilter(label=_("Area"), field_name="community")
 
     class Meta:
         model = PilotCommunity
@@ -84,7 +64,7 @@ class PilotCommunityFilter(django_filters.FilterSet):
 
 class PilotAssignmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Organisation"), field_name="organization__name", lookup_expr="icontains")
-    area = AreaSubtreeFilter(label=_("Area of the community"), field_name="community__community", queryset=_areas)
+    area = AreaSubtreeFilter(label=_("Area of the community"), field_name="community__community")
     community = PilotCommunityChoiceFilter(label=_("Pilot community"), queryset=_pilot_communities)
     category = django_filters.ChoiceFilter(
         label=_("Category"), field_name="organization__category", choices=SocialOrganization.Category.choices
@@ -97,7 +77,7 @@ class PilotAssignmentFilter(django_filters.FilterSet):
 
 class PlaqueAwardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Organisation"), field_name="organization__name", lookup_expr="icontains")
-    area = AreaSubtreeFilter(label=_("Area"), field_name="organization__area", queryset=_areas)
+    area = AreaSubtreeFilter(label=_("Area"), field_name="organization__area")
     agreement_signed = django_filters.BooleanFilter(label=_("Pairing agreement signed"), widget=YES_NO())
     awarded_on = django_filters.DateFilter(label=_("Date"))
 
@@ -107,9 +87,9 @@ class PlaqueAwardFilter(django_filters.FilterSet):
 
 
 class ContributionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Organisation or description"), method="search")
+    q = SearchFilter(label=_("Organisation or description"), fields=("organization__name", "description"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Contribution.Kind.choices)
-    area = AreaSubtreeFilter(label=_("Area"), field_name="organization__area", queryset=_areas)
+    area = AreaSubtreeFilter(label=_("Area"), field_name="organization__area")
     is_exemplary_case = django_filters.BooleanFilter(label=_("Exemplary case"), widget=YES_NO())
     sent_teams = django_filters.BooleanFilter(label=_("Sent teams"), method="filter_teams", widget=YES_NO())
     made_after = django_filters.DateFilter(label=_("From"), field_name="made_on", lookup_expr="gte")
@@ -118,12 +98,6 @@ class ContributionFilter(django_filters.FilterSet):
     class Meta:
         model = Contribution
         fields = ["q", "kind", "area", "is_exemplary_case", "sent_teams", "made_after", "made_before"]
-
-    def search(self, qs, name, value):
-        value = value.strip()
-        if not value:
-            return qs
-        return qs.filter(Q(organization__name__icontains=value) | Q(description__icontains=value))
 
     def filter_teams(self, qs, name, value):
         if value is None:

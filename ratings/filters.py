@@ -1,20 +1,13 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.filters import AreaSubtreeFilter
-from organizations.models import Area
+from ui.filters import AreaSubtreeFilter, SearchFilter
 
 from .models import MAX_STARS, Evaluation, Pairing, Round
 from .selectors import Movement
 from .tables import MOVEMENT_LABELS
-
-
-def _areas(request):
-    return Area.objects.for_user(request.user).registration_areas() if request else Area.objects.none()
-
 
 STAR_CHOICES = [(stars, f"{stars}★") for stars in range(MAX_STARS, 0, -1)]
 
@@ -26,7 +19,7 @@ class EvaluationFilter(django_filters.FilterSet):
     round = django_filters.ModelChoiceFilter(
         label=_("Round"), queryset=Round.objects.order_by("-year"), to_field_name="year"
     )
-    area = AreaSubtreeFilter(label=_("Area"), queryset=_areas, field_name="party_organization__area")
+    area = AreaSubtreeFilter(label=_("Area"), field_name="party_organization__area")
     state = django_filters.ChoiceFilter(label=_("State"), choices=Evaluation.State.choices)
     final_stars = django_filters.ChoiceFilter(label=_("Final stars"), choices=STAR_CHOICES)
     movement = django_filters.ChoiceFilter(
@@ -44,7 +37,7 @@ class EvaluationFilter(django_filters.FilterSet):
 
 
 class MoversFilter(django_filters.FilterSet):
-    area = AreaSubtreeFilter(label=_("Area"), queryset=_areas, field_name="party_organization__area")
+    area = AreaSubtreeFilter(label=_("Area"), field_name="party_organization__area")
     movement = django_filters.ChoiceFilter(
         label=_("Promotion"),
         field_name="movement",
@@ -57,17 +50,11 @@ class MoversFilter(django_filters.FilterSet):
 
 
 class PairingFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Party organisation"), method="search")
-    area = AreaSubtreeFilter(label=_("Area"), queryset=_areas, field_name="party_organization__area")
+    q = SearchFilter(label=_("Party organisation"), fields=("party_organization__name", "partner__name"))
+    area = AreaSubtreeFilter(label=_("Area"), field_name="party_organization__area")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Pairing.Status.choices)
     reason = django_filters.ChoiceFilter(label=_("Why it needs help"), choices=Pairing.Reason.choices)
 
     class Meta:
         model = Pairing
         fields = ["q", "area", "status", "reason"]
-
-    def search(self, qs, name, value):
-        value = value.strip()
-        if not value:
-            return qs
-        return qs.filter(Q(party_organization__name__icontains=value) | Q(partner__name__icontains=value))
