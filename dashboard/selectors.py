@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, QuerySet
 
 from coverage.models import EarlyWarning, Period, Snapshot
+from ratings.models import Evaluation, Round
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -68,8 +69,6 @@ def open_warning_count(user: User) -> int:
 
 def rating_round_for(period: Period | None):
     """The rating round of the period's year, or the latest round."""
-    from ratings.models import Round
-
     rounds = Round.objects.order_by("-year")
     if period is not None:
         return rounds.filter(year__lte=period.year).first()
@@ -78,8 +77,6 @@ def rating_round_for(period: Period | None):
 
 def stars_by_round(user: User) -> list[dict]:
     """Final stars per round within the user's scope, one grouped query."""
-    from ratings.models import Evaluation
-
     return list(
         Evaluation.objects.for_user(user)
         .filter(final_stars__isnull=False)

@@ -11,6 +11,7 @@ import random
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, Z, S, V
@@ -74,7 +75,8 @@ def validate_credit_code(value: str) -> None:
     if value[17] != expected:
         raise ValidationError(
             _(
-                "The check character of this unified social credit code is wrong: the last character should be %(expected)s. Please check the code for a typing error."
+                "The check character of this unified social credit code is wrong: the last character should be "
+                "%(expected)s. Please check the code for a typing error."
             ),
             code="check",
             params={"expected": expected},
@@ -83,8 +85,6 @@ def validate_credit_code(value: str) -> None:
 
 def code_warnings(code: str, category: str) -> list[str]:
     """Soft problems worth telling the person who enters the code."""
-    from django.utils.translation import gettext as _g
-
     warnings: list[str] = []
     if len(code) != 18:
         return warnings

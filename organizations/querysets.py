@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from django.db.models import Q
+from django.utils import timezone
+
 from accounts.scoping import ScopedQuerySet
 
 
@@ -50,8 +53,5 @@ class InstructorAssignmentQuerySet(ScopedQuerySet):
     unit_lookup = "organization__supervising_unit"
 
     def current(self, on=None) -> InstructorAssignmentQuerySet:
-        from django.db.models import Q
-        from django.utils import timezone
-
         on = on or timezone.localdate()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)
