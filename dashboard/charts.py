@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coverage.models import EarlyWarning
-from coverage.selectors import period_or_latest
+from coverage.recount.selectors import period_or_latest
 from engagement.models import Contribution
 from engagement.selectors import contribution_summary
 from ratings.models import MAX_STARS
 from ui.formatting import percent_value, wan_value
+from ui.views import PeriodFromRequestMixin
 
 from . import selectors
 
@@ -24,15 +25,11 @@ def percent(rate) -> float:
     return float(percent_value(rate))
 
 
-class ScopedChartView(LoginRequiredMixin, BaseLineChartView):
+class ScopedChartView(LoginRequiredMixin, PeriodFromRequestMixin, BaseLineChartView):
     chart_type = "bar"
     stacked = False
     raise_exception = True  # JSON endpoints answer 403, not a login redirect
-
-    def get_period(self):
-        if not hasattr(self, "_period"):
-            self._period = period_or_latest(self.request.GET.get("period"))
-        return self._period
+    period_resolver = staticmethod(period_or_latest)
 
     def get_colors(self):
         while True:

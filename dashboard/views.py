@@ -4,23 +4,25 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from coverage.selectors import period_or_latest, periods_with_snapshots
+from coverage.recount.selectors import period_or_latest, periods_with_snapshots
 from engagement.selectors import engagement_summary
 from ratings.models import Evaluation
 from ratings.selectors import round_summary
+from ui.views import PeriodFromRequestMixin
 
 from . import selectors
 
 
-class DashboardView(LoginRequiredMixin, TemplateView):
+class DashboardView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
     """The landing page: key figures and charts for the user's scope and a half-year."""
 
     template_name = "dashboard/index.html"
+    period_resolver = staticmethod(period_or_latest)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        period = period_or_latest(self.request.GET.get("period"))
+        period = self.get_period()
         rating_round = selectors.rating_round_for(period)
         context.update(
             title=_("Dashboard"),
@@ -31,6 +33,6 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             engagement=engagement_summary(user),
             rating_round=rating_round,
             ratings=round_summary(rating_round, Evaluation.objects.for_user(user)) if rating_round else None,
-            period_query=f"?period={period.code}" if period else "",
+            period_query=self.period_query(),
         )
         return context

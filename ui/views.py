@@ -76,3 +76,22 @@ class ServiceCreateView(ServiceFormMixin, CreateView):
 
 class ServiceUpdateView(ServiceFormMixin, UpdateView):
     permission_action = Action.CHANGE
+
+
+class PeriodFromRequestMixin:
+    """The half-year a page is about: the one named by `?period=`, else the
+    view's default (the latest recounted one, or for ledgers the one due).
+    Read once per request, so the figures, the links and the charts of one
+    page speak of the same half-year."""
+
+    # A callable taking the requested code (or None) and returning a Period or None.
+    period_resolver = None
+
+    def get_period(self):
+        if not hasattr(self, "_period"):
+            self._period = self.period_resolver(self.request.GET.get("period"))
+        return self._period
+
+    def period_query(self) -> str:
+        period = self.get_period()
+        return f"?period={period.code}" if period else ""

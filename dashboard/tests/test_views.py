@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from coverage import services
 from coverage.models import Snapshot
+from coverage.recount import services
 from engagement.tests.factories import ContributionFactory, TrainingBaseFactory
 from organizations.tests.factories import SocialOrganizationFactory
 from ui.formatting import percent_value
