@@ -16,15 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action as Perm
 from organizations.models import Area, PartyOrganization
-from ui.exports import SafeTableExport
 from ui.formatting import format_percent
 from ui.forms import add_service_errors as shared_add_service_errors
-from ui.views import ScopedListView
+from ui.views import SafeExportMixin, ScopedListView
 
 from . import selectors, services, workflow
 from .filters import EvaluationFilter, MoversFilter, PairingFilter
@@ -293,14 +291,12 @@ class RoundUpdateView(PermissionRequiredMixin, RoundMixin, FormView):
         return HttpResponseRedirect(round_.get_absolute_url())
 
 
-class RoundSummaryView(LoginRequiredMixin, RoundMixin, ExportMixin, SingleTableMixin, TemplateView):
+class RoundSummaryView(LoginRequiredMixin, RoundMixin, SafeExportMixin, SingleTableMixin, TemplateView):
     """The round's figures for the user's scope, with the same counts by area."""
 
     template_name = "ratings/round_summary.html"
     table_class = RoundSummaryTable
     table_pagination = False
-    export_formats = ("csv", "xlsx")
-    export_class = SafeTableExport
 
     def get_export_filename(self, export_format):
         return f"ratings-{self.get_round().year}.{export_format}"

@@ -18,12 +18,17 @@ from .exports import SafeTableExport
 from .forms import add_service_errors
 
 
-class ScopedListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
-    """A scoped, filtered, sortable, paginated table with CSV and XLSX export
-    of exactly the filtered rows."""
+class SafeExportMixin(ExportMixin):
+    """CSV and XLSX export of exactly the table's rows, safe to open in a spreadsheet."""
 
     export_formats = ("csv", "xlsx")
     export_class = SafeTableExport
+
+
+class ScopedListView(PermissionRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    """A scoped, filtered, sortable, paginated table with CSV and XLSX export
+    of exactly the filtered rows."""
+
     template_name = "list.html"
     # Only the table paginates (FilterView's own paginate_by would count and
     # slice the rows a second time).
