@@ -137,7 +137,7 @@ def dataset(beilin, yanta, justice, culture):
 @pytest.fixture
 def recounted(dataset):
     """The dataset with 2020H1 and 2020H2 recounted into snapshots."""
-    from coverage import services
+    from coverage.recount import services
 
     services.recount_run(period="2020H1")
     services.recount_run(period="2020H2")

@@ -71,7 +71,7 @@ def main() -> None:
     fill(connection, n)
     print(f"fill: {time.perf_counter() - t0:.1f}s, peak memory so far {peak_mb():.0f} MB")
 
-    from coverage import services
+    from coverage.recount import services
 
     on = "2020-12-31"
     # Warm both paths once so that neither pays for a cold cache alone.

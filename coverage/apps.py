@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CoverageConfig(AppConfig):
     name = "coverage"
     verbose_name = _("Coverage")
+
+    def ready(self) -> None:
+        # Register the tasks in every process (web, worker, beat, shell), so
+        # that services can queue them by name through xian_partybuild.celery.enqueue.
+        from . import tasks  # noqa: F401

@@ -11,14 +11,14 @@ import datetime as dt
 import random
 
 from .models import Snapshot
-from .periods import HalfYear
+from .recount.periods import HalfYear
 
 AS_OF = dt.date(2020, 12, 31)
 HISTORY = [HalfYear(2019, 1), HalfYear(2019, 2), HalfYear(2020, 1), HalfYear(2020, 2)]
 
 
 def seed_recount_history(rng: random.Random) -> int:
-    from . import services
+    from .recount import services
 
     if Snapshot.objects.exists():
         return 0

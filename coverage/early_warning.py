@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from organizations.models import MUST_ESTABLISH_MEMBERS, Area, PartyOrganization, SocialOrganization
 from organizations.selectors import coverage_conditions, organization_active_on, party_organization_active_on
+from xian_partybuild.celery import enqueue
 
 from .models import EarlyWarning, RecountRun
 
@@ -43,6 +44,9 @@ ESTABLISH_GRACE = dt.timedelta(days=90)
 NEW_REGISTRATION_WINDOW = dt.timedelta(days=365)
 # A branch needs three formal members, the same threshold as 应建必建.
 MIN_BRANCH_MEMBERS = MUST_ESTABLISH_MEMBERS
+
+# The Celery task that runs warning_scan (coverage/tasks.py), queued by name.
+SCAN_TASK = "coverage.tasks.warning_scan"
 
 # Any constant will do as long as nothing else in the database uses it.
 SCAN_LOCK_ID = 0x59_4A_57_41  # "YJWA", 预警
@@ -265,10 +269,8 @@ def warning_scan(*, today: dt.date | None = None) -> dict[str, int]:
 def warning_scan_after_recount(run: RecountRun) -> None:
     """Queue a scan once a recount has succeeded: the recount is when records
     have just been re-checked, so that is when warnings should catch up."""
-    from .tasks import warning_scan as warning_scan_task
-
     if run.status == RecountRun.Status.SUCCEEDED:
-        warning_scan_task.delay_on_commit()
+        enqueue(SCAN_TASK)
 
 
 # --- Rectification (整改) ---------------------------------------------------

@@ -27,7 +27,7 @@ from . import ledger_import, ledgers
 from .ledger_forms import LedgerImportForm, LedgerReviewForm, LedgerSubmitForm
 from .ledger_tables import LedgerImportTable, LedgerReportTable, LedgerSnapshotTable, ProblemTable
 from .models import Ledger, LedgerImport, Period
-from .services import period_get
+from .recount.services import period_get
 
 
 def _errors(exc: ValidationError) -> list[str]:

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from organizations.models import Area, SupervisingUnit
 
 from .models import Ledger, Period, Snapshot
-from .periods import HalfYear
-from .services import period_get
+from .recount.periods import HalfYear
+from .recount.services import period_get
 
 if TYPE_CHECKING:
     from accounts.models import User

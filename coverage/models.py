@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
 
-from .periods import HalfYear
+from .recount.periods import HalfYear
 
 
 class Period(models.Model):

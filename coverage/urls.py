@@ -1,13 +1,11 @@
-from django.urls import include, path
+"""One URL namespace, "coverage", over the three parts."""
 
-from . import views
+from django.urls import include, path
 
 app_name = "coverage"
 
 urlpatterns = [
-    path("", views.OverviewView.as_view(), name="overview"),
-    path("areas/<str:code>/", views.AreaDetailView.as_view(), name="area-detail"),
-    path("recount/", views.RecountView.as_view(), name="recount"),
+    path("", include("coverage.recount.urls")),
     path("warnings/", include("coverage.warning_urls")),
     path("ledgers/", include("coverage.ledger_urls")),
 ]

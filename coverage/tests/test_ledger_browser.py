@@ -5,8 +5,8 @@ import re
 import pytest
 
 from conftest import log_in
-from coverage import services
 from coverage.models import Ledger, LedgerImport, Snapshot
+from coverage.recount import services
 from coverage.tests.test_ledger_import import code, row, xlsx_bytes
 from organizations.models import SocialOrganization
 

@@ -11,9 +11,10 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
-from coverage import ledger_import, services
+from coverage import ledger_import
 from coverage.ledger_import import COLUMNS, HEADERS, FileRefused
 from coverage.models import LedgerImport
+from coverage.recount import services
 from organizations.creditcode import check_character, make_credit_code
 from organizations.models import Area, SocialOrganization
 from organizations.querysets import SocialOrganizationQuerySet

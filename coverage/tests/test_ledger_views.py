@@ -6,8 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from coverage import ledger_import, ledgers, services
+from coverage import ledger_import, ledgers
 from coverage.models import Ledger, LedgerImport, Snapshot
+from coverage.recount import services
 from coverage.tests.test_ledger_import import code, csv_bytes, row
 from organizations.models import SocialOrganization
 

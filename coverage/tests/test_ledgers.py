@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from coverage import ledgers, services
+from coverage import ledgers
 from coverage.ledgers import Timeliness
 from coverage.models import Ledger, Snapshot
-from coverage.periods import HalfYear
+from coverage.recount import services
+from coverage.recount.periods import HalfYear
 from organizations.tests.factories import SocialOrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -25,7 +25,7 @@ def test_task_is_safe_to_run_twice(dataset):
 
 @pytest.mark.django_db
 def test_task_reports_a_concurrent_run_instead_of_failing(dataset):
-    from coverage.services import period_get
+    from coverage.recount.services import period_get
 
     RecountRun.objects.create(period=period_get(period="2020H2"), status=RecountRun.Status.RUNNING)
     assert "another recount" in tasks.recount.apply(args=["2020H2"]).get()

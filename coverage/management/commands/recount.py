@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from coverage import services
-from coverage.periods import HalfYear
+from coverage.recount import services
+from coverage.recount.periods import HalfYear
 
 
 class Command(BaseCommand):

@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from coverage.models import Ledger, Snapshot
 from ui.columns import NumberColumn, PercentColumn
-
-from .models import Ledger, Snapshot
 
 LEDGER_LABELS = dict(Ledger.Status.choices)
 

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from coverage import recount, services
 from coverage.models import Period, RecountRun, Snapshot
+from coverage.recount import compute, services
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +114,7 @@ def test_a_crashed_recount_leaves_the_last_good_figures(dataset, monkeypatch):
     def explode(on):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(recount, "compute", explode)
+    monkeypatch.setattr(compute, "compute", explode)
     with pytest.raises(RuntimeError):
         services.recount_run(period="2020H2")
     assert sorted((s.scope, s.scope_key, _figures(s)) for s in Snapshot.objects.all()) == before

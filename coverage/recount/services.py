@@ -1,4 +1,5 @@
-"""Writes for the coverage app: the recount, ledgers, warnings."""
+"""The recount service: replace a half-year's snapshots atomically, with a
+run guard so that two recounts of one half-year never overlap."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import recount
-from .models import Period, RecountRun, Snapshot
+from coverage.models import Period, RecountRun, Snapshot
+from xian_partybuild.celery import enqueue
+
+from . import compute
 from .periods import HalfYear
 
 if TYPE_CHECKING:
@@ -21,6 +24,9 @@ logger = logging.getLogger(__name__)
 # A run still "running" after this long died with its worker; it no longer
 # blocks the next one.
 STALE_AFTER = dt.timedelta(hours=1)
+# The Celery task that calls recount_run (coverage/tasks.py), by name: this
+# module must not import the tasks module that imports it.
+RECOUNT_TASK = "coverage.tasks.recount"
 
 
 class RecountAlreadyRunning(Exception):
@@ -35,11 +41,9 @@ def period_get(*, period: HalfYear | str) -> Period:
 
 def recount_enqueue(*, period: HalfYear | str, actor: User | None = None) -> RecountRun:
     """Record a queued run and hand it to Celery once the transaction commits."""
-    from .tasks import recount as recount_task
-
     period_obj = period_get(period=period)
     run = RecountRun.objects.create(period=period_obj, status=RecountRun.Status.QUEUED, triggered_by=actor)
-    recount_task.delay_on_commit(period_obj.code, run_id=run.pk)
+    enqueue(RECOUNT_TASK, period=period_obj.code, run_id=run.pk)
     return run
 
 
@@ -75,7 +79,7 @@ def recount_run(*, period: HalfYear | str, run_id: int | None = None, actor: Use
     period_obj = period_get(period=period)
     run = _start(period_obj, run_id, actor)
     try:
-        scope_rows = recount.compute(period_obj.end)
+        scope_rows = compute.compute(period_obj.end)
         now = timezone.now()
         with transaction.atomic():
             # Serialise writers on the period row (PostgreSQL row lock; SQLite

@@ -15,13 +15,13 @@ from django_tables2.export import ExportMixin
 
 from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action
+from coverage.models import Period, Snapshot
 from organizations.models import Area
 from organizations.selectors import organization_rows
 from organizations.tables import SocialOrganizationTable
 from ui.exports import SafeTableExport
 
 from . import selectors, services
-from .models import Period, Snapshot
 from .tables import OverviewTable, TrendTable
 
 
@@ -50,7 +50,7 @@ class OverviewView(LoginRequiredMixin, PeriodMixin, ExportMixin, SingleTableMixi
         period = self.get_period()
         if period is None:
             return Snapshot.objects.none()
-        return selectors.overview_rows(period, self.get_scope()).for_user(self.request.user)
+        return selectors.overview_rows(period=period, scope=self.get_scope()).for_user(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -60,7 +60,7 @@ class OverviewView(LoginRequiredMixin, PeriodMixin, ExportMixin, SingleTableMixi
             periods=selectors.periods_with_snapshots(),
             by=self.request.GET.get("by", "area"),
             title=_("Coverage overview"),
-            **selectors.recount_state(period),
+            **selectors.recount_state(period=period),
         )
         return context
 
@@ -91,7 +91,7 @@ class AreaDetailView(LoginRequiredMixin, SingleTableMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         area = self.get_area()
         # Snapshot scope: an industry committee gets no area totals (they mix industries).
-        trend = list(selectors.area_trend(area.pk).for_user(self.request.user))
+        trend = list(selectors.area_trend(area_id=area.pk).for_user(self.request.user))
         context.update(
             area=area,
             title=area.name,

@@ -16,10 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
+from coverage.models import Snapshot
 from organizations.models import Area, InstructorAssignment, PartyOrganization, SocialOrganization, SupervisingUnit
 from organizations.selectors import coverage_conditions, organization_active_on, party_organization_active_on
-
-from .models import Snapshot
 
 CITY_DIRECT_SUFFIX = "-direct"
 

@@ -1,11 +1,15 @@
-"""Reads for the coverage pages: snapshots, never a scan of the records."""
+"""Reads for the overview and area pages: snapshots, never a scan of the records."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from .models import EarlyWarning, Ledger, Period, RecountRun, Snapshot
+from coverage.models import EarlyWarning, Ledger, Period, RecountRun, Snapshot
+
+from .periods import HalfYear
 
 
 def periods_with_snapshots() -> QuerySet[Period]:
@@ -15,8 +19,6 @@ def periods_with_snapshots() -> QuerySet[Period]:
 def period_or_latest(code: str | None) -> Period | None:
     periods = periods_with_snapshots()
     if code:
-        from .periods import HalfYear
-
         try:
             half = HalfYear.parse(code)
         except ValueError:
@@ -40,7 +42,7 @@ def _ledger_status(owner: str) -> Subquery:
     return Subquery(Ledger.objects.filter(period=OuterRef("period"), **{owner: OuterRef(owner)}).values("status")[:1])
 
 
-def overview_rows(period: Period, scope: str) -> QuerySet[Snapshot]:
+def overview_rows(*, period: Period, scope: str) -> QuerySet[Snapshot]:
     """Area (or supervising-unit) rows of a period with their open warnings
     and ledger status, in one query."""
     owner = "supervising_unit" if scope == Snapshot.Scope.SUPERVISING_UNIT else "area"
@@ -52,7 +54,7 @@ def overview_rows(period: Period, scope: str) -> QuerySet[Snapshot]:
     )
 
 
-def area_trend(area_id: int) -> QuerySet[Snapshot]:
+def area_trend(*, area_id: int) -> QuerySet[Snapshot]:
     return (
         Snapshot.objects.filter(scope=Snapshot.Scope.AREA, area_id=area_id)
         .select_related("period")
@@ -60,6 +62,6 @@ def area_trend(area_id: int) -> QuerySet[Snapshot]:
     )
 
 
-def recount_state(period: Period | None) -> dict:
+def recount_state(*, period: Period | None) -> dict[str, Any]:
     latest = RecountRun.objects.filter(period=period).order_by("-started_at").first() if period else None
     return {"latest_run": latest, "last_success": period.last_recounted_at if period else None}

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from coverage.periods import HalfYear
+from coverage.recount.periods import HalfYear
 
 
 def test_parse_and_bounds():

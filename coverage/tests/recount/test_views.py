@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from coverage import services
 from coverage.models import RecountRun
+from coverage.recount import services
 from organizations.tests.factories import AreaFactory, SocialOrganizationFactory
 
 pytestmark = pytest.mark.django_db
