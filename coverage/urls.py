@@ -7,5 +7,5 @@ app_name = "coverage"
 urlpatterns = [
     path("", include("coverage.recount.urls")),
     path("warnings/", include("coverage.warning_urls")),
-    path("ledgers/", include("coverage.ledger_urls")),
+    path("ledgers/", include("coverage.ledgers.urls")),
 ]

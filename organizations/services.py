@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import OUT_OF_SCOPE, Action, require, restrict
@@ -144,3 +145,60 @@ def party_organization_update(
     if fields.get("status") == PartyOrganization.Status.ACTIVE:
         fields.setdefault("dissolved_on", None)
     return _save_party_org(actor, party_organization, fields, organizations)
+
+
+# Bulk writes ----------------------------------------------------------------
+
+IMPORT_BATCH = 500
+
+
+def _count_in_scope(actor: User, lookup: str, values: list[Any]) -> int:
+    """How many of the organisations with `lookup` in `values` the actor may change, in batches."""
+    found = 0
+    for start in range(0, len(values), IMPORT_BATCH):
+        chunk = values[start : start + IMPORT_BATCH]
+        rows = SocialOrganization.objects.filter(**{lookup: chunk})
+        found += restrict(rows, actor, Action.CHANGE).count()
+    return found
+
+
+@transaction.atomic
+def organizations_import(
+    *,
+    actor: User,
+    creates: list[SocialOrganization],
+    updates: list[SocialOrganization],
+    update_fields: list[str],
+) -> tuple[int, int]:
+    """Create and update many organisations at once, all or nothing; returns
+    (created, updated). The ledger import (coverage.ledgers.imports) writes through here.
+
+    Every row must already have passed the model's full_clean() (the import
+    checks each row with it, and uniqueness set-based, before calling this;
+    repeating it here would double the cost of a 100,000-row file). The
+    database constraints still refuse what slipped through (IntegrityError).
+    The actor must be allowed to add, every updated row must be one the actor
+    may change, and every written row must still be so afterwards.
+    """
+    if creates:
+        require(actor, Action.ADD, SocialOrganization)
+    if updates:
+        require(actor, Action.CHANGE, SocialOrganization)
+        ids = [o.pk for o in updates]
+        if _count_in_scope(actor, "pk__in", ids) != len(set(ids)):
+            raise PermissionDenied(OUT_OF_SCOPE)
+    SocialOrganization.objects.bulk_create(creates, batch_size=IMPORT_BATCH)
+    if updates:
+        # bulk_update does not run auto_now.
+        now = timezone.now()
+        for organization in updates:
+            organization.updated_at = now
+        fields = sorted({*update_fields, "updated_at"})
+        SocialOrganization.objects.bulk_update(updates, fields, batch_size=IMPORT_BATCH)
+    # As organization_create does after its write: a row the write moved out
+    # of the actor's scope rolls the whole import back. By credit code, which
+    # every backend returns for created rows (not every one returns their ids).
+    written = list({o.credit_code for o in (*creates, *updates)})
+    if _count_in_scope(actor, "credit_code__in", written) != len(written):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    return len(creates), len(updates)

@@ -121,3 +121,56 @@ def test_a_district_cannot_uncover_another_districts_organisation(beilin_user, s
     )
     assert set(joint.organizations.values_list("name", flat=True)) == {"E 协会", "G 律师事务所"}
     assert joint.secretary == "新书记"
+
+
+# organizations_import: the ledger import's bulk write -----------------------
+
+
+def _new(area, n, **overrides):
+    rng = random.Random(100 + n)
+    fields = {
+        "name": f"批量导入协会{n}",
+        "credit_code": make_credit_code("51", "610103", rng),
+        "category": SocialOrganization.Category.SOCIAL_GROUP,
+        "area": area,
+        "registered_on": dt.date(2019, 1, 1),
+        "staff_count": 10,
+        "formal_party_members": 1,
+    }
+    return SocialOrganization(**(fields | overrides))
+
+
+def test_organizations_import_creates_and_updates_in_batches(beilin_user, beilin, dataset, monkeypatch):
+    monkeypatch.setattr(services, "IMPORT_BATCH", 2)
+    stamp = dataset.a.updated_at
+    dataset.a.name = "A 协会（导入改名）"
+    created, updated = services.organizations_import(
+        actor=beilin_user, creates=[_new(beilin, n) for n in range(5)], updates=[dataset.a], update_fields=["name"]
+    )
+    assert (created, updated) == (5, 1)
+    assert SocialOrganization.objects.filter(name__startswith="批量导入协会").count() == 5
+    dataset.a.refresh_from_db()
+    assert dataset.a.name == "A 协会（导入改名）" and dataset.a.updated_at > stamp
+
+
+def test_organizations_import_needs_the_right_to_add(leader_user, beilin):
+    with pytest.raises(PermissionDenied):
+        services.organizations_import(actor=leader_user, creates=[_new(beilin, 1)], updates=[], update_fields=[])
+    assert not SocialOrganization.objects.exists()
+
+
+def test_organizations_import_refuses_rows_outside_the_actors_scope(beilin_user, beilin, yanta, dataset):
+    before = SocialOrganization.objects.count()
+    dataset.g.name = "抢过来"  # G is registered in Yanta
+    with pytest.raises(PermissionDenied):
+        services.organizations_import(
+            actor=beilin_user, creates=[_new(beilin, 2)], updates=[dataset.g], update_fields=["name"]
+        )
+    # A new row in another district rolls the whole write back.
+    with pytest.raises(PermissionDenied):
+        services.organizations_import(
+            actor=beilin_user, creates=[_new(beilin, 3), _new(yanta, 4)], updates=[], update_fields=[]
+        )
+    assert SocialOrganization.objects.count() == before
+    dataset.g.refresh_from_db()
+    assert dataset.g.name != "抢过来"

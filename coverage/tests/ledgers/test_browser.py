@@ -7,7 +7,7 @@ import pytest
 from conftest import log_in
 from coverage.models import Ledger, LedgerImport, Snapshot
 from coverage.recount import services
-from coverage.tests.test_ledger_import import code, row, xlsx_bytes
+from coverage.tests.ledgers.files import code, row, xlsx_bytes
 from organizations.models import SocialOrganization
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

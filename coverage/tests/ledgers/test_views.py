@@ -6,10 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from coverage import ledger_import, ledgers
+from coverage.ledgers import services as ledgers
+from coverage.ledgers.imports import columns, parsing
+from coverage.ledgers.imports import services as imports
 from coverage.models import Ledger, LedgerImport, Snapshot
 from coverage.recount import services
-from coverage.tests.test_ledger_import import code, csv_bytes, row
+from coverage.tests.ledgers.files import code, csv_bytes, row
 from organizations.models import SocialOrganization
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +35,7 @@ def beilin_ledger(recounted, beilin_user):
 
 @pytest.fixture
 def beilin_import(recounted, beilin_user):
-    record, _result = ledger_import.ledger_import_preview(
+    record, _result = imports.ledger_import_preview(
         actor=beilin_user, period=services.period_get(period="2020H2"), file_name="l.csv", content=csv_bytes([row()])
     )
     return record
@@ -198,10 +200,10 @@ def test_preview_lists_problems_by_row_and_column_and_offers_no_import(login, be
     content = csv_bytes([row(), row(staff_count="-1"), row(area="雁塔区")])
     response = client.post(IMPORT, {"period": "2020H2", "file": _upload(content)}, follow=True)
     found = [(r.record.row, r.record.column, r.record.code) for r in response.context["table"].rows]
-    assert found == [(3, "从业人员数", "negative"), (4, "登记区域", "area_scope")]
+    assert found == [(3, "从业人员数", "staff_count_min_value"), (4, "登记区域", "area_scope")]
     html = response.content.decode()
-    assert 'data-row="3" data-column="从业人员数" data-code="negative"' in html
-    assert 'name="import"' not in html and not response.context["can_import"]
+    assert 'data-row="3" data-column="从业人员数" data-code="staff_count_min_value"' in html
+    assert 'name="import"' not in html and not response.context["importable"]
     assert client.post(_preview(LedgerImport.objects.get())).status_code == 302
     assert LedgerImport.objects.get().status == LedgerImport.Status.REJECTED
     assert SocialOrganization.objects.count() == 8
@@ -222,7 +224,7 @@ def test_import_then_summary(login, beilin_user, recounted):
     client.post(IMPORT, {"period": "2020H2", "file": _upload(csv_bytes([row(), row()]))})
     record = LedgerImport.objects.get()
     response = client.get(_preview(record))
-    assert response.context["can_import"] and 'name="import"' in response.content.decode()
+    assert response.context["importable"] and 'name="import"' in response.content.decode()
     response = client.post(_preview(record), follow=True)
     record.refresh_from_db()
     assert (record.status, record.created_count, record.updated_count, record.unchanged_count) == ("imported", 2, 0, 0)
@@ -240,7 +242,7 @@ def test_refused_files_say_why(login, beilin_user, recounted):
 
 def test_oversize_and_wrong_type_uploads_are_refused_by_the_form(login, beilin_user, recounted):
     client = login(beilin_user)
-    big = b"x" * (ledger_import.MAX_BYTES + 1)
+    big = b"x" * (parsing.MAX_BYTES + 1)
     for upload in (_upload(big), _upload(b"MZ\x90\x00", "tool.exe")):
         response = client.post(IMPORT, {"period": "2020H2", "file": upload})
         assert response.status_code == 200 and response.context["form"].errors["file"]
@@ -252,6 +254,6 @@ def test_templates_download(login, beilin_user, recounted):
     response = client.get(TEMPLATE)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
-    assert next(sheet.iter_rows(values_only=True)) == ledger_import.HEADERS
+    assert next(sheet.iter_rows(values_only=True)) == columns.HEADERS
     response = client.get(TEMPLATE + "?format=csv")
     assert response["Content-Type"].startswith("text/csv") and response.content.startswith(b"\xef\xbb\xbf")

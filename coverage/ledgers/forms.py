@@ -1,5 +1,5 @@
-"""Forms for the ledger pages: they check input; the services in ledgers.py
-and ledger_import.py decide and write."""
+"""Forms for the ledger pages: they check input; the ledger and import
+services decide and write."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Area, SupervisingUnit
 
-from . import ledger_import
-from .ledgers import ledger_period_choices
+from .imports import parsing
+from .selectors import ledger_period_choices
+from .services import chooses_target
 
 
 class PeriodChoiceField(forms.ChoiceField):
@@ -63,8 +64,8 @@ class LedgerImportForm(forms.Form):
         help_text=_("An .xlsx workbook or a .csv file (UTF-8 or GB18030) in the ledger template, at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
-    # City staff choose where an import goes; everybody else imports into
-    # their own scope and these fields are removed.
+    # The organisation department chooses where an import goes; everybody
+    # else imports into their own scope and these fields are removed.
     area = forms.ModelChoiceField(label=_("area"), queryset=Area.objects.none(), required=False)
     supervising_unit = forms.ModelChoiceField(
         label=_("supervising unit"), queryset=SupervisingUnit.objects.none(), required=False
@@ -72,9 +73,9 @@ class LedgerImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.chooses_target = chooses_target(user)
         self.fields["period"].refresh()
-        if user.is_city_staff:
+        if self.chooses_target:
             self.fields["area"].queryset = (
                 Area.objects.for_user(user).registration_areas().exclude(level=Area.Level.CITY)
             )
@@ -88,18 +89,18 @@ class LedgerImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         # Refused before the content is read, so an oversized upload costs
         # nothing more than its transfer.
-        if upload.size > ledger_import.MAX_BYTES:
+        if upload.size > parsing.MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(limit)s MB; split the ledger into smaller files."),
                 code="too_large",
-                params={"limit": ledger_import.MAX_BYTES // 1024 // 1024},
+                params={"limit": parsing.MAX_BYTES // 1024 // 1024},
             )
-        if not upload.name.lower().endswith(ledger_import.EXTENSIONS):
+        if not upload.name.lower().endswith(parsing.EXTENSIONS):
             raise forms.ValidationError(_("Upload the ledger as an .xlsx or .csv file."), code="extension")
         return upload
 
     def clean(self):
         cleaned = super().clean()
-        if self.user.is_city_staff and (cleaned.get("area") is None) == (cleaned.get("supervising_unit") is None):
+        if self.chooses_target and (cleaned.get("area") is None) == (cleaned.get("supervising_unit") is None):
             raise forms.ValidationError(_("Choose either an area or a supervising unit to import into."), code="target")
         return cleaned

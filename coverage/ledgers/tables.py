@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from coverage.models import Ledger, LedgerImport, Snapshot
 from ui.columns import NumberColumn, PercentColumn
 
-from .ledgers import Timeliness
-from .models import Ledger, LedgerImport, Snapshot
+from .selectors import Timeliness
 
 LEDGER_LABELS = dict(Ledger.Status.choices)
 TIMELINESS_LABELS = {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import ledger_views as views
+from . import views
 
 urlpatterns = [
     path("", views.LedgerListView.as_view(), name="ledger-list"),

@@ -1,15 +1,15 @@
 """Ledger pages: the reporting table, submission, review, and the file import.
 
-Views stay thin: scope comes from `for_user` (through ScopedQuerysetMixin for
-single records, so another district's ledger or import is a 404), rules and
-writes from coverage.ledgers and coverage.ledger_import.
+Views stay thin: each declares its action and PermissionRequiredMixin applies
+the one permission rule (another district's ledger or import is a 404, a
+role that may not take the action a 403); rules and writes are the services'.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -17,58 +17,49 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_tables2 import RequestConfig, SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action
-from ui.exports import SafeTableExport
+from coverage.models import Ledger, LedgerImport, Period
+from coverage.recount.services import period_get
+from ui.views import PeriodFromRequestMixin, SafeExportMixin
 
-from . import ledger_import, ledgers
-from .ledger_forms import LedgerImportForm, LedgerReviewForm, LedgerSubmitForm
-from .ledger_tables import LedgerImportTable, LedgerReportTable, LedgerSnapshotTable, ProblemTable
-from .models import Ledger, LedgerImport, Period
-from .recount.services import period_get
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
+from . import selectors, services
+from .forms import LedgerImportForm, LedgerReviewForm, LedgerSubmitForm
+from .imports import columns, template
+from .imports import services as imports
+from .tables import LedgerImportTable, LedgerReportTable, LedgerSnapshotTable, ProblemTable
 
 
-class LedgerPeriodMixin:
-    """The half-year a page is about: ?period=, else the latest recounted one."""
+class LedgerPeriodMixin(PeriodFromRequestMixin):
+    """The half-year a ledger page is about: ?period=, else the latest recounted one."""
 
-    def get_period(self) -> Period | None:
-        if not hasattr(self, "_period"):
-            self._period = ledgers.ledger_period_default(self.request.GET.get("period"))
-        return self._period
-
-    def period_query(self) -> str:
-        period = self.get_period()
-        return f"?period={period.code}" if period else ""
+    period_resolver = staticmethod(selectors.ledger_period_default)
 
 
-class LedgerOwnerRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """District officials and industry committees submit; everyone else gets 403."""
+class PostActionMixin:
+    """A page read with one action and posted to with another (view, then review)."""
 
-    def test_func(self) -> bool:
-        user = self.request.user
-        return user.can_edit_records and user.role in (user.Role.DISTRICT, user.Role.INDUSTRY)
+    post_permission_action: str = Action.VIEW
+
+    def get_permission_action(self) -> str:
+        if self.request.method == "POST":
+            return self.post_permission_action
+        return super().get_permission_action()
 
 
-class LedgerListView(LoginRequiredMixin, LedgerPeriodMixin, ExportMixin, SingleTableMixin, TemplateView):
+class LedgerListView(LoginRequiredMixin, LedgerPeriodMixin, SafeExportMixin, SingleTableMixin, TemplateView):
     """Which areas and industry committees have submitted and been accepted, on time or late."""
 
     template_name = "coverage/ledgers/list.html"
     table_class = LedgerReportTable
     table_pagination = False
-    export_formats = ("csv", "xlsx")
-    export_class = SafeTableExport
     export_name = "ledgers"
 
-    def get_rows(self) -> list[ledgers.LedgerReportRow]:
+    def get_rows(self) -> list[selectors.LedgerReportRow]:
         if not hasattr(self, "_rows"):
             period = self.get_period()
-            self._rows = ledgers.ledger_report_rows(period=period, user=self.request.user) if period else []
+            self._rows = selectors.ledger_report_rows(period=period, user=self.request.user) if period else []
         return self._rows
 
     def get_table_data(self):
@@ -76,23 +67,21 @@ class LedgerListView(LoginRequiredMixin, LedgerPeriodMixin, ExportMixin, SingleT
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        own = None
-        if user.role in (user.Role.DISTRICT, user.Role.INDUSTRY):
-            own_key = user.area.code if user.role == user.Role.DISTRICT else f"unit:{user.supervising_unit_id}"
-            own = next((row for row in self.get_rows() if row.key == own_key), None)
+        owner = services.ledger_owner(self.request.user)
+        own = next((row for row in self.get_rows() if row.key == owner.key), None) if owner else None
         context.update(
             title=_("Half-yearly ledgers"),
             period=self.get_period(),
             periods=Period.objects.order_by("-year", "-half"),
             own=own,
-            can_submit=user.can_edit_records and user.role in (user.Role.DISTRICT, user.Role.INDUSTRY),
             period_query=self.period_query(),
         )
         return context
 
 
-class LedgerSubmitView(LedgerOwnerRequiredMixin, LedgerPeriodMixin, FormView):
+class LedgerSubmitView(PermissionRequiredMixin, LedgerPeriodMixin, FormView):
+    permission_model = Ledger
+    permission_action = Action.SUBMIT
     template_name = "coverage/ledgers/submit.html"
     form_class = LedgerSubmitForm
 
@@ -104,22 +93,20 @@ class LedgerSubmitView(LedgerOwnerRequiredMixin, LedgerPeriodMixin, FormView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         period = self.get_period()
+        owner = services.ledger_owner(user)
         current = None
-        if period is not None:
-            owner = (
-                {"area": user.area} if user.role == user.Role.DISTRICT else {"supervising_unit": user.supervising_unit}
-            )
-            current = Ledger.objects.for_user(user).filter(period=period, **owner).first()
+        if period is not None and owner is not None:
+            current = Ledger.objects.for_user(user).filter(period=period, **owner.as_filter()).first()
         context.update(title=_("Submit the ledger"), current=current, period=period)
         return context
 
     def form_valid(self, form):
         try:
-            ledger = ledgers.ledger_submit(
+            ledger = services.ledger_submit(
                 actor=self.request.user, period=form.cleaned_data["period"], note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, exc.messages)
             return self.form_invalid(form)
         messages.success(
             self.request, gettext("The ledger of %(period)s has been submitted.") % {"period": ledger.period.code}
@@ -127,10 +114,11 @@ class LedgerSubmitView(LedgerOwnerRequiredMixin, LedgerPeriodMixin, FormView):
         return HttpResponseRedirect(reverse("coverage:ledger-list") + f"?period={ledger.period.code}")
 
 
-class LedgerReviewView(PermissionRequiredMixin, DetailView):
-    """One ledger with its figures; city staff accept, return or reopen it here."""
+class LedgerReviewView(PostActionMixin, PermissionRequiredMixin, DetailView):
+    """One ledger with its figures; the organisation department accepts, returns or reopens it here."""
 
     model = Ledger
+    post_permission_action = Action.REVIEW
     selector = staticmethod(
         lambda: Ledger.objects.select_related("period", "area", "supervising_unit", "submitted_by", "reviewed_by")
     )
@@ -139,45 +127,38 @@ class LedgerReviewView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", LedgerReviewForm())
-        context.update(
-            title=str(self.object),
-            snapshot_table=LedgerSnapshotTable(
-                ledgers.ledger_snapshots(self.object).for_user(self.request.user).order_by("scope")
-            ),
-            can_review=self.request.user.is_city_staff,
-        )
+        snapshots = services.ledger_snapshots(self.object).for_user(self.request.user).order_by("scope")
+        context.update(title=str(self.object), snapshot_table=LedgerSnapshotTable(snapshots))
         return context
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if not request.user.is_city_staff:
-            raise PermissionDenied
         form = LedgerReviewForm(request.POST)
         if form.is_valid():
             action = form.cleaned_data["action"]
             reason = form.cleaned_data["reason"]
             try:
                 if action == LedgerReviewForm.Action.ACCEPT:
-                    ledgers.ledger_accept(actor=request.user, ledger=self.object)
+                    services.ledger_accept(actor=request.user, ledger=self.object)
                     messages.success(request, gettext("Ledger accepted; its figures are frozen."))
                 elif action == LedgerReviewForm.Action.RETURN:
-                    ledgers.ledger_return(actor=request.user, ledger=self.object, reason=reason)
+                    services.ledger_return(actor=request.user, ledger=self.object, reason=reason)
                     messages.success(request, gettext("Ledger returned."))
                 else:
-                    ledgers.ledger_reopen(actor=request.user, ledger=self.object, reason=reason)
+                    services.ledger_reopen(actor=request.user, ledger=self.object, reason=reason)
                     messages.success(request, gettext("Ledger reopened; the next recount refreshes its figures."))
             except ValidationError as exc:
-                form.add_error(None, _errors(exc))
+                form.add_error(None, exc.messages)
             else:
                 return HttpResponseRedirect(reverse("coverage:ledger-review", args=[self.object.pk]))
         return self.render_to_response(self.get_context_data(form=form))
 
 
 class LedgerImportView(PermissionRequiredMixin, LedgerPeriodMixin, FormView):
-    permission_model = LedgerImport
-    permission_action = Action.IMPORT
     """Upload a ledger file; it is checked and shown before anything is imported."""
 
+    permission_model = LedgerImport
+    permission_action = Action.IMPORT
     template_name = "coverage/ledgers/import.html"
     form_class = LedgerImportForm
 
@@ -196,14 +177,14 @@ class LedgerImportView(PermissionRequiredMixin, LedgerPeriodMixin, FormView):
             .defer("content")[:10]
         )
         table = LedgerImportTable(list(recent))
-        context.update(title=_("Import a ledger file"), recent_table=table, columns=ledger_import.COLUMNS)
+        context.update(title=_("Import a ledger file"), recent_table=table, columns=columns.COLUMNS)
         return context
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         content = b"".join(upload.chunks())
         try:
-            record, _result = ledger_import.ledger_import_preview(
+            record, _result = imports.ledger_import_preview(
                 actor=self.request.user,
                 period=period_get(period=form.cleaned_data["period"]),
                 file_name=upload.name,
@@ -212,16 +193,17 @@ class LedgerImportView(PermissionRequiredMixin, LedgerPeriodMixin, FormView):
                 supervising_unit=form.cleaned_data.get("supervising_unit"),
             )
         except ValidationError as exc:
-            form.add_error(None, _errors(exc))
+            form.add_error(None, exc.messages)
             return self.form_invalid(form)
         return HttpResponseRedirect(reverse("coverage:ledger-import-preview", args=[record.pk]))
 
 
-class LedgerImportPreviewView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, DetailView):
+class LedgerImportPreviewView(PostActionMixin, PermissionRequiredMixin, SafeExportMixin, SingleTableMixin, DetailView):
     """Every problem of an uploaded file by row and column; the Import button
     only when there are none; after import, what it did."""
 
     model = LedgerImport
+    post_permission_action = Action.IMPORT
     selector = staticmethod(
         lambda: LedgerImport.objects.select_related("period", "area", "supervising_unit", "uploaded_by")
     )
@@ -229,15 +211,13 @@ class LedgerImportPreviewView(PermissionRequiredMixin, ExportMixin, SingleTableM
     context_object_name = "record"
     table_class = ProblemTable
     table_pagination = {"per_page": 100}
-    export_formats = ("csv", "xlsx")
-    export_class = SafeTableExport
     export_name = "ledger-problems"
 
-    def get_result(self) -> ledger_import.CheckResult | None:
+    def get_result(self) -> imports.CheckResult | None:
         if not hasattr(self, "_result"):
             imported = self.object.status == LedgerImport.Status.IMPORTED
             self._result = (
-                None if imported else ledger_import.stored_check(actor=self.request.user, ledger_import=self.object)
+                None if imported else imports.stored_check(actor=self.request.user, ledger_import=self.object)
             )
         return self._result
 
@@ -256,23 +236,17 @@ class LedgerImportPreviewView(PermissionRequiredMixin, ExportMixin, SingleTableM
             title=_("Check of %(file)s") % {"file": self.object.file_name},
             result=result,
             warnings_table=warnings_table,
-            can_import=bool(
-                result
-                and result.ok
-                and self.object.status == LedgerImport.Status.PREVIEWED
-                and self.request.user.can_edit_records
-            ),
+            # Whether the file could be imported; whether this user may is the template's {% can %}.
+            importable=bool(result and result.ok and self.object.status == LedgerImport.Status.PREVIEWED),
         )
         return context
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if not request.user.can_edit_records:
-            raise PermissionDenied
         try:
-            record = ledger_import.ledger_import_run(actor=request.user, ledger_import=self.object)
+            record = imports.ledger_import_run(actor=request.user, ledger_import=self.object)
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in exc.messages:
                 messages.error(request, message)
         else:
             messages.success(
@@ -292,13 +266,11 @@ class LedgerImportTemplateView(LoginRequiredMixin, View):
 
     def get(self, request):
         if request.GET.get("format") == "csv":
-            response = HttpResponse(
-                ledger_import.template_csv(actor=request.user), content_type="text/csv; charset=utf-8"
-            )
+            response = HttpResponse(template.template_csv(actor=request.user), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="ledger-template.csv"'
             return response
         response = HttpResponse(
-            ledger_import.template_xlsx(actor=request.user),
+            template.template_xlsx(actor=request.user),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = 'attachment; filename="ledger-template.xlsx"'

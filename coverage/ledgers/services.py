@@ -5,8 +5,8 @@ Accepting a ledger freezes the owner's snapshots of that half-year so that a
 later recount cannot move figures the city has already signed off; reopening
 unfreezes them so the next recount refreshes them.
 
-Writes are keyword-only services, one transaction each. The reporting read
-lives here too (selectors.py belongs to the overview work).
+Who may submit or review is the permission rule's (accounts.permissions);
+which area or unit a user answers for is the ledger's own business (`ledger_owner`).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Action, can, require, rule_for
+from coverage.models import Ledger, LedgerImport, Period, Snapshot
+from coverage.recount.periods import HalfYear
+from coverage.recount.services import period_get
 from organizations.models import Area, SupervisingUnit
-
-from .models import Ledger, Period, Snapshot
-from .recount.periods import HalfYear
-from .recount.services import period_get
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -34,30 +34,48 @@ if TYPE_CHECKING:
 DUE_AFTER = dt.timedelta(days=31)
 
 
+@dataclass(frozen=True)
+class Owner:
+    """What a ledger (or a ledger file) is about: a registration area or a supervising unit."""
+
+    area: Area | None
+    supervising_unit: SupervisingUnit | None
+
+    @property
+    def label(self) -> str:
+        return str(self.area or self.supervising_unit)
+
+    @property
+    def key(self) -> str:
+        """The report row's key (LedgerReportRow.key)."""
+        return self.area.code if self.area is not None else f"unit:{self.supervising_unit.pk}"
+
+    def as_filter(self) -> dict[str, Area | SupervisingUnit | None]:
+        return {"area": self.area, "supervising_unit": self.supervising_unit}
+
+
+def ledger_owner(user: User) -> Owner | None:
+    """The area a district official answers for, or the unit an industry
+    committee answers for; None for city-wide users, who answer for no one scope."""
+    if user.role == user.Role.DISTRICT and user.area_id:
+        return Owner(user.area, None)
+    if user.role == user.Role.INDUSTRY and user.supervising_unit_id:
+        return Owner(None, user.supervising_unit)
+    return None
+
+
+def chooses_target(user: User) -> bool:
+    """Does this user choose which area or unit a ledger file goes into?
+    Those who may import and answer for no one scope (the organisation department) do."""
+    return can(user, Action.IMPORT, LedgerImport) and ledger_owner(user) is None
+
+
 def default_due_on(period: Period) -> dt.date:
     return period.end + DUE_AFTER
 
 
 def _period(period: Period | HalfYear | str) -> Period:
     return period if isinstance(period, Period) else period_get(period=period)
-
-
-def _require_city_staff(actor: User) -> None:
-    if not actor.is_city_staff:
-        raise PermissionDenied(_("Only the organisation department can review ledgers."))
-
-
-def _owner_of(actor: User) -> dict:
-    """The ledger owner an actor answers for: their area or their supervising unit."""
-    if not actor.can_edit_records:
-        raise PermissionDenied(_("You may read ledgers but not submit them."))
-    if actor.role == actor.Role.DISTRICT and actor.area_id:
-        return {"area": actor.area, "supervising_unit": None}
-    if actor.role == actor.Role.INDUSTRY and actor.supervising_unit_id:
-        return {"area": None, "supervising_unit": actor.supervising_unit}
-    raise PermissionDenied(
-        _("Ledgers are submitted by district officials and industry committees for their own scope.")
-    )
 
 
 def _locked(ledger: Ledger) -> Ledger:
@@ -89,10 +107,18 @@ def ledger_snapshots(ledger: Ledger) -> QuerySet[Snapshot]:
     )
 
 
+def _require_status(ledger: Ledger, status: str, message: str) -> None:
+    if ledger.status != status:
+        raise ValidationError(message % {"status": ledger.get_status_display()}, code="status")
+
+
 @transaction.atomic
 def ledger_submit(*, actor: User, period: Period | HalfYear | str, note: str = "") -> Ledger:
     """Submit (or resubmit after a return) the actor's ledger for a half-year."""
-    owner = _owner_of(actor)
+    require(actor, Action.SUBMIT, Ledger)
+    owner = ledger_owner(actor)
+    if owner is None:
+        raise PermissionDenied(rule_for(Ledger, Action.SUBMIT).refusal)
     period_obj = _period(period)
     if period_obj.end >= timezone.localdate():
         raise ValidationError(
@@ -101,7 +127,7 @@ def ledger_submit(*, actor: User, period: Period | HalfYear | str, note: str = "
         )
     Period.objects.select_for_update().get(pk=period_obj.pk)
     ledger, _created = Ledger.objects.select_for_update().get_or_create(
-        period=period_obj, **owner, defaults={"due_on": default_due_on(period_obj)}
+        period=period_obj, **owner.as_filter(), defaults={"due_on": default_due_on(period_obj)}
     )
     if ledger.status not in (Ledger.Status.DRAFT, Ledger.Status.RETURNED):
         raise ValidationError(
@@ -123,14 +149,11 @@ def ledger_submit(*, actor: User, period: Period | HalfYear | str, note: str = "
 @transaction.atomic
 def ledger_accept(*, actor: User, ledger: Ledger) -> Ledger:
     """Accept a submitted ledger and freeze the owner's figures of that half-year."""
-    _require_city_staff(actor)
+    require(actor, Action.REVIEW, ledger)
     ledger = _locked(ledger)
-    if ledger.status != Ledger.Status.SUBMITTED:
-        raise ValidationError(
-            _("Only a submitted ledger can be accepted; this one is %(status)s.")
-            % {"status": ledger.get_status_display()},
-            code="status",
-        )
+    _require_status(
+        ledger, Ledger.Status.SUBMITTED, _("Only a submitted ledger can be accepted; this one is %(status)s.")
+    )
     snapshots = ledger_snapshots(ledger)
     # Accepting figures that were never counted would freeze nothing, and the
     # next recount would then change what the city signed off.
@@ -151,17 +174,14 @@ def ledger_accept(*, actor: User, ledger: Ledger) -> Ledger:
 @transaction.atomic
 def ledger_return(*, actor: User, ledger: Ledger, reason: str) -> Ledger:
     """Send a submitted ledger back to its owner with the reason."""
-    _require_city_staff(actor)
+    require(actor, Action.REVIEW, ledger)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the ledger is returned.")}, code="required")
     ledger = _locked(ledger)
-    if ledger.status != Ledger.Status.SUBMITTED:
-        raise ValidationError(
-            _("Only a submitted ledger can be returned; this one is %(status)s.")
-            % {"status": ledger.get_status_display()},
-            code="status",
-        )
+    _require_status(
+        ledger, Ledger.Status.SUBMITTED, _("Only a submitted ledger can be returned; this one is %(status)s.")
+    )
     ledger.status = Ledger.Status.RETURNED
     ledger.return_reason = reason
     ledger.reviewed_at = timezone.now()
@@ -176,15 +196,12 @@ def ledger_reopen(*, actor: User, ledger: Ledger, reason: str = "") -> Ledger:
 
     The owner's snapshots are unfrozen, so the next recount refreshes them.
     """
-    _require_city_staff(actor)
+    require(actor, Action.REVIEW, ledger)
     reason = (reason or "").strip()
     ledger = _locked(ledger)
-    if ledger.status != Ledger.Status.ACCEPTED:
-        raise ValidationError(
-            _("Only an accepted ledger can be reopened; this one is %(status)s.")
-            % {"status": ledger.get_status_display()},
-            code="status",
-        )
+    _require_status(
+        ledger, Ledger.Status.ACCEPTED, _("Only an accepted ledger can be reopened; this one is %(status)s.")
+    )
     ledger_snapshots(ledger).update(frozen=False)
     ledger.status = Ledger.Status.RETURNED if reason else Ledger.Status.DRAFT
     ledger.return_reason = reason
@@ -192,95 +209,3 @@ def ledger_reopen(*, actor: User, ledger: Ledger, reason: str = "") -> Ledger:
     ledger.reviewed_by = actor
     ledger.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by"])
     return ledger
-
-
-# Reads -------------------------------------------------------------------
-
-
-class Timeliness:
-    ON_TIME = "on_time"
-    LATE = "late"
-    OVERDUE = "overdue"  # not submitted and past the due date
-    PENDING = "pending"  # not submitted, not yet due
-
-
-@dataclass
-class LedgerReportRow:
-    """One owner that owes a ledger for the period, whether or not it has one yet."""
-
-    kind: str  # "area" or "unit"
-    owner: Area | SupervisingUnit
-    label: str
-    ledger: Ledger | None
-    due_on: dt.date
-
-    @property
-    def key(self) -> str:
-        return self.owner.code if self.kind == "area" else f"unit:{self.owner.pk}"
-
-    @property
-    def status(self) -> str:
-        return self.ledger.status if self.ledger else Ledger.Status.DRAFT
-
-    @property
-    def submitted_at(self) -> dt.datetime | None:
-        return self.ledger.submitted_at if self.ledger else None
-
-    @property
-    def reviewed_at(self) -> dt.datetime | None:
-        return self.ledger.reviewed_at if self.ledger else None
-
-    @property
-    def timeliness(self) -> str:
-        if self.ledger is not None and self.ledger.submitted_at:
-            return Timeliness.ON_TIME if self.ledger.on_time else Timeliness.LATE
-        return Timeliness.OVERDUE if timezone.localdate() > self.due_on else Timeliness.PENDING
-
-
-def ledger_report_rows(*, period: Period, user: User) -> list[LedgerReportRow]:
-    """Every district, county, zone and industry committee in the user's scope,
-    with its ledger for the period or none (shown as not submitted)."""
-    ledgers = list(Ledger.objects.for_user(user).filter(period=period).select_related("area", "supervising_unit"))
-    by_area = {ledger.area_id: ledger for ledger in ledgers if ledger.area_id}
-    by_unit = {ledger.supervising_unit_id: ledger for ledger in ledgers if ledger.supervising_unit_id}
-    due = default_due_on(period)
-    rows: list[LedgerReportRow] = []
-    if user.is_citywide or user.role == user.Role.DISTRICT:
-        # The city itself owes no ledger: its districts and zones do.
-        areas = Area.objects.for_user(user).registration_areas().exclude(level=Area.Level.CITY)
-        for area in areas.order_by("sort_order", "code"):
-            ledger = by_area.get(area.pk)
-            rows.append(LedgerReportRow("area", area, area.name, ledger, ledger.due_on if ledger else due))
-    if user.is_citywide or user.role == user.Role.INDUSTRY:
-        units = SupervisingUnit.objects.for_user(user)
-        if user.is_citywide:
-            units = units.filter(Q(has_industry_committee=True) | Q(pk__in=list(by_unit)))
-        for unit in units.order_by("name"):
-            ledger = by_unit.get(unit.pk)
-            label = unit.industry_committee_name or unit.name
-            rows.append(LedgerReportRow("unit", unit, label, ledger, ledger.due_on if ledger else due))
-    return rows
-
-
-def ledger_period_choices() -> list[str]:
-    """Half-years a ledger can be about: those on record and the one last ended."""
-    codes = [p.code for p in Period.objects.order_by("-year", "-half")]
-    last = HalfYear.last_ended(timezone.localdate()).code
-    if last not in codes:
-        codes.insert(0, last)
-    return codes
-
-
-def ledger_period_default(code: str | None) -> Period | None:
-    """The period a ledger page is about: the one asked for, else the latest recounted."""
-    periods = Period.objects.order_by("-year", "-half")
-    if code:
-        try:
-            half = HalfYear.parse(code)
-        except ValueError:
-            half = None
-        if half is not None:
-            found = periods.filter(year=half.year, half=half.half).first()
-            if found is not None:
-                return found
-    return periods.filter(snapshots__isnull=False).distinct().first() or periods.first()

@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from coverage import ledgers
-from coverage.ledgers import Timeliness
+from coverage.ledgers import selectors
+from coverage.ledgers import services as ledgers
+from coverage.ledgers.selectors import Timeliness
 from coverage.models import Ledger, Snapshot
 from coverage.recount import services
 from coverage.recount.periods import HalfYear
@@ -223,7 +224,7 @@ def test_accept_keeps_figures_through_a_recount_and_reopen_refreshes_them(recoun
 
 def _report(user):
     period = services.period_get(period=PERIOD)
-    return {row.key: row for row in ledgers.ledger_report_rows(period=period, user=user)}
+    return {row.key: row for row in selectors.ledger_report_rows(period=period, user=user)}
 
 
 def test_report_lists_areas_and_committees_without_ledgers_as_not_submitted(
@@ -252,14 +253,14 @@ def test_report_is_scoped(recounted, beilin_user, yanta_user, lawyers_user, just
 def test_report_pending_before_the_due_date(beilin, beilin_user):
     half = HalfYear.last_ended(timezone.localdate())
     period = services.period_get(period=half)
-    row = ledgers.ledger_report_rows(period=period, user=beilin_user)[0]
+    row = selectors.ledger_report_rows(period=period, user=beilin_user)[0]
     expected = Timeliness.PENDING if timezone.localdate() <= period.end + ledgers.DUE_AFTER else Timeliness.OVERDUE
     assert row.timeliness == expected
 
 
 def test_period_choices_include_the_half_year_last_ended(recounted):
-    codes = ledgers.ledger_period_choices()
+    codes = selectors.ledger_period_choices()
     assert PERIOD in codes
     assert codes[0] == HalfYear.last_ended(timezone.localdate()).code
-    assert ledgers.ledger_period_default(None).code == PERIOD
-    assert ledgers.ledger_period_default("nonsense").code == PERIOD
+    assert selectors.ledger_period_default(None).code == PERIOD
+    assert selectors.ledger_period_default("nonsense").code == PERIOD
