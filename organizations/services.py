@@ -8,57 +8,128 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import OUT_OF_SCOPE, Action, require, restrict
 
 from .creditcode import code_warnings
-from .models import PartyOrganization, SocialOrganization
+from .models import Area, PartyOrganization, SocialOrganization, SupervisingUnit
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _apply(instance, fields: dict[str, Any]) -> None:
+def _apply(instance: models.Model, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         setattr(instance, name, value)
 
 
-@transaction.atomic
-def organization_create(*, actor: User, **fields: Any) -> tuple[SocialOrganization, list[str]]:
-    """Register an organisation; returns it and any soft warnings about its code."""
-    require(actor, Action.ADD, SocialOrganization)
-    organization = SocialOrganization()
-    _apply(organization, fields)
+def _save_organization(
+    actor: User, organization: SocialOrganization, **values: Any
+) -> tuple[SocialOrganization, list[str]]:
+    _apply(organization, values)
     organization.full_clean()
     organization.save()
     # Whatever the form offered, a record that ends up outside the actor's scope rolls back.
     require(actor, Action.CHANGE, organization)
     return organization, code_warnings(organization.credit_code, organization.category)
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    actor: User,
+    name: str,
+    credit_code: str,
+    category: str,
+    area: Area,
+    registered_on: dt.date,
+    staff_count: int,
+    supervising_unit: SupervisingUnit | None = None,
+    is_trade_association: bool = False,
+    is_decoupled: bool = False,
+    status: str = SocialOrganization.Status.ACTIVE,
+    deregistered_on: dt.date | None = None,
+    formal_party_members: int = 0,
+    setup_path: str = SocialOrganization.SetupPath.PENDING,
+    setup_contact: str = "",
+    setup_contact_phone: str = "",
+) -> tuple[SocialOrganization, list[str]]:
+    """Register an organisation; returns it and any soft warnings about its code."""
+    require(actor, Action.ADD, SocialOrganization)
+    return _save_organization(
+        actor,
+        SocialOrganization(),
+        name=name,
+        credit_code=credit_code,
+        category=category,
+        is_trade_association=is_trade_association,
+        is_decoupled=is_decoupled,
+        area=area,
+        supervising_unit=supervising_unit,
+        registered_on=registered_on,
+        status=status,
+        deregistered_on=deregistered_on,
+        staff_count=staff_count,
+        formal_party_members=formal_party_members,
+        setup_path=setup_path,
+        setup_contact=setup_contact,
+        setup_contact_phone=setup_contact_phone,
+    )
 
 
 @transaction.atomic
 def organization_update(
-    *, actor: User, organization: SocialOrganization, **fields: Any
+    *,
+    actor: User,
+    organization: SocialOrganization,
+    name: str,
+    credit_code: str,
+    category: str,
+    is_trade_association: bool,
+    is_decoupled: bool,
+    area: Area,
+    supervising_unit: SupervisingUnit | None,
+    registered_on: dt.date,
+    status: str,
+    deregistered_on: dt.date | None,
+    staff_count: int,
+    formal_party_members: int,
+    setup_path: str,
+    setup_contact: str,
+    setup_contact_phone: str,
 ) -> tuple[SocialOrganization, list[str]]:
+    """Store every field the form edits; returns the organisation and any soft warnings about its code."""
     require(actor, Action.CHANGE, organization)
-    if "status" in fields and fields["status"] == SocialOrganization.Status.ACTIVE:
-        fields.setdefault("deregistered_on", None)
-    _apply(organization, fields)
-    organization.full_clean()
-    organization.save()
-    # Whatever the form offered, a record that ends up outside the actor's scope rolls back.
-    require(actor, Action.CHANGE, organization)
-    return organization, code_warnings(organization.credit_code, organization.category)
+    return _save_organization(
+        actor,
+        organization,
+        name=name,
+        credit_code=credit_code,
+        category=category,
+        is_trade_association=is_trade_association,
+        is_decoupled=is_decoupled,
+        area=area,
+        supervising_unit=supervising_unit,
+        registered_on=registered_on,
+        status=status,
+        deregistered_on=deregistered_on,
+        staff_count=staff_count,
+        formal_party_members=formal_party_members,
+        setup_path=setup_path,
+        setup_contact=setup_contact,
+        setup_contact_phone=setup_contact_phone,
+    )
 
 
 @transaction.atomic
 def organization_deregister(*, actor: User, organization: SocialOrganization, on: dt.date) -> SocialOrganization:
     """Deregistration is a status change: the record and its history stay."""
-    organization, _warnings = organization_update(
-        actor=actor, organization=organization, status=SocialOrganization.Status.DEREGISTERED, deregistered_on=on
+    require(actor, Action.CHANGE, organization)
+    organization, _warnings = _save_organization(
+        actor, organization, status=SocialOrganization.Status.DEREGISTERED, deregistered_on=on
     )
     return organization
 
@@ -97,40 +168,68 @@ def _validate_coverage(
 
 
 def _save_party_org(
-    actor: User,
-    party_org: PartyOrganization,
-    fields: dict[str, Any],
-    organizations: Iterable[SocialOrganization] | None,
+    actor: User, party_org: PartyOrganization, organizations: Iterable[SocialOrganization], **values: Any
 ) -> PartyOrganization:
-    _apply(party_org, fields)
+    _apply(party_org, values)
     if not party_org.term_due_on and party_org.established_on and party_org.kind:
         party_org.term_due_on = default_term_due(party_org.kind, party_org.established_on)
     party_org.full_clean()
-    if organizations is not None:
-        organizations = list(organizations)
-        previously = set(party_org.organizations.values_list("pk", flat=True)) if party_org.pk else set()
-        # Links to organisations outside the actor's scope (a joint branch
-        # across a district border) are not the actor's to remove: they are
-        # kept whatever the form sent, since the form could not show them.
-        out_of_scope = previously - set(
-            restrict(SocialOrganization.objects.filter(pk__in=previously), actor).values_list("pk", flat=True)
-        )
-        chosen = {o.pk for o in organizations}
-        organizations += list(SocialOrganization.objects.filter(pk__in=out_of_scope - chosen))
-        _validate_coverage(actor, party_org, organizations, previously)
+    organizations = list(organizations)
+    previously = set(party_org.organizations.values_list("pk", flat=True)) if party_org.pk else set()
+    # Links to organisations outside the actor's scope (a joint branch
+    # across a district border) are not the actor's to remove: they are
+    # kept whatever the form sent, since the form could not show them.
+    out_of_scope = previously - set(
+        restrict(SocialOrganization.objects.filter(pk__in=previously), actor).values_list("pk", flat=True)
+    )
+    chosen = {o.pk for o in organizations}
+    organizations += list(SocialOrganization.objects.filter(pk__in=out_of_scope - chosen))
+    _validate_coverage(actor, party_org, organizations, previously)
     party_org.save()
-    if organizations is not None:
-        party_org.organizations.set(organizations)
+    party_org.organizations.set(organizations)
     require(actor, Action.CHANGE, party_org)
     return party_org
 
 
 @transaction.atomic
 def party_organization_create(
-    *, actor: User, organizations: Iterable[SocialOrganization] = (), **fields: Any
+    *,
+    actor: User,
+    name: str,
+    formation: str,
+    area: Area,
+    established_on: dt.date,
+    organizations: Iterable[SocialOrganization] = (),
+    kind: str = PartyOrganization.Kind.BRANCH,
+    parent: PartyOrganization | None = None,
+    supervising_unit: SupervisingUnit | None = None,
+    secretary: str = "",
+    term_due_on: dt.date | None = None,
+    last_activity_on: dt.date | None = None,
+    member_count: int = 0,
+    status: str = PartyOrganization.Status.ACTIVE,
+    dissolved_on: dt.date | None = None,
 ) -> PartyOrganization:
+    """Record a party organisation; without `term_due_on` its term runs the standard length."""
     require(actor, Action.ADD, PartyOrganization)
-    return _save_party_org(actor, PartyOrganization(), fields, organizations)
+    return _save_party_org(
+        actor,
+        PartyOrganization(),
+        organizations,
+        name=name,
+        kind=kind,
+        formation=formation,
+        parent=parent,
+        area=area,
+        supervising_unit=supervising_unit,
+        secretary=secretary,
+        established_on=established_on,
+        term_due_on=term_due_on,
+        last_activity_on=last_activity_on,
+        member_count=member_count,
+        status=status,
+        dissolved_on=dissolved_on,
+    )
 
 
 @transaction.atomic
@@ -138,13 +237,41 @@ def party_organization_update(
     *,
     actor: User,
     party_organization: PartyOrganization,
-    organizations: Iterable[SocialOrganization] | None = None,
-    **fields: Any,
+    organizations: Iterable[SocialOrganization],
+    name: str,
+    kind: str,
+    formation: str,
+    parent: PartyOrganization | None,
+    area: Area,
+    supervising_unit: SupervisingUnit | None,
+    secretary: str,
+    established_on: dt.date,
+    term_due_on: dt.date | None,
+    last_activity_on: dt.date | None,
+    member_count: int,
+    status: str,
+    dissolved_on: dt.date | None,
 ) -> PartyOrganization:
+    """Store every field the form edits; links the actor cannot see are kept."""
     require(actor, Action.CHANGE, party_organization)
-    if fields.get("status") == PartyOrganization.Status.ACTIVE:
-        fields.setdefault("dissolved_on", None)
-    return _save_party_org(actor, party_organization, fields, organizations)
+    return _save_party_org(
+        actor,
+        party_organization,
+        organizations,
+        name=name,
+        kind=kind,
+        formation=formation,
+        parent=parent,
+        area=area,
+        supervising_unit=supervising_unit,
+        secretary=secretary,
+        established_on=established_on,
+        term_due_on=term_due_on,
+        last_activity_on=last_activity_on,
+        member_count=member_count,
+        status=status,
+        dissolved_on=dissolved_on,
+    )
 
 
 # Bulk writes ----------------------------------------------------------------

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.forms import ModelForm
 
-from engagement import services
+from engagement import forms, services
 from engagement.models import (
     Contribution,
     PilotAssignment,
@@ -25,6 +28,11 @@ pytestmark = pytest.mark.django_db
 
 def _base_fields(area, **overrides):
     return {"name": "新基地", "area": area, "host_name": "党群服务中心", "offers_listening": True, **overrides}
+
+
+def _as_stored(record: models.Model, form_class: type[ModelForm], **changes: Any) -> dict[str, Any]:
+    """Every field the record's form edits, as stored, with `changes`: an update takes them all."""
+    return {name: getattr(record, name) for name in form_class._meta.fields if name not in changes} | changes
 
 
 def _contribution_fields(org, **overrides):
@@ -53,7 +61,9 @@ def test_district_official_records_a_base_and_a_session(beilin_user, beilin):
         new_secretaries=12,
     )
     assert base.pk and session.base == base
-    services.training_session_update(actor=beilin_user, training_session=session, attendees=45)
+    services.training_session_update(
+        actor=beilin_user, training_session=session, **_as_stored(session, forms.TrainingSessionForm, attendees=45)
+    )
     session.refresh_from_db()
     assert session.attendees == 45
 
@@ -81,7 +91,11 @@ def test_pilot_community_assignment_plaque(beilin_user, eng, nanyuanmen):
 
 def test_contribution_create_and_update(beilin_user, eng):
     contribution = services.contribution_create(actor=beilin_user, **_contribution_fields(eng.b_org))
-    services.contribution_update(actor=beilin_user, contribution=contribution, goods_value_yuan=Decimal("50.00"))
+    services.contribution_update(
+        actor=beilin_user,
+        contribution=contribution,
+        **_as_stored(contribution, forms.ContributionForm, goods_value_yuan=Decimal("50.00")),
+    )
     contribution.refresh_from_db()
     assert contribution.total_yuan == Decimal("150.00")
 
@@ -95,7 +109,11 @@ def test_leadership_cannot_write(leader_user, eng, beilin):
     with pytest.raises(PermissionDenied):
         services.training_base_create(actor=leader_user, **_base_fields(beilin))
     with pytest.raises(PermissionDenied):
-        services.contribution_update(actor=leader_user, contribution=eng.b_contrib, money_yuan=Decimal("1"))
+        services.contribution_update(
+            actor=leader_user,
+            contribution=eng.b_contrib,
+            **_as_stored(eng.b_contrib, forms.ContributionForm, money_yuan=Decimal("1")),
+        )
     eng.b_contrib.refresh_from_db()
     assert eng.b_contrib.money_yuan == Decimal("12000.00")
 
@@ -113,7 +131,9 @@ def test_no_base_hosted_by_another_districts_organisation(beilin_user, eng, beil
 
 def test_no_moving_a_base_out_of_the_district(beilin_user, eng, yanta):
     with pytest.raises(PermissionDenied):
-        services.training_base_update(actor=beilin_user, training_base=eng.b_base, area=yanta)
+        services.training_base_update(
+            actor=beilin_user, training_base=eng.b_base, **_as_stored(eng.b_base, forms.TrainingBaseForm, area=yanta)
+        )
     eng.b_base.refresh_from_db()
     assert eng.b_base.area.name == "碑林区"
 
@@ -128,7 +148,11 @@ def test_no_session_at_another_districts_base(beilin_user, eng):
             attendees=10,
         )
     with pytest.raises(PermissionDenied):
-        services.training_session_update(actor=beilin_user, training_session=eng.y_session, attendees=1)
+        services.training_session_update(
+            actor=beilin_user,
+            training_session=eng.y_session,
+            **_as_stored(eng.y_session, forms.TrainingSessionForm, attendees=1),
+        )
     assert not TrainingSession.objects.filter(topic="越界").exists()
 
 
@@ -182,12 +206,20 @@ def test_industry_user_only_for_its_organisations(lawyers_user, eng):
     contribution = services.contribution_create(actor=lawyers_user, **_contribution_fields(eng.b_law))
     assert contribution.pk
     with pytest.raises(PermissionDenied):
-        services.contribution_update(actor=lawyers_user, contribution=eng.b_contrib, money_yuan=Decimal("1"))
+        services.contribution_update(
+            actor=lawyers_user,
+            contribution=eng.b_contrib,
+            **_as_stored(eng.b_contrib, forms.ContributionForm, money_yuan=Decimal("1")),
+        )
 
 
 def test_no_moving_a_contribution_to_another_districts_organisation(beilin_user, eng):
     with pytest.raises(PermissionDenied):
-        services.contribution_update(actor=beilin_user, contribution=eng.b_contrib, organization=eng.y_org)
+        services.contribution_update(
+            actor=beilin_user,
+            contribution=eng.b_contrib,
+            **_as_stored(eng.b_contrib, forms.ContributionForm, organization=eng.y_org),
+        )
     eng.b_contrib.refresh_from_db()
     assert eng.b_contrib.organization == eng.b_org
 

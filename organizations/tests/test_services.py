@@ -2,13 +2,16 @@
 
 import datetime as dt
 import random
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.forms import ModelForm
 
 from organizations import services
 from organizations.creditcode import make_credit_code
+from organizations.forms import PartyOrganizationForm, SocialOrganizationForm
 from organizations.models import PartyOrganization, SocialOrganization
 from organizations.tests.factories import SocialOrganizationFactory
 
@@ -29,6 +32,11 @@ def _fields(area, **overrides):
     return fields
 
 
+def _as_stored(record: models.Model, form_class: type[ModelForm], **changes: Any) -> dict[str, Any]:
+    """Every field the record's form edits, as stored, with `changes`: an update takes them all."""
+    return {name: getattr(record, name) for name in form_class._meta.fields if name not in changes} | changes
+
+
 def test_service_refuses_a_record_outside_the_actors_scope(beilin_user, yanta):
     with pytest.raises(PermissionDenied):
         services.organization_create(actor=beilin_user, **_fields(yanta))
@@ -42,7 +50,11 @@ def test_leadership_cannot_write_through_the_service(leader_user, beilin):
 
 def test_industry_user_cannot_move_an_organisation_out_of_the_industry(lawyers_user, dataset, culture):
     with pytest.raises(PermissionDenied):
-        services.organization_update(actor=lawyers_user, organization=dataset.g, supervising_unit=culture)
+        services.organization_update(
+            actor=lawyers_user,
+            organization=dataset.g,
+            **_as_stored(dataset.g, SocialOrganizationForm, supervising_unit=culture),
+        )
     dataset.g.refresh_from_db()
     assert dataset.g.supervising_unit.name == "西安市司法局"
 
@@ -117,7 +129,9 @@ def test_a_district_cannot_uncover_another_districts_organisation(beilin_user, s
     )
     # Beilin edits it, sending only what its form can show (E, not G).
     services.party_organization_update(
-        actor=beilin_user, party_organization=joint, organizations=[dataset.e], secretary="新书记"
+        actor=beilin_user,
+        party_organization=joint,
+        **_as_stored(joint, PartyOrganizationForm, organizations=[dataset.e], secretary="新书记"),
     )
     assert set(joint.organizations.values_list("name", flat=True)) == {"E 协会", "G 律师事务所"}
     assert joint.secretary == "新书记"
