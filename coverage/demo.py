@@ -1,4 +1,5 @@
-"""Demo steps for seed_demo: four half-years of recounted history.
+"""Demo steps for seed_demo: four half-years of recounted history, then the
+early-warning scan as of the demo's date.
 
 The history is not invented: each half-year is recounted from the records
 as they stood on its last day (registration, establishment, dissolution and
@@ -10,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .models import Snapshot
+from .models import EarlyWarning, Snapshot
+from .recount import services
 from .recount.periods import HalfYear
+from .warnings.scan import warning_scan
 
 AS_OF = dt.date(2020, 12, 31)
 HISTORY = [HalfYear(2019, 1), HalfYear(2019, 2), HalfYear(2020, 1), HalfYear(2020, 2)]
 
 
 def seed_recount_history(rng: random.Random) -> int:
-    from .recount import services
-
     if Snapshot.objects.exists():
         return 0
     return sum(services.recount_run(period=half).snapshot_count for half in HISTORY)
@@ -28,9 +29,6 @@ def seed_recount_history(rng: random.Random) -> int:
 def seed_warnings(rng: random.Random) -> int:
     """Scan as of the demo's own date (end of 2020), not today: the demo
     shows the city as it stood then."""
-    from .early_warning import warning_scan
-    from .models import EarlyWarning
-
     if EarlyWarning.objects.exists():
         return 0
     warning_scan(today=AS_OF)

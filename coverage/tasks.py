@@ -13,9 +13,9 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import early_warning
 from .recount import services
 from .recount.periods import HalfYear
+from .warnings import scan
 
 # A recount of 1,000,000 organisations takes seconds (bench/recount.py); one
 # that runs for minutes is stuck. The soft limit raises inside the service,
@@ -39,7 +39,7 @@ def recount(period: str, run_id: int | None = None) -> str:
     redelivered message does no harm."""
     try:
         run = services.recount_run(period=period, run_id=run_id)
-        early_warning.warning_scan_after_recount(run)
+        scan.warning_scan_after_recount(run)
     except services.RecountAlreadyRunning:
         return f"{period}: another recount is running"
     return f"{period}: {run.snapshot_count} snapshots"
@@ -68,4 +68,4 @@ def recount_catch_up() -> list[str]:
 def warning_scan(today: str | None = None) -> dict[str, int]:
     """Beat entry for 03:00 daily, also queued after each successful recount.
     A second scan opens and clears nothing, so a redelivered message does no harm."""
-    return early_warning.warning_scan(today=dt.date.fromisoformat(today) if today else None)
+    return scan.warning_scan(today=dt.date.fromisoformat(today) if today else None)

@@ -6,6 +6,6 @@ app_name = "coverage"
 
 urlpatterns = [
     path("", include("coverage.recount.urls")),
-    path("warnings/", include("coverage.warning_urls")),
+    path("warnings/", include("coverage.warnings.urls")),
     path("ledgers/", include("coverage.ledgers.urls")),
 ]

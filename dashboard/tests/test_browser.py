@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from conftest import log_in
-from coverage.early_warning import warning_scan
 from coverage.recount import services
+from coverage.warnings.scan import warning_scan
 from engagement.tests.factories import ContributionFactory, TrainingBaseFactory
 from ratings.models import Evaluation
 from ratings.tests.factories import make_evaluation, make_round

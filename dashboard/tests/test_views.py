@@ -128,8 +128,8 @@ def test_chart_endpoints_refuse_anonymous_users(client, recounted):
 
 
 def test_warnings_chart_is_scoped_and_links_to_the_list(login, staff_user, yanta_user, recounted):
-    from coverage.early_warning import warning_scan
     from coverage.models import EarlyWarning
+    from coverage.warnings.scan import warning_scan
 
     warning_scan()
     city = _chart(login(staff_user), "warnings")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import EarlyWarning
+from coverage.models import EarlyWarning
 
 
 def _record_url(record: EarlyWarning) -> str:

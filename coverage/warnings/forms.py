@@ -1,5 +1,5 @@
 """The rectification form: types and required fields only; the rules about
-dates live in early_warning.warning_rectify."""
+dates live in coverage.warnings.services.warning_rectify."""
 
 from __future__ import annotations
 

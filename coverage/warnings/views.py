@@ -1,7 +1,8 @@
 """The early-warning pages: the list, one warning, and its rectification.
 
-Every queryset goes through ScopedQuerysetMixin, so another district's (or
-industry's) warning is simply absent: 404 on its page and on its form.
+PermissionRequiredMixin applies the permission rule, so another district's (or
+industry's) warning is simply absent: 404 on its page and on its form; a role
+that may not rectify gets no form and a 403 on posting one.
 """
 
 from __future__ import annotations
@@ -15,20 +16,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from accounts.mixins import PermissionRequiredMixin
-from accounts.permissions import Action
+from accounts.permissions import Action, can
+from coverage.models import EarlyWarning
 from ui.forms import add_service_errors
 from ui.views import ScopedListView
 
-from . import early_warning
-from .models import EarlyWarning
-from .warning_filters import EarlyWarningFilter
-from .warning_forms import WarningRectifyForm
-from .warning_tables import EarlyWarningTable
+from . import rules, selectors, services
+from .filters import EarlyWarningFilter
+from .forms import WarningRectifyForm
+from .tables import EarlyWarningTable
 
 
 class WarningListView(ScopedListView):
     model = EarlyWarning
-    selector = staticmethod(early_warning.warning_rows)
+    selector = staticmethod(selectors.warning_rows)
     table_class = EarlyWarningTable
     filterset_class = EarlyWarningFilter
     export_name = "early-warnings"
@@ -37,14 +38,14 @@ class WarningListView(ScopedListView):
 
 class WarningDetailView(PermissionRequiredMixin, DetailView):
     model = EarlyWarning
-    selector = staticmethod(early_warning.warning_detail)
+    selector = staticmethod(selectors.warning_detail)
     template_name = "coverage/warnings/warning_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rule_description"] = early_warning.RULE_DESCRIPTIONS[self.object.rule]
+        context["rule_description"] = rules.RULE_DESCRIPTIONS[self.object.rule]
         context["record"] = self.object.party_organization or self.object.organization
-        if self.request.user.can_edit_records and "form" not in context:
+        if "form" not in context and can(self.request.user, Action.RECTIFY, self.object):
             context["form"] = WarningRectifyForm(
                 initial={
                     "note": self.object.rectification_note,
@@ -56,9 +57,9 @@ class WarningDetailView(PermissionRequiredMixin, DetailView):
 
 
 class WarningRectifyView(WarningDetailView):
-    permission_action = Action.RECTIFY
     """POST only: the form is shown on the warning page. Leadership get 403."""
 
+    permission_action = Action.RECTIFY
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -66,7 +67,7 @@ class WarningRectifyView(WarningDetailView):
         form = WarningRectifyForm(request.POST)
         if form.is_valid():
             try:
-                early_warning.warning_rectify(actor=request.user, warning=self.object, **form.cleaned_data)
+                services.warning_rectify(actor=request.user, warning=self.object, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

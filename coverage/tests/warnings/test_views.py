@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coverage.early_warning import warning_scan
 from coverage.models import EarlyWarning
+from coverage.warnings.scan import warning_scan
 from organizations.tests.factories import PartyOrganizationFactory, SocialOrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from coverage.models import EarlyWarning
+from ui.filters import AreaSubtreeFilter, SearchFilter, scoped_units
+
+
+class EarlyWarningFilter(django_filters.FilterSet):
+    q = SearchFilter(label=_("Record name"), fields=("party_organization__name", "organization__name"))
+    rule = django_filters.ChoiceFilter(label=_("Rule"), choices=EarlyWarning.Rule.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=EarlyWarning.Status.choices)
+    # The choices are the user's own, built per request, never the full table.
+    area = AreaSubtreeFilter(label=_("Area"))
+    supervising_unit = django_filters.ModelChoiceFilter(label=_("Supervising unit"), queryset=scoped_units)
+
+    class Meta:
+        model = EarlyWarning
+        fields = ["q", "rule", "status", "area", "supervising_unit"]

@@ -1,0 +1,19 @@
+"""Reads for the warning pages."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
+
+from coverage.models import EarlyWarning
+
+
+def warning_rows() -> QuerySet[EarlyWarning]:
+    """The warning list: every column the table shows, in one query."""
+    return EarlyWarning.objects.select_related(
+        "area", "supervising_unit", "party_organization", "organization"
+    ).annotate(subject_name=Coalesce("party_organization__name", "organization__name"))
+
+
+def warning_detail() -> QuerySet[EarlyWarning]:
+    return warning_rows().select_related("rectification_updated_by", "party_organization__area", "organization__area")
