@@ -1,4 +1,5 @@
-"""The recount task, eagerly and on a real worker process with a real broker."""
+"""The Celery tasks: found by name, limited in time, eager without a broker,
+and on a real worker process with a real broker."""
 
 import os
 import subprocess
@@ -13,6 +14,9 @@ from django.db import connection
 
 from coverage import tasks
 from coverage.models import RecountRun, Snapshot
+from coverage.recount.services import RECOUNT_TASK, STALE_AFTER
+from coverage.warnings.scan import SCAN_TASK
+from xian_partybuild.celery import app, enqueue
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +51,46 @@ def test_beat_schedule_names_the_half_yearly_and_guard_jobs(settings):
     assert half_yearly.hour == {1} and half_yearly.minute == {0}
     assert schedule["recount-catch-up"]["task"] == "coverage.tasks.recount_catch_up"
     assert settings.CELERY_TIMEZONE == "Asia/Shanghai" and settings.CELERY_TASK_ACKS_LATE
+
+
+def test_services_find_the_tasks_by_name():
+    # CoverageConfig.ready() imported coverage.tasks: the registry knows them
+    # in every process, so services never import the tasks module.
+    names = {RECOUNT_TASK, SCAN_TASK, *(entry["task"] for entry in app.conf.beat_schedule.values())}
+    assert names <= set(app.tasks)
+    # shared_task hands out proxies of the registered tasks.
+    assert app.tasks[RECOUNT_TASK] is tasks.recount._get_current_object()
+    assert app.tasks[SCAN_TASK] is tasks.warning_scan._get_current_object()
+
+
+def test_every_task_has_a_time_limit_below_the_stale_run_guard():
+    names = [name for name in app.tasks if name.startswith("coverage.")]
+    assert len(names) == 4
+    for name in names:
+        task = app.tasks[name]
+        assert 0 < task.soft_time_limit < task.time_limit < STALE_AFTER.total_seconds(), name
+
+
+@pytest.mark.django_db
+def test_every_scheduled_job_expires_and_the_database_scheduler_reads_it(settings):
+    from django_celery_beat.schedulers import ModelEntry
+
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        options = entry["options"]
+        # Sooner than the job comes round again (daily at most).
+        assert 0 < options["expires"] == options["expire_seconds"] < 24 * 60 * 60, name
+        assert ModelEntry.from_entry(name, app=app, **entry).options["expires"] == options["expire_seconds"]
+
+
+@pytest.mark.django_db
+def test_without_a_broker_a_queued_task_runs_in_process_at_commit(dataset, django_capture_on_commit_callbacks):
+    assert app.conf.task_always_eager
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        enqueue(RECOUNT_TASK, period="2020H2")
+    assert not Snapshot.objects.exists()
+    for callback in callbacks:
+        callback()
+    assert Snapshot.objects.get(scope="city").organizations == 7
 
 
 @pytest.mark.celery_worker

@@ -127,18 +127,36 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_RETRY_DELAY = 60
 # Periodic jobs, by name. The database scheduler of django-celery-beat picks
 # them up (and admins can see or pause them in the admin).
+#
+# Each message expires if no worker has taken it before the job is useless:
+# a recount message left from a night the workers were down must not run
+# late on top of the catch-up guard, nor pile up day after day. The database
+# scheduler reads "expire_seconds" (it drops "expires"); Celery's own beat
+# reads "expires". Both are given, so either scheduler honours the limit.
+
+
+def _expires_after(*, hours: int) -> dict[str, int]:
+    seconds = hours * 60 * 60
+    return {"expires": seconds, "expire_seconds": seconds}
+
+
 CELERY_BEAT_SCHEDULE = {
+    # From 02:30 the daily catch-up guard runs any recount still missing.
     "recount-half-year-just-ended": {
         "task": "coverage.tasks.recount_last_half_year",
         "schedule": crontab(minute=0, hour=1, day_of_month=1, month_of_year="1,7"),
+        "options": _expires_after(hours=1),
     },
+    # Daily: a run not taken within the day is replaced by the next day's.
     "recount-catch-up": {
         "task": "coverage.tasks.recount_catch_up",
         "schedule": crontab(minute=30, hour=2),
+        "options": _expires_after(hours=20),
     },
     "early-warning-scan": {
         "task": "coverage.tasks.warning_scan",
         "schedule": crontab(minute=0, hour=3),
+        "options": _expires_after(hours=20),
     },
 }
 
