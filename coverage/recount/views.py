@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action
@@ -19,28 +18,20 @@ from coverage.models import Period, Snapshot
 from organizations.models import Area
 from organizations.selectors import organization_rows
 from organizations.tables import SocialOrganizationTable
-from ui.exports import SafeTableExport
+from ui.views import PeriodFromRequestMixin, SafeExportMixin
 
 from . import selectors, services
 from .tables import OverviewTable, TrendTable
 
 
-class PeriodMixin:
-    def get_period(self):
-        if not hasattr(self, "_period"):
-            self._period = selectors.period_or_latest(self.request.GET.get("period"))
-        return self._period
-
-
-class OverviewView(LoginRequiredMixin, PeriodMixin, ExportMixin, SingleTableMixin, TemplateView):
+class OverviewView(LoginRequiredMixin, PeriodFromRequestMixin, SafeExportMixin, SingleTableMixin, TemplateView):
     """Coverage by area (or supervising unit) for one half-year, from snapshots."""
 
     template_name = "coverage/overview.html"
     table_class = OverviewTable
     table_pagination = False
-    export_formats = ("csv", "xlsx")
-    export_class = SafeTableExport
     export_name = "coverage-overview"
+    period_resolver = staticmethod(selectors.period_or_latest)
 
     def get_scope(self) -> str:
         by = self.request.GET.get("by")
@@ -102,9 +93,10 @@ class AreaDetailView(LoginRequiredMixin, SingleTableMixin, TemplateView):
 
 
 class RecountView(PermissionRequiredMixin, View):
+    """The organisation department starts a recount; the job runs on a worker (or in-process)."""
+
     permission_model = Period
     permission_action = Action.RECOUNT
-    """Staff start a recount; the job runs on a worker (or in-process)."""
 
     def post(self, request):
         code = request.POST.get("period", "")
