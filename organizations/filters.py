@@ -18,11 +18,7 @@ class SocialOrganizationFilter(django_filters.FilterSet):
     coverage = django_filters.ChoiceFilter(
         label=_("Coverage"),
         field_name="coverage_state",
-        choices=[
-            (CoverageState.ORGANISATIONAL, _("Organisationally covered")),
-            (CoverageState.WORK_ONLY, _("Work covered by an instructor only")),
-            (CoverageState.UNCOVERED, _("Not covered")),
-        ],
+        choices=CoverageState.choices,
     )
     must_establish_not_established = django_filters.BooleanFilter(
         label=_("Must establish, not yet established"),

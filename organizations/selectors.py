@@ -20,11 +20,13 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    TextChoices,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     MUST_ESTABLISH_MEMBERS,
@@ -34,12 +36,12 @@ from .models import (
 )
 
 
-class CoverageState:
+class CoverageState(TextChoices):
     """How an organisation is covered, from best to worst."""
 
-    ORGANISATIONAL = "organisational"  # an active party organisation covers it
-    WORK_ONLY = "work_only"  # no party organisation, but an instructor or liaison
-    UNCOVERED = "uncovered"
+    ORGANISATIONAL = "organisational", _("Organisationally covered")  # an active party organisation covers it
+    WORK_ONLY = "work_only", _("Instructor only")  # no party organisation, but an instructor or liaison
+    UNCOVERED = "uncovered", _("Not covered")
 
 
 def organization_active_on(on: dt.date, prefix: str = "") -> Q:

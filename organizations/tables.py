@@ -6,12 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from .models import PartyOrganization, SocialOrganization
 from .selectors import CoverageState
 
-COVERAGE_LABELS = {
-    CoverageState.ORGANISATIONAL: _("Organisationally covered"),
-    CoverageState.WORK_ONLY: _("Instructor only"),
-    CoverageState.UNCOVERED: _("Not covered"),
-}
-
 
 class YesNoColumn(tables.Column):
     def render(self, value):
@@ -50,11 +44,11 @@ class SocialOrganizationTable(tables.Table):
         order_by = ("name",)
         row_attrs = {"data-area": lambda record: record.area.name}
 
-    def render_coverage_state(self, value):
-        return COVERAGE_LABELS.get(value, value)
+    def render_coverage_state(self, value: str) -> str:
+        return str(CoverageState(value).label)
 
-    def value_coverage_state(self, value):
-        return str(COVERAGE_LABELS.get(value, value))
+    def value_coverage_state(self, value: str) -> str:
+        return str(CoverageState(value).label)
 
 
 class PartyOrganizationTable(tables.Table):

@@ -10,7 +10,7 @@ from . import selectors, services
 from .filters import PartyOrganizationFilter, SocialOrganizationFilter
 from .forms import PartyOrganizationForm, SocialOrganizationForm
 from .models import PartyOrganization, SocialOrganization
-from .tables import COVERAGE_LABELS, PartyOrganizationTable, SocialOrganizationTable
+from .tables import PartyOrganizationTable, SocialOrganizationTable
 
 
 class OrganizationListView(ScopedListView):
@@ -29,7 +29,7 @@ class OrganizationDetailView(PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["coverage_label"] = COVERAGE_LABELS[self.object.coverage_state]
+        context["coverage_label"] = selectors.CoverageState(self.object.coverage_state).label
         return context
 
 

@@ -7,7 +7,6 @@ from ui.filters import AreaSubtreeFilter, SearchFilter
 
 from .models import MAX_STARS, Evaluation, Pairing, Round
 from .selectors import Movement
-from .tables import MOVEMENT_LABELS
 
 STAR_CHOICES = [(stars, f"{stars}★") for stars in range(MAX_STARS, 0, -1)]
 
@@ -25,10 +24,7 @@ class EvaluationFilter(django_filters.FilterSet):
     movement = django_filters.ChoiceFilter(
         label=_("Promotion"),
         field_name="movement",
-        choices=[
-            (value, MOVEMENT_LABELS[value])
-            for value in (Movement.UP, Movement.HELD, Movement.DOWN, Movement.NEW, Movement.PENDING)
-        ],
+        choices=Movement.choices,
     )
 
     class Meta:
@@ -41,7 +37,7 @@ class MoversFilter(django_filters.FilterSet):
     movement = django_filters.ChoiceFilter(
         label=_("Promotion"),
         field_name="movement",
-        choices=[(Movement.UP, MOVEMENT_LABELS[Movement.UP]), (Movement.DOWN, MOVEMENT_LABELS[Movement.DOWN])],
+        choices=[(movement.value, movement.label) for movement in (Movement.UP, Movement.DOWN)],
     )
 
     class Meta:

@@ -22,9 +22,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextChoices,
     Value,
     When,
 )
+from django.utils.translation import gettext_lazy as _
 
 from coverage.models import EarlyWarning
 from organizations.models import PartyOrganization, SocialOrganization
@@ -32,14 +34,14 @@ from organizations.models import PartyOrganization, SocialOrganization
 from .models import MAX_STARS, STRONG_MIN_STARS, WEAK_MAX_STARS, Evaluation, EvaluationEvent, Pairing, Round, Score
 
 
-class Movement:
+class Movement(TextChoices):
     """How an evaluation's final stars compare with the previous round's."""
 
-    UP = "up"
-    HELD = "held"
-    DOWN = "down"
-    NEW = "new"  # no final rating in the previous round
-    PENDING = "pending"  # not yet decided this round
+    UP = "up", _("Moved up")
+    HELD = "held", _("Held")
+    DOWN = "down", _("Moved down")
+    NEW = "new", _("No previous rating")  # no final rating in the previous round
+    PENDING = "pending", _("Not decided")  # not yet decided this round
 
 
 def latest_round() -> Round | None:

@@ -11,13 +11,6 @@ from ui.columns import NumberColumn
 from .models import MAX_STARS, Evaluation, Pairing, Round
 from .selectors import Movement
 
-MOVEMENT_LABELS = {
-    Movement.UP: _("Moved up"),
-    Movement.HELD: _("Held"),
-    Movement.DOWN: _("Moved down"),
-    Movement.NEW: _("No previous rating"),
-    Movement.PENDING: _("Not decided"),
-}
 MOVEMENT_SIGNS = {Movement.UP: "↑", Movement.HELD: "→", Movement.DOWN: "↓"}
 
 
@@ -78,13 +71,13 @@ class EvaluationTable(tables.Table):
             "data-movement": lambda record: record.movement,
         }
 
-    def render_movement(self, value):
-        label = MOVEMENT_LABELS.get(value, value)
+    def render_movement(self, value: str) -> str:
+        label = Movement(value).label
         sign = MOVEMENT_SIGNS.get(value)
-        return format_html("{} {}", sign, label) if sign else label
+        return format_html("{} {}", sign, label) if sign else str(label)
 
-    def value_movement(self, value):
-        return str(MOVEMENT_LABELS.get(value, value))
+    def value_movement(self, value: str) -> str:
+        return str(Movement(value).label)
 
 
 class RoundSummaryTable(tables.Table):
@@ -162,4 +155,3 @@ class PairingTable(tables.Table):
             "data-pk": lambda record: record.pk,
             "data-area": lambda record: record.party_organization.area.name,
         }
-

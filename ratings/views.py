@@ -40,7 +40,7 @@ from .forms import (
     points_field_name,
 )
 from .models import Evaluation, Pairing, Round
-from .tables import MOVEMENT_LABELS, EvaluationTable, PairingTable, RoundSummaryTable, RoundTable
+from .tables import EvaluationTable, PairingTable, RoundSummaryTable, RoundTable
 from .workflow import Action
 
 
@@ -105,13 +105,13 @@ class EvaluationDetailView(PermissionRequiredMixin, DetailView):
             actions=[
                 {
                     "name": action,
-                    "label": workflow.ACTION_LABELS[action],
+                    "label": Action(action).label,
                     "needs_input": ACTION_FORMS.get(action, EmptyForm) is not EmptyForm,
                 }
                 for action in actions
                 if action != Action.EDIT
             ],
-            movement_label=MOVEMENT_LABELS.get(evaluation.movement),
+            movement_label=selectors.Movement(evaluation.movement).label,
         )
         return context
 
@@ -209,7 +209,7 @@ class EvaluationTransitionView(PermissionRequiredMixin, ObjectFormMixin, FormVie
         return ACTION_FORMS[self.action]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=workflow.ACTION_LABELS[self.action], **kwargs)
+        return super().get_context_data(title=Action(self.action).label, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -222,7 +222,7 @@ class EvaluationTransitionView(PermissionRequiredMixin, ObjectFormMixin, FormVie
                 return HttpResponseRedirect(self.object.get_absolute_url())
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, gettext("%(action)s: done.") % {"action": workflow.ACTION_LABELS[self.action]})
+        messages.success(self.request, gettext("%(action)s: done.") % {"action": Action(self.action).label})
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,25 +42,14 @@ RECOMMENDERS = frozenset({DISTRICT, INDUSTRY, STAFF})
 CITY = frozenset({STAFF})
 
 
-class Action:
-    EDIT = "edit"  # change scores or evidence; the state stays
-    SUBMIT = "submit"
-    RETURN = "return"
-    APPROVE = "approve"
-    SEND_TO_PROVINCE = "send_to_province"
-    CERTIFY = "certify"
-    NOT_CERTIFY = "not_certify"
-
-
-ACTION_LABELS: dict[str, Promise] = {
-    Action.EDIT: gettext_lazy("Edit scores"),
-    Action.SUBMIT: gettext_lazy("Submit"),
-    Action.RETURN: gettext_lazy("Return"),
-    Action.APPROVE: gettext_lazy("Approve"),
-    Action.SEND_TO_PROVINCE: gettext_lazy("Send to the province"),
-    Action.CERTIFY: gettext_lazy("Record: certified"),
-    Action.NOT_CERTIFY: gettext_lazy("Record: not certified"),
-}
+class Action(TextChoices):
+    EDIT = "edit", gettext_lazy("Edit scores")  # change scores or evidence; the state stays
+    SUBMIT = "submit", gettext_lazy("Submit")
+    RETURN = "return", gettext_lazy("Return")
+    APPROVE = "approve", gettext_lazy("Approve")
+    SEND_TO_PROVINCE = "send_to_province", gettext_lazy("Send to the province")
+    CERTIFY = "certify", gettext_lazy("Record: certified")
+    NOT_CERTIFY = "not_certify", gettext_lazy("Record: not certified")
 
 
 @dataclass(frozen=True)
@@ -132,7 +122,7 @@ def authorize(user: User, action: str, state: str) -> Transition:
     if role not in transition.roles:
         raise PermissionDenied(
             _("Your role may not do this: “%(action)s” on an evaluation that is “%(state)s”.")
-            % {"action": ACTION_LABELS[action], "state": State(state).label}
+            % {"action": Action(action).label, "state": State(state).label}
         )
     return transition
 
