@@ -23,10 +23,13 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from coverage import ledger_import, ledgers, services
-from coverage.early_warning import warning_rectify, warning_scan
+from coverage.ledgers import services as ledgers
+from coverage.ledgers.imports import services as ledger_import
 from coverage.models import EarlyWarning
-from coverage.tests.test_ledger_import import csv_bytes, row
+from coverage.recount import services
+from coverage.tests.ledgers.files import csv_bytes, row
+from coverage.warnings.scan import warning_scan
+from coverage.warnings.services import warning_rectify
 from engagement.models import Contribution
 from engagement.tests.factories import (
     CommunityFactory,
