@@ -54,18 +54,6 @@ class User(AbstractUser):
         return self.is_superuser or self.role in (self.Role.STAFF, self.Role.LEADER)
 
     @property
-    def is_city_staff(self) -> bool:
-        """The organisation department: recounts, ledger acceptance, ratings."""
-        return self.is_active and (self.is_superuser or self.role == self.Role.STAFF)
-
-    @property
-    def can_edit_records(self) -> bool:
-        """Leadership reads; everyone else with a role writes within their scope."""
-        return self.is_active and (
-            self.is_superuser or self.role in (self.Role.DISTRICT, self.Role.INDUSTRY, self.Role.STAFF)
-        )
-
-    @property
     def scope_label(self) -> str:
         if self.role == self.Role.DISTRICT and self.area_id:
             return str(self.area)
