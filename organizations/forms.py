@@ -6,10 +6,13 @@ official can only pick their own areas and a committee only its own unit.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Area, PartyOrganization, SocialOrganization, SupervisingUnit
+from .services import default_term_due
 
 
 class DateInput(forms.DateInput):
@@ -113,17 +116,12 @@ class PartyOrganizationForm(ScopedChoicesMixin, forms.ModelForm):
             .exclude(pk=self.instance.pk)
         )
 
-    def _post_clean(self):
-        # term_due_on may be left for the service to compute; don't let the
-        # model's own validation demand it first.
-        if (
-            not self.cleaned_data.get("term_due_on")
-            and self.cleaned_data.get("established_on")
-            and self.cleaned_data.get("kind")
-        ):
-            from .services import default_term_due
-
-            self.cleaned_data["term_due_on"] = default_term_due(
-                self.cleaned_data["kind"], self.cleaned_data["established_on"]
-            )
-        super()._post_clean()
+    def clean_term_due_on(self) -> dt.date | None:
+        # Left empty, the term runs the standard length; fill it in here so that
+        # the model's own validation does not demand it first. Kind and
+        # establishment date come earlier in the field order, so they are cleaned.
+        term_due_on = self.cleaned_data.get("term_due_on")
+        kind, established_on = self.cleaned_data.get("kind"), self.cleaned_data.get("established_on")
+        if not term_due_on and kind and established_on:
+            return default_term_due(kind, established_on)
+        return term_due_on

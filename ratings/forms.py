@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -127,7 +128,15 @@ class PartyOrganizationChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.area} · {standing}）"
 
 
-class PairingCreateForm(forms.ModelForm):
+def _pairing_field(name: str, **kwargs: Any) -> forms.Field:
+    """The form field the Pairing model defines for `name` (label, choices, required)."""
+    return Pairing._meta.get_field(name).formfield(**kwargs)
+
+
+class PairingCreateForm(forms.Form):
+    """A plain form over the model's fields: the service builds and validates the
+    pairing (it needs the actor), so no instance is built or checked here."""
+
     partner = PartyOrganizationChoiceField(
         label=_("partner (three stars or more)"), queryset=PartyOrganization.objects.none()
     )
@@ -136,11 +145,8 @@ class PairingCreateForm(forms.ModelForm):
         queryset=PartyOrganization.objects.none(),
         help_text=_("Two stars or fewer in its latest approved rating, not yet rated, or with an open early warning."),
     )
-
-    class Meta:
-        model = Pairing
-        fields = ["partner", "party_organization", "started_on", "goals"]
-        widgets = {"started_on": DateInput(), "goals": forms.Textarea(attrs={"rows": 4})}
+    started_on = _pairing_field("started_on", widget=DateInput())
+    goals = _pairing_field("goals", widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,10 +156,6 @@ class PairingCreateForm(forms.ModelForm):
         self.fields["partner"].queryset = selectors.pairing_partners(scoped)
         self.fields["party_organization"].queryset = selectors.pairing_candidates(scoped)
 
-    def _post_clean(self):
-        # The service builds and validates the pairing (it needs the actor).
-        pass
-
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("partner") and cleaned.get("partner") == cleaned.get("party_organization"):
@@ -161,12 +163,14 @@ class PairingCreateForm(forms.ModelForm):
         return cleaned
 
 
-class PairingUpdateForm(forms.ModelForm):
-    class Meta:
-        model = Pairing
-        fields = ["progress_notes", "status", "ended_on"]
-        widgets = {"ended_on": DateInput(), "progress_notes": forms.Textarea(attrs={"rows": 6})}
-        help_texts = {"ended_on": _("Leave empty to use today when the pairing is completed or ended.")}
+class PairingUpdateForm(forms.Form):
+    """A plain form over the model's fields: the service fills the end date and
+    checks the pairing, so the record is not changed or validated here."""
 
-    def _post_clean(self):
-        pass
+    progress_notes = _pairing_field("progress_notes", widget=forms.Textarea(attrs={"rows": 6}))
+    status = _pairing_field("status")
+    ended_on = _pairing_field(
+        "ended_on",
+        widget=DateInput(),
+        help_text=_("Leave empty to use today when the pairing is completed or ended."),
+    )

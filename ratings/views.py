@@ -3,12 +3,15 @@ who may do what from workflow.py."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.forms import model_to_dict
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
@@ -516,8 +519,8 @@ class PairingUpdateView(PermissionRequiredMixin, ObjectFormMixin, FormView):
     template_name = "form.html"
     extra_context = {"title": _("Pairing progress")}
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.object}
+    def get_initial(self) -> dict[str, Any]:
+        return model_to_dict(self.object, fields=list(self.form_class.base_fields))
 
     def form_valid(self, form):
         try:
