@@ -39,6 +39,7 @@ run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: setup-dev
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
 test: setup-dev lint

@@ -8,9 +8,11 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
+from coverage.recount import services
 from organizations.models import Area, PartyOrganization, SocialOrganization, SupervisingUnit
 from organizations.tests.factories import (
     AreaFactory,
@@ -137,8 +139,6 @@ def dataset(beilin, yanta, justice, culture):
 @pytest.fixture
 def recounted(dataset):
     """The dataset with 2020H1 and 2020H2 recounted into snapshots."""
-    from coverage.recount import services
-
     services.recount_run(period="2020H1")
     services.recount_run(period="2020H2")
     return dataset
@@ -167,7 +167,6 @@ def page(live_server, monkeypatch):
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in the test thread; Django
     # refuses ORM calls from such a thread unless told it is deliberate.

@@ -33,6 +33,9 @@ class PermissionRequiredMixin(LoginRequiredMixin):
     permission_action: str = Action.VIEW
     permission_model: type[models.Model] | None = None
     selector = None
+    # A selector that prefetches related rows scoped like the rows themselves
+    # (a community's serving organisations) is handed the user too.
+    selector_takes_user = False
 
     def get_permission_action(self) -> str:
         return self.permission_action
@@ -54,7 +57,9 @@ class PermissionRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_base_queryset(self):
-        return self.selector() if self.selector is not None else super().get_queryset()
+        if self.selector is None:
+            return super().get_queryset()
+        return self.selector(user=self.request.user) if self.selector_takes_user else self.selector()
 
     def get_queryset(self):
         queryset = self.get_base_queryset()

@@ -97,7 +97,8 @@ def main() -> None:
     print(f"ratio recount/raw:    {recount_seconds / raw_seconds:.2f}x  (target <= 3x)")
     print(f"peak memory:          {peak_mb():.0f} MB  (target < 300 MB)")
     print(
-        f"city: {city.organizations:,} organisations, {city.org_covered:,} org-covered, {city.work_covered:,} work-covered"
+        f"city: {city.organizations:,} organisations, {city.org_covered:,} org-covered, "
+        f"{city.work_covered:,} work-covered"
     )
 
 
@@ -121,7 +122,10 @@ def fill(connection, n: int) -> None:
         if connection.vendor == "postgresql"
         else "(WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < NROWS) SELECT i FROM c) AS s"
     )
-    categories = "CASE i % 5 WHEN 0 THEN 'social_group' WHEN 1 THEN 'social_service' WHEN 2 THEN 'foundation' WHEN 3 THEN 'law_firm' ELSE 'accounting_firm' END"
+    categories = (
+        "CASE i % 5 WHEN 0 THEN 'social_group' WHEN 1 THEN 'social_service' WHEN 2 THEN 'foundation' "
+        "WHEN 3 THEN 'law_firm' ELSE 'accounting_firm' END"
+    )
     with connection.cursor() as cur:
         cur.execute(
             f"""INSERT INTO organizations_socialorganization

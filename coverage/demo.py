@@ -20,13 +20,13 @@ AS_OF = dt.date(2020, 12, 31)
 HISTORY = [HalfYear(2019, 1), HalfYear(2019, 2), HalfYear(2020, 1), HalfYear(2020, 2)]
 
 
-def seed_recount_history(rng: random.Random) -> int:
+def seed_recount_history(rng: random.Random) -> int:  # noqa: ARG001 (every demo step takes the run's rng)
     if Snapshot.objects.exists():
         return 0
     return sum(services.recount_run(period=half).snapshot_count for half in HISTORY)
 
 
-def seed_warnings(rng: random.Random) -> int:
+def seed_warnings(rng: random.Random) -> int:  # noqa: ARG001 (every demo step takes the run's rng)
     """Scan as of the demo's own date (end of 2020), not today: the demo
     shows the city as it stood then."""
     if EarlyWarning.objects.exists():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
@@ -231,8 +232,6 @@ class Ledger(models.Model):
     def on_time(self) -> bool | None:
         if not self.submitted_at:
             return None
-        from django.utils import timezone
-
         return timezone.localtime(self.submitted_at).date() <= self.due_on
 
 

@@ -35,7 +35,7 @@ class ScopedChartView(LoginRequiredMixin, PeriodFromRequestMixin, BaseLineChartV
         while True:
             yield from PALETTE
 
-    def get_dataset_options(self, index, color):
+    def get_dataset_options(self, index, color):  # noqa: ARG002 (django-chartjs's signature)
         red, green, blue = color
         options = {
             "backgroundColor": f"rgba({red}, {green}, {blue}, 0.75)",

@@ -36,7 +36,7 @@ class TrainingBaseFilter(django_filters.FilterSet):
         model = TrainingBase
         fields = ["q", "area", "function", "is_provincial_point", "active"]
 
-    def filter_function(self, qs, name, value):
+    def filter_function(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)
         field = TrainingBase.FUNCTION_FIELDS.get(value)
         return qs.filter(**{field: True}) if field else qs
 
@@ -99,7 +99,7 @@ class ContributionFilter(django_filters.FilterSet):
         model = Contribution
         fields = ["q", "kind", "area", "is_exemplary_case", "sent_teams", "made_after", "made_before"]
 
-    def filter_teams(self, qs, name, value):
+    def filter_teams(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)
         if value is None:
             return qs
         return qs.filter(teams_sent__gt=0) if value else qs.filter(teams_sent=0)

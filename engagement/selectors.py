@@ -33,7 +33,7 @@ ZERO = Decimal("0.00")
 # --------------------------------------------------------------------------
 
 
-def training_base_rows(*, user: User | None = None) -> QuerySet[TrainingBase]:
+def training_base_rows() -> QuerySet[TrainingBase]:
     return (
         TrainingBase.objects.select_related("area", "host_organization")
         .annotate(session_count=Count("sessions"))
@@ -41,14 +41,14 @@ def training_base_rows(*, user: User | None = None) -> QuerySet[TrainingBase]:
     )
 
 
-def training_base_detail(*, user: User | None = None) -> QuerySet[TrainingBase]:
+def training_base_detail() -> QuerySet[TrainingBase]:
     # Sessions are scoped through their base, so a visible base's sessions are all visible.
     return TrainingBase.objects.select_related("area", "host_organization").prefetch_related(
         Prefetch("sessions", queryset=TrainingSession.objects.order_by("-held_on", "topic"))
     )
 
 
-def training_session_rows(*, user: User | None = None) -> QuerySet[TrainingSession]:
+def training_session_rows() -> QuerySet[TrainingSession]:
     return TrainingSession.objects.select_related("base__area").order_by("-held_on", "topic", "pk")
 
 
@@ -78,19 +78,19 @@ def pilot_community_detail(*, user: User | None = None) -> QuerySet[PilotCommuni
     )
 
 
-def pilot_assignment_rows(*, user: User | None = None) -> QuerySet[PilotAssignment]:
+def pilot_assignment_rows() -> QuerySet[PilotAssignment]:
     return PilotAssignment.objects.select_related(
         "organization__area", "organization__supervising_unit", "community__community__parent"
     ).order_by("community__community__path", "organization__name", "pk")
 
 
-def plaque_award_rows(*, user: User | None = None) -> QuerySet[PlaqueAward]:
+def plaque_award_rows() -> QuerySet[PlaqueAward]:
     return PlaqueAward.objects.select_related("organization__area", "community__community").order_by(
         "-awarded_on", "organization__name", "pk"
     )
 
 
-def contribution_rows(*, user: User | None = None) -> QuerySet[Contribution]:
+def contribution_rows() -> QuerySet[Contribution]:
     return Contribution.objects.select_related("organization__area", "organization__supervising_unit").order_by(
         "-made_on", "organization__name", "pk"
     )

@@ -35,20 +35,6 @@ from .tables import (
 )
 
 
-class UserSelectorMixin(PermissionRequiredMixin):
-    """Hand the user to the selector too, so that the related rows it
-    prefetches (a community's serving organisations) are scoped like the rows."""
-
-    def get_base_queryset(self):
-        if self.selector is None:
-            return super().get_base_queryset()
-        return self.selector(user=self.request.user)
-
-
-class EngagementListView(UserSelectorMixin, ScopedListView):
-    pass
-
-
 class IndexView(LoginRequiredMixin, TemplateView):
     template_name = "engagement/index.html"
     extra_context = {"title": _("Training, pilots and contributions")}
@@ -64,7 +50,7 @@ class IndexView(LoginRequiredMixin, TemplateView):
 # --------------------------------------------------------------------------
 
 
-class TrainingBaseListView(EngagementListView):
+class TrainingBaseListView(ScopedListView):
     model = TrainingBase
     selector = staticmethod(selectors.training_base_rows)
     table_class = TrainingBaseTable
@@ -73,7 +59,7 @@ class TrainingBaseListView(EngagementListView):
     extra_context = {"title": _("Training bases"), "create_url": "engagement:base-create"}
 
 
-class TrainingBaseDetailView(UserSelectorMixin, DetailView):
+class TrainingBaseDetailView(PermissionRequiredMixin, DetailView):
     model = TrainingBase
     selector = staticmethod(selectors.training_base_detail)
     template_name = "engagement/base_detail.html"
@@ -97,7 +83,7 @@ class TrainingBaseUpdateView(ServiceUpdateView):
         return services.training_base_update(actor=self.request.user, training_base=self.object, **data), []
 
 
-class TrainingSessionListView(EngagementListView):
+class TrainingSessionListView(ScopedListView):
     model = TrainingSession
     selector = staticmethod(selectors.training_session_rows)
     table_class = TrainingSessionTable
@@ -133,18 +119,20 @@ class TrainingSessionUpdateView(ServiceUpdateView):
 # --------------------------------------------------------------------------
 
 
-class PilotCommunityListView(EngagementListView):
+class PilotCommunityListView(ScopedListView):
     model = PilotCommunity
     selector = staticmethod(selectors.pilot_community_rows)
+    selector_takes_user = True
     table_class = PilotCommunityTable
     filterset_class = PilotCommunityFilter
     export_name = "pilot-communities"
     extra_context = {"title": _("Pilot communities"), "create_url": "engagement:pilot-create"}
 
 
-class PilotCommunityDetailView(UserSelectorMixin, DetailView):
+class PilotCommunityDetailView(PermissionRequiredMixin, DetailView):
     model = PilotCommunity
     selector = staticmethod(selectors.pilot_community_detail)
+    selector_takes_user = True
     template_name = "engagement/pilot_detail.html"
 
 
@@ -166,7 +154,7 @@ class PilotCommunityUpdateView(ServiceUpdateView):
         return services.pilot_community_update(actor=self.request.user, pilot_community=self.object, **data), []
 
 
-class PilotAssignmentListView(EngagementListView):
+class PilotAssignmentListView(ScopedListView):
     model = PilotAssignment
     selector = staticmethod(selectors.pilot_assignment_rows)
     table_class = PilotAssignmentTable
@@ -196,7 +184,7 @@ class PilotAssignmentUpdateView(ServiceUpdateView):
         return services.pilot_assignment_update(actor=self.request.user, pilot_assignment=self.object, **data), []
 
 
-class PlaqueAwardListView(EngagementListView):
+class PlaqueAwardListView(ScopedListView):
     model = PlaqueAward
     selector = staticmethod(selectors.plaque_award_rows)
     table_class = PlaqueAwardTable
@@ -205,7 +193,7 @@ class PlaqueAwardListView(EngagementListView):
     extra_context = {"title": _("Plaques and pairing agreements"), "create_url": "engagement:plaque-create"}
 
 
-class PlaqueAwardDetailView(UserSelectorMixin, DetailView):
+class PlaqueAwardDetailView(PermissionRequiredMixin, DetailView):
     model = PlaqueAward
     selector = staticmethod(selectors.plaque_award_rows)
     template_name = "engagement/plaque_detail.html"
@@ -237,7 +225,7 @@ class PlaqueAwardUpdateView(ServiceUpdateView):
 # --------------------------------------------------------------------------
 
 
-class ContributionListView(EngagementListView):
+class ContributionListView(ScopedListView):
     model = Contribution
     selector = staticmethod(selectors.contribution_rows)
     table_class = ContributionTable
@@ -246,7 +234,7 @@ class ContributionListView(EngagementListView):
     extra_context = {"title": _("Contributions"), "create_url": "engagement:contribution-create"}
 
 
-class ContributionDetailView(UserSelectorMixin, DetailView):
+class ContributionDetailView(PermissionRequiredMixin, DetailView):
     model = Contribution
     selector = staticmethod(selectors.contribution_rows)
     template_name = "engagement/contribution_detail.html"

@@ -32,7 +32,7 @@ class SocialOrganizationAdmin(admin.ModelAdmin):
     list_select_related = ("area", "supervising_unit")
     inlines = [InstructorInline]
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None):  # noqa: ARG002 (Django admin's signature)
         # Deregistered organisations are kept; deregistration is a status.
         return False
 

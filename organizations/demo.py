@@ -372,8 +372,7 @@ def plan_supervising_units() -> list[SupervisingUnit]:
     ]
 
 
-def seed_supervising_units(rng: random.Random) -> int:
-    # A fixed list: rng is taken only so that every step has the same signature.
+def seed_supervising_units(rng: random.Random) -> int:  # noqa: ARG001 (a fixed list; every step takes the rng)
     if SupervisingUnit.objects.exists():
         return 0
     return len(SupervisingUnit.objects.bulk_create(plan_supervising_units()))

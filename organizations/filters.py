@@ -46,7 +46,7 @@ class PartyOrganizationFilter(django_filters.FilterSet):
         model = PartyOrganization
         fields = ["q", "area", "kind", "formation", "supervising_unit", "status", "secretary_vacant"]
 
-    def filter_vacant(self, qs, name, value):
+    def filter_vacant(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)
         if value is None:
             return qs
         return qs.filter(secretary="") if value else qs.exclude(secretary="")

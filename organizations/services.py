@@ -149,7 +149,8 @@ def _validate_coverage(
     if party_org.formation == PartyOrganization.Formation.STANDALONE and len(organizations) > 1:
         errors.append(
             _(
-                "A standalone party organisation covers exactly one social organisation; choose joint formation to cover several."
+                "A standalone party organisation covers exactly one social organisation; "
+                "choose joint formation to cover several."
             )
         )
     newly = [o for o in organizations if o.pk not in previously]

@@ -13,6 +13,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pw-test-123")
 
     @factory.post_generation
-    def _save(self, create, extracted, **kwargs):
+    def _save(self, create, extracted, **kwargs):  # noqa: ARG002 (factory_boy's post-generation signature)
         if create:
             self.save()

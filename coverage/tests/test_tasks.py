@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django_celery_beat.schedulers import ModelEntry
 
 from coverage import tasks
 from coverage.models import RecountRun, Snapshot
-from coverage.recount.services import RECOUNT_TASK, STALE_AFTER
+from coverage.recount.services import RECOUNT_TASK, STALE_AFTER, period_get
 from coverage.warnings.scan import SCAN_TASK
 from xian_partybuild.celery import app, enqueue
 
@@ -29,8 +30,6 @@ def test_task_is_safe_to_run_twice(dataset):
 
 @pytest.mark.django_db
 def test_task_reports_a_concurrent_run_instead_of_failing(dataset):
-    from coverage.recount.services import period_get
-
     RecountRun.objects.create(period=period_get(period="2020H2"), status=RecountRun.Status.RUNNING)
     assert "another recount" in tasks.recount.apply(args=["2020H2"]).get()
 
@@ -73,8 +72,6 @@ def test_every_task_has_a_time_limit_below_the_stale_run_guard():
 
 @pytest.mark.django_db
 def test_every_scheduled_job_expires_and_the_database_scheduler_reads_it(settings):
-    from django_celery_beat.schedulers import ModelEntry
-
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         options = entry["options"]
         # Sooner than the job comes round again (daily at most).

@@ -4,10 +4,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from coverage.models import Snapshot
+from coverage.models import EarlyWarning, Snapshot
 from coverage.recount import services
+from coverage.warnings.scan import warning_scan
 from engagement.tests.factories import ContributionFactory, TrainingBaseFactory
 from organizations.tests.factories import SocialOrganizationFactory
+from ratings.models import Evaluation
+from ratings.tests.factories import make_evaluation, make_round
 from ui.formatting import percent_value
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +51,6 @@ def test_period_selector(login, staff_user, recounted):
 def test_dashboard_query_count_does_not_grow(login, staff_user, recounted, beilin, django_assert_num_queries):
     # session, user, period, periods, snapshot, open warnings, six engagement
     # summaries, rating round, round summary
-    from ratings.tests.factories import make_round
 
     make_round(2020, province_total=59)
     client = login(staff_user)
@@ -128,9 +130,6 @@ def test_chart_endpoints_refuse_anonymous_users(client, recounted):
 
 
 def test_warnings_chart_is_scoped_and_links_to_the_list(login, staff_user, yanta_user, recounted):
-    from coverage.models import EarlyWarning
-    from coverage.warnings.scan import warning_scan
-
     warning_scan()
     city = _chart(login(staff_user), "warnings")
     assert city["labels"] == ["碑林区", "雁塔区"]
@@ -144,9 +143,6 @@ def test_warnings_chart_is_scoped_and_links_to_the_list(login, staff_user, yanta
 
 
 def test_star_figures_come_from_the_evaluations(login, staff_user, beilin_user, recounted):
-    from ratings.models import Evaluation
-    from ratings.tests.factories import make_evaluation, make_round
-
     round_2020 = make_round(2020, province_total=8)
     make_evaluation(recounted.p_a, round_2020, state=Evaluation.State.APPROVED, total=85)  # four stars, Beilin
     make_evaluation(recounted.joint, round_2020, state=Evaluation.State.CERTIFIED, total=95)  # five, Beilin
@@ -161,8 +157,5 @@ def test_star_figures_come_from_the_evaluations(login, staff_user, beilin_user, 
 
 
 def test_stars_chart_is_scoped(login, yanta_user, recounted):
-    from ratings.models import Evaluation
-    from ratings.tests.factories import make_evaluation, make_round
-
     make_evaluation(recounted.p_a, make_round(2020), state=Evaluation.State.APPROVED, total=85)
     assert _chart(login(yanta_user), "stars-by-round")["labels"] == []

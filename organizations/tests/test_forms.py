@@ -7,6 +7,7 @@ import random
 import pytest
 from django.urls import reverse
 
+from organizations import services
 from organizations.creditcode import make_credit_code
 from organizations.models import PartyOrganization, SocialOrganization
 
@@ -166,8 +167,6 @@ def test_party_organisation_bad_input(login, beilin_user, dataset, beilin, overr
 def test_editing_a_cross_district_branch_keeps_the_other_districts_link(
     login, beilin_user, staff_user, dataset, beilin
 ):
-    from organizations import services
-
     joint = services.party_organization_create(
         actor=staff_user,
         organizations=[dataset.e, dataset.g],

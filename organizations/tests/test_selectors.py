@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from organizations import selectors
@@ -69,8 +71,6 @@ def test_coverage_summary_is_one_query(dataset, django_assert_num_queries):
 
 
 def test_instructor_coverage_depends_on_the_date(dataset):
-    import datetime as dt
-
     before_end = {o.name[0]: o for o in selectors.organization_rows(on=dt.date(2020, 6, 1))}
     assert before_end["E"].coverage_state == CoverageState.WORK_ONLY
 

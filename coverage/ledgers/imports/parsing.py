@@ -50,7 +50,8 @@ def refuse_size(content: bytes) -> None:
     if len(content) > MAX_BYTES:
         raise FileRefused(
             _(
-                "The file is %(size)s MB; files of more than %(limit)s MB are not accepted. Split the ledger into smaller files."
+                "The file is %(size)s MB; files of more than %(limit)s MB are not accepted. "
+                "Split the ledger into smaller files."
             )
             % {"size": f"{len(content) / 1024 / 1024:.1f}", "limit": MAX_BYTES // 1024 // 1024},
             "too_large",
@@ -202,7 +203,7 @@ def cell_date(value: Any) -> dt.date | None:
     text = value.strip()
     for fmt in DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date; only .date() is kept)
         except ValueError:
             continue
     return None

@@ -2,9 +2,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from coverage.models import Period, RecountRun, Snapshot
 from coverage.recount import compute, services
+from organizations.tests.factories import SocialOrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +91,6 @@ def test_a_second_run_cannot_start_while_one_runs(dataset):
 
 
 def test_a_stale_running_run_does_not_block_forever(dataset):
-    from django.utils import timezone
-
     period = services.period_get(period="2020H2")
     stale = RecountRun.objects.create(period=period, status=RecountRun.Status.RUNNING)
     RecountRun.objects.filter(pk=stale.pk).update(started_at=timezone.now() - dt.timedelta(hours=2))
@@ -99,8 +100,6 @@ def test_a_stale_running_run_does_not_block_forever(dataset):
 
 
 def test_the_database_refuses_two_running_runs(dataset):
-    from django.db import IntegrityError, transaction
-
     period = services.period_get(period="2020H2")
     RecountRun.objects.create(period=period, status=RecountRun.Status.RUNNING)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -129,7 +128,6 @@ def test_frozen_rows_survive_a_recount(dataset, beilin):
     dataset.e.formal_party_members = 0
     dataset.e.name = "E 改名"
     dataset.e.save()
-    from organizations.tests.factories import SocialOrganizationFactory
 
     SocialOrganizationFactory(area=beilin)  # a new organisation after acceptance
     run = services.recount_run(period="2020H2")

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_xlsx_with_native_cell_types(beilin_user, beilin):
-    values = row(registered_on=dt.datetime(2019, 4, 1), staff_count=12, formal_party_members=4.0)
+    # A spreadsheet's date cell arrives as a naive datetime.
+    values = row(registered_on=dt.datetime(2019, 4, 1), staff_count=12, formal_party_members=4.0)  # noqa: DTZ001
     values[COLUMNS.index(columns.COLUMN_OF_FIELD["setup_contact_phone"])] = 13912345678
     record, result = preview(beilin_user, xlsx_bytes([values]), name="台账.XLSX")
     assert result.ok, result.all_problems
