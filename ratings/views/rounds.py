@@ -1,0 +1,267 @@
+"""Round pages: the rounds, opening and editing one, its summary and movers,
+and the entry table where many evaluations are scored at once."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
+from django_tables2 import SingleTableMixin
+
+from accounts.mixins import PermissionRequiredMixin
+from accounts.permissions import Action as Perm
+from organizations.models import Area, PartyOrganization
+from ratings import selectors, services, workflow
+from ratings.filters import MoversFilter
+from ratings.forms import EntryRowForm, RoundCreateForm, RoundUpdateForm, points_field_name
+from ratings.models import Evaluation, Round
+from ratings.tables import EvaluationTable, RoundSummaryTable, RoundTable
+from ratings.workflow import Action
+from ui.formatting import format_percent
+from ui.views import SafeExportMixin, ScopedListView
+
+from .common import RoundMixin, add_service_errors
+
+
+class RoundListView(LoginRequiredMixin, SingleTableMixin, TemplateView):
+    template_name = "ratings/round_list.html"
+    table_class = RoundTable
+    table_pagination = False
+
+    def get_table_data(self):
+        counts = (
+            Evaluation.objects.for_user(self.request.user)
+            .filter(round=OuterRef("pk"))
+            .order_by()
+            .values("round")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Round.objects.annotate(
+            evaluation_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+        ).order_by("-year")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Rating rounds"), **kwargs)
+
+
+class RoundCreateView(PermissionRequiredMixin, FormView):
+    permission_model = Round
+    permission_action = Perm.ADD
+    form_class = RoundCreateForm
+    template_name = "form.html"
+    extra_context = {"title": _("Open a rating round")}
+
+    def form_valid(self, form):
+        try:
+            round_ = services.round_create(actor=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, gettext("The %(year)s round is open.") % {"year": round_.year})
+        return HttpResponseRedirect(round_.get_absolute_url())
+
+
+class RoundUpdateView(PermissionRequiredMixin, RoundMixin, FormView):
+    permission_model = Round
+    permission_action = Perm.MANAGE
+    form_class = RoundUpdateForm
+    template_name = "form.html"
+    extra_context = {"title": _("Edit rating round")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_round()}
+
+    def form_valid(self, form):
+        round_ = services.round_update(
+            actor=self.request.user,
+            round_=self.get_round(),
+            province_five_star_total=form.cleaned_data["province_five_star_total"],
+            status=form.cleaned_data["status"],
+        )
+        messages.success(self.request, gettext("Saved."))
+        return HttpResponseRedirect(round_.get_absolute_url())
+
+
+class RoundSummaryView(LoginRequiredMixin, RoundMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+    """The round's figures for the user's scope, with the same counts by area."""
+
+    template_name = "ratings/round_summary.html"
+    table_class = RoundSummaryTable
+    table_pagination = False
+
+    def get_export_filename(self, export_format):
+        return f"ratings-{self.get_round().year}.{export_format}"
+
+    def scoped(self):
+        return Evaluation.objects.for_user(self.request.user)
+
+    def get_table_data(self):
+        return list(selectors.round_summary_by_area(self.get_round(), self.scoped()))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        round_ = self.get_round()
+        summary = selectors.round_summary(round_, self.scoped())
+        context.update(
+            round=round_,
+            rounds=Round.objects.order_by("-year"),
+            summary=summary,
+            province_share=format_percent(summary["province_share"]),
+            title=gettext("%(year)s star rating") % {"year": round_.year},
+        )
+        return context
+
+
+class RoundMoversView(RoundMixin, ScopedListView):
+    """This round's evaluations whose final stars moved up or down since the previous round."""
+
+    model = Evaluation
+    table_class = EvaluationTable
+    filterset_class = MoversFilter
+    template_name = "ratings/evaluation_list.html"
+
+    def get_queryset(self):
+        return selectors.movers(self.get_round()).for_user(self.request.user)
+
+    def get_export_filename(self, export_format):
+        return f"movers-{self.get_round().year}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=gettext("Promotion: movers in %(year)s") % {"year": self.get_round().year},
+            round=self.get_round(),
+            **kwargs,
+        )
+
+
+class RoundEntryView(PermissionRequiredMixin, RoundMixin, TemplateView):
+    """Many evaluations at once: party organisations in rows, items in columns.
+
+    Valid rows are saved, each through the service; invalid rows are held
+    with their errors and every posted value is shown again, so nothing
+    typed is lost. The page holds one area's page of rows at a time.
+    """
+
+    permission_model = Evaluation
+    permission_action = Action.EDIT
+    template_name = "ratings/round_entry.html"
+    page_size = 20
+
+    def get_areas(self):
+        return Area.objects.for_user(self.request.user).registration_areas()
+
+    def get_area(self):
+        area_id = self.request.GET.get("area")
+        if not area_id:
+            return None
+        try:
+            return self.get_areas().filter(pk=int(area_id)).first()
+        except ValueError:
+            return None
+
+    def get_page(self):
+        parties = selectors.entry_party_organizations(PartyOrganization.objects.for_user(self.request.user))
+        area = self.get_area()
+        if area is not None:
+            parties = parties.filter(area__path__startswith=area.path)
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            parties = parties.filter(name__icontains=query)
+        return Paginator(parties, self.page_size).get_page(self.request.GET.get("page"))
+
+    def build_rows(self, page, data=None):
+        round_ = self.get_round()
+        items = list(round_.items.all())
+        evaluations = selectors.entry_evaluations(round_, [p.pk for p in page.object_list])
+        role = workflow.role_of(self.request.user)
+        rows = []
+        for party in page.object_list:
+            evaluation = evaluations.get(party.pk)
+            editable = round_.is_open and (evaluation is None or workflow.allowed(role, Action.EDIT, evaluation.state))
+            initial = {}
+            if evaluation is not None:
+                points = {s.item_id: s.points for s in evaluation.scores.all()}
+                initial = {points_field_name(i): points.get(i.pk) for i in items} | {"evidence": evaluation.evidence}
+            form = EntryRowForm(
+                data=data if editable else None,
+                initial=initial,
+                prefix=f"row-{party.pk}",
+                items=items,
+            )
+            for field in form.fields.values():
+                field.widget.attrs["aria-label"] = f"{party.name} · {field.label}"
+            rows.append({"party": party, "evaluation": evaluation, "form": form, "editable": editable})
+        return items, rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        round_ = self.get_round()
+        page = kwargs.pop("page", None) or self.get_page()
+        items, rows = kwargs.pop("built", None) or self.build_rows(page)
+        context.update(
+            round=round_,
+            items=items,
+            rows=rows,
+            page_obj=page,
+            areas=self.get_areas(),
+            area=self.get_area(),
+            query=self.request.GET.get("q", ""),
+            title=gettext("%(year)s entry table") % {"year": round_.year},
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        round_ = self.get_round()
+        page = self.get_page()
+        items, rows = self.build_rows(page, data=request.POST)
+        then_submit = request.POST.get("action") == "submit"
+        saved = held = 0
+        for row in rows:
+            form = row["form"]
+            if not row["editable"] or form.is_blank:
+                continue
+            if not form.is_valid():
+                held += 1
+                continue
+            try:
+                evaluation, changed = services.evaluation_score(
+                    actor=request.user,
+                    round_=round_,
+                    party_organization=row["party"],
+                    points=form.points(),
+                    evidence=form.cleaned_data["evidence"],
+                )
+                if then_submit and evaluation.state in (Evaluation.State.DRAFT, Evaluation.State.RETURNED):
+                    services.evaluation_submit(actor=request.user, evaluation=evaluation)
+                    changed = True
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+                held += 1
+                continue
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+                held += 1
+                continue
+            row["saved"] = changed
+            saved += int(changed)
+        if not held:
+            messages.success(request, gettext("Rows saved: %(saved)s.") % {"saved": saved})
+            return HttpResponseRedirect(request.get_full_path())
+        messages.warning(
+            request,
+            gettext("Rows saved: %(saved)s. Rows held with errors: %(held)s — correct them and save again.")
+            % {"saved": saved, "held": held},
+        )
+        # Show the saved rows' new totals and states beside the held rows' typed values.
+        fresh = selectors.entry_evaluations(round_, [p.pk for p in page.object_list])
+        for row in rows:
+            row["evaluation"] = fresh.get(row["party"].pk)
+        return self.render_to_response(self.get_context_data(page=page, built=(items, rows)))
