@@ -64,15 +64,8 @@ class ScopedChartView(LoginRequiredMixin, PeriodFromRequestMixin, BaseLineChartV
         """Load the rows once; get_labels/get_data/get_links read them."""
 
 
-class CoverageByAreaChart(ScopedChartView):
-    unit = "%"
-
-    def prepare(self):
-        period = self.get_period()
-        self.rows = list(selectors.area_rows(self.request.user, period)) if period else []
-
-    def get_labels(self):
-        return [row.label for row in self.rows]
+class CoverageRatesChart(ScopedChartView):
+    """The two coverage rates of each snapshot row in `self.rows`, as percentages."""
 
     def get_providers(self):
         return [_("Organisational coverage"), _("Work coverage")]
@@ -82,6 +75,17 @@ class CoverageByAreaChart(ScopedChartView):
             [percent(row.org_coverage_rate) for row in self.rows],
             [percent(row.work_coverage_rate) for row in self.rows],
         ]
+
+
+class CoverageByAreaChart(CoverageRatesChart):
+    unit = "%"
+
+    def prepare(self):
+        period = self.get_period()
+        self.rows = list(selectors.area_rows(self.request.user, period)) if period else []
+
+    def get_labels(self):
+        return [row.label for row in self.rows]
 
     def get_links(self):
         period = self.get_period()
@@ -93,7 +97,7 @@ class CoverageByAreaChart(ScopedChartView):
         ]
 
 
-class CoverageTrendChart(ScopedChartView):
+class CoverageTrendChart(CoverageRatesChart):
     chart_type = "line"
     unit = "%"
 
@@ -102,15 +106,6 @@ class CoverageTrendChart(ScopedChartView):
 
     def get_labels(self):
         return [row.period.code for row in self.rows]
-
-    def get_providers(self):
-        return [_("Organisational coverage"), _("Work coverage")]
-
-    def get_data(self):
-        return [
-            [percent(row.org_coverage_rate) for row in self.rows],
-            [percent(row.work_coverage_rate) for row in self.rows],
-        ]
 
 
 class WarningsChart(ScopedChartView):

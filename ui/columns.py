@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.db import models
 
 from .formatting import format_percent
 
@@ -24,3 +25,18 @@ class PercentColumn(NumberColumn):
 
     def value(self, value):
         return None if value is None else float(value)
+
+
+class ChoiceColumn(tables.Column):
+    """A stored choice shown (and exported) by its label, read from the
+    constants' own TextChoices so that no label dictionary is kept apart."""
+
+    def __init__(self, choices: type[models.TextChoices], *args, **kwargs):
+        self.choices = choices
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return self.choices(value).label
+
+    def value(self, value):
+        return str(self.choices(value).label) if value not in (None, "") else ""

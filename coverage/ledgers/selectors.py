@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Ledger, Period
 from coverage.recount.periods import HalfYear
@@ -19,18 +21,25 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-class Timeliness:
-    ON_TIME = "on_time"
-    LATE = "late"
-    OVERDUE = "overdue"  # not submitted and past the due date
-    PENDING = "pending"  # not submitted, not yet due
+class Timeliness(models.TextChoices):
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+    OVERDUE = "overdue", _("Overdue")  # not submitted and past the due date
+    PENDING = "pending", _("Not yet due")  # not submitted, not yet due
+
+
+class OwnerKind(models.TextChoices):
+    """Who owes a ledger: a district, county or zone, or an industry committee."""
+
+    AREA = "area", _("Area")
+    UNIT = "unit", _("Industry committee")
 
 
 @dataclass
 class LedgerReportRow:
     """One owner that owes a ledger for the period, whether or not it has one yet."""
 
-    kind: str  # "area" or "unit"
+    kind: OwnerKind
     owner: Area | SupervisingUnit
     label: str
     ledger: Ledger | None
@@ -38,7 +47,7 @@ class LedgerReportRow:
 
     @property
     def key(self) -> str:
-        return self.owner.code if self.kind == "area" else f"unit:{self.owner.pk}"
+        return self.owner.code if self.kind == OwnerKind.AREA else f"unit:{self.owner.pk}"
 
     @property
     def status(self) -> str:
@@ -75,7 +84,7 @@ def ledger_report_rows(*, period: Period, user: User) -> list[LedgerReportRow]:
         areas = Area.objects.for_user(user).registration_areas().exclude(level=Area.Level.CITY)
         for area in areas.order_by("sort_order", "code"):
             ledger = by_area.get(area.pk)
-            rows.append(LedgerReportRow("area", area, area.name, ledger, ledger.due_on if ledger else due))
+            rows.append(LedgerReportRow(OwnerKind.AREA, area, area.name, ledger, ledger.due_on if ledger else due))
     if owner is None or owner.supervising_unit is not None:
         units = SupervisingUnit.objects.for_user(user)
         if owner is None:
@@ -83,7 +92,7 @@ def ledger_report_rows(*, period: Period, user: User) -> list[LedgerReportRow]:
         for unit in units.order_by("name"):
             ledger = by_unit.get(unit.pk)
             label = unit.industry_committee_name or unit.name
-            rows.append(LedgerReportRow("unit", unit, label, ledger, ledger.due_on if ledger else due))
+            rows.append(LedgerReportRow(OwnerKind.UNIT, unit, label, ledger, ledger.due_on if ledger else due))
     return rows
 
 

@@ -6,29 +6,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Ledger, LedgerImport, Snapshot
-from ui.columns import NumberColumn, PercentColumn
+from coverage.recount.tables import SnapshotFiguresTable
+from ui.columns import ChoiceColumn
 
-from .selectors import Timeliness
-
-LEDGER_LABELS = dict(Ledger.Status.choices)
-TIMELINESS_LABELS = {
-    Timeliness.ON_TIME: _("On time"),
-    Timeliness.LATE: _("Late"),
-    Timeliness.OVERDUE: _("Overdue"),
-    Timeliness.PENDING: _("Not yet due"),
-}
-KIND_LABELS = {"area": _("Area"), "unit": _("Industry committee")}
+from .selectors import OwnerKind, Timeliness
 
 
 class LedgerReportTable(tables.Table):
     """Who has submitted and who has been accepted for a half-year, on time or late."""
 
     label = tables.Column(verbose_name=_("Area or industry committee"), orderable=False)
-    kind = tables.Column(verbose_name=_("Kind"), orderable=False)
-    status = tables.Column(verbose_name=_("Ledger"), orderable=False)
+    kind = ChoiceColumn(OwnerKind, verbose_name=_("Kind"), orderable=False)
+    status = ChoiceColumn(Ledger.Status, verbose_name=_("Ledger"), orderable=False)
     due_on = tables.DateColumn(verbose_name=_("Due date"), orderable=False)
     submitted_at = tables.DateTimeColumn(verbose_name=_("Submitted at"), orderable=False, default="—")
-    timeliness = tables.Column(verbose_name=_("On time?"), orderable=False)
+    timeliness = ChoiceColumn(Timeliness, verbose_name=_("On time?"), orderable=False)
     reviewed_at = tables.DateTimeColumn(verbose_name=_("Reviewed at"), orderable=False, default="—")
 
     class Meta:
@@ -45,24 +37,6 @@ class LedgerReportTable(tables.Table):
 
     def value_label(self, value):
         return value
-
-    def render_kind(self, value):
-        return KIND_LABELS[value]
-
-    def value_kind(self, value):
-        return str(KIND_LABELS[value])
-
-    def render_status(self, value):
-        return LEDGER_LABELS[value]
-
-    def value_status(self, value):
-        return str(LEDGER_LABELS[value])
-
-    def render_timeliness(self, value):
-        return TIMELINESS_LABELS[value]
-
-    def value_timeliness(self, value):
-        return str(TIMELINESS_LABELS[value])
 
 
 class ProblemTable(tables.Table):
@@ -123,21 +97,15 @@ class LedgerImportTable(tables.Table):
         return record.area or record.supervising_unit or "—"
 
 
-class LedgerSnapshotTable(tables.Table):
+class LedgerSnapshotTable(SnapshotFiguresTable):
     """The figures a ledger confirms, and whether a recount may still change them."""
 
-    label = tables.Column(verbose_name=_("Scope"), orderable=False)
-    organizations = NumberColumn(verbose_name=_("Social organisations"), orderable=False)
-    party_organizations = NumberColumn(verbose_name=_("Party organisations"), orderable=False)
-    org_coverage_rate = PercentColumn(verbose_name=_("Organisational coverage"), orderable=False)
-    work_coverage_rate = PercentColumn(verbose_name=_("Work coverage"), orderable=False)
-    must_establish_not_established = NumberColumn(
-        verbose_name=_("Must establish, not yet established"), orderable=False
-    )
-    frozen = tables.BooleanColumn(verbose_name=_("Frozen"), orderable=False, yesno=(_("yes"), _("no")))
-    computed_at = tables.DateTimeColumn(verbose_name=_("Counted at"), orderable=False)
+    label = tables.Column(verbose_name=_("Scope"))
+    frozen = tables.BooleanColumn(verbose_name=_("Frozen"), yesno=(_("yes"), _("no")))
+    computed_at = tables.DateTimeColumn(verbose_name=_("Counted at"))
 
     class Meta:
+        orderable = False
         model = Snapshot
         fields = (
             "label",

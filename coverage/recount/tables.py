@@ -6,20 +6,23 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Ledger, Snapshot
-from ui.columns import NumberColumn, PercentColumn
-
-LEDGER_LABELS = dict(Ledger.Status.choices)
+from ui.columns import ChoiceColumn, NumberColumn, PercentColumn
 
 
-class OverviewTable(tables.Table):
-    label = tables.Column(verbose_name=_("Area"), order_by=("area__sort_order", "label"))
+class SnapshotFiguresTable(tables.Table):
+    """The coverage figures every snapshot table shows, in one order and wording."""
+
     organizations = NumberColumn(verbose_name=_("Social organisations"))
     party_organizations = NumberColumn(verbose_name=_("Party organisations"))
     org_coverage_rate = PercentColumn(verbose_name=_("Organisational coverage"))
     work_coverage_rate = PercentColumn(verbose_name=_("Work coverage"))
     must_establish_not_established = NumberColumn(verbose_name=_("Must establish, not yet established"))
+
+
+class OverviewTable(SnapshotFiguresTable):
+    label = tables.Column(verbose_name=_("Area"), order_by=("area__sort_order", "label"))
     open_warnings = NumberColumn(verbose_name=_("Open warnings"))
-    ledger_status = tables.Column(verbose_name=_("Ledger"), default=_("Not submitted"))
+    ledger_status = ChoiceColumn(Ledger.Status, verbose_name=_("Ledger"), default=_("Not submitted"))
 
     class Meta:
         model = Snapshot
@@ -44,20 +47,11 @@ class OverviewTable(tables.Table):
     def value_label(self, value):
         return value
 
-    def render_ledger_status(self, value):
-        return LEDGER_LABELS.get(value, value)
 
-    def value_ledger_status(self, value):
-        return str(LEDGER_LABELS.get(value, value))
+class TrendTable(SnapshotFiguresTable):
+    period = tables.Column(verbose_name=_("Half-year"))
+    instructors = NumberColumn(verbose_name=_("Instructors"))
 
-
-class TrendTable(tables.Table):
-    period = tables.Column(verbose_name=_("Half-year"), orderable=False)
-    organizations = NumberColumn(verbose_name=_("Social organisations"), orderable=False)
-    party_organizations = NumberColumn(verbose_name=_("Party organisations"), orderable=False)
-    org_coverage_rate = PercentColumn(verbose_name=_("Organisational coverage"), orderable=False)
-    work_coverage_rate = PercentColumn(verbose_name=_("Work coverage"), orderable=False)
-    must_establish_not_established = NumberColumn(
-        verbose_name=_("Must establish, not yet established"), orderable=False
-    )
-    instructors = NumberColumn(verbose_name=_("Instructors"), orderable=False)
+    class Meta:
+        orderable = False
+        sequence = ("period", "...", "instructors")
