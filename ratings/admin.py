@@ -22,15 +22,23 @@ class StarThresholdAdmin(admin.ModelAdmin):
     ordering = ("stars",)
 
 
-class FrozenInline(admin.TabularInline):
+class NoAddOrChange:
+    """Shown in the admin but written by the services (or frozen): never added or changed here.
+
+    Django asks a model admin with the request and an inline with the parent
+    object too; the answer is no either way.
+    """
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ARG002 (Django admin's signature)
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ARG002 (Django admin's signature)
+        return False
+
+
+class FrozenInline(NoAddOrChange, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class RoundItemInline(FrozenInline):
@@ -48,10 +56,13 @@ class RoundAdmin(admin.ModelAdmin):
     list_display = ("year", "status", "province_five_star_total")
     fields = ("year", "status", "province_five_star_total")
     inlines = (RoundItemInline, RoundThresholdInline)
+    # Closing goes through the service (it stamps the date).
+    readonly_fields = ("status",)
 
     def get_readonly_fields(self, request, obj=None):
-        # Closing goes through the service (it stamps the date); the year is the round's identity.
-        return ("year", "status") if obj else ("status",)
+        # Once the round exists, its year is its identity.
+        readonly = super().get_readonly_fields(request, obj)
+        return (*readonly, "year") if obj else readonly
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -60,19 +71,14 @@ class RoundAdmin(admin.ModelAdmin):
             services.round_freeze_criteria(round_=obj)
 
 
-class EventInline(admin.TabularInline):
+class EventInline(FrozenInline):
     model = EvaluationEvent
-    extra = 0
-    can_delete = False
     fields = ("at", "actor", "action", "from_state", "to_state", "total", "stars", "note")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(NoAddOrChange, admin.ModelAdmin):
     """Read-only: the workflow and its history are written by the services alone."""
 
     list_display = ("party_organization", "round", "state", "total", "stars", "final_stars")
@@ -81,25 +87,13 @@ class EvaluationAdmin(admin.ModelAdmin):
     list_select_related = ("party_organization", "round")
     inlines = (EventInline,)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ARG002 (Django admin's signature)
         return False
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(NoAddOrChange, admin.ModelAdmin):
     list_display = ("partner", "party_organization", "reason", "started_on", "status")
     list_filter = ("status", "reason")
     search_fields = ("partner__name", "party_organization__name")
     list_select_related = ("partner", "party_organization")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

@@ -8,7 +8,7 @@ the round is scored against that copy, so editing the standard later never
 changes a past result.
 
 Invariants live in database constraints; who may do what lives in
-workflow.py; business rules live in services.py.
+workflow.py; business rules live in the services (services/).
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ accounts.permissions asks `roles_for()` for its rule on evaluations, so
 `require`, `PermissionRequiredMixin` and `{% can %}` agree with it; services
 ask `authorize()` first for the refusal's meaning (wrong state or wrong
 role) and views ask `available_actions()` for the buttons to show. Scope
-(whose evaluation it is) is checked separately, by the evaluation's queryset; the rating rules (closed round, five stars need city
-approval, …) live in services.py.
+(whose evaluation it is) is checked separately, by the evaluation's
+queryset; the rating rules (closed round, five stars need city approval, …)
+live in the services.
 
 The order of the checks gives each refusal its meaning:
 1. leadership and users without a role never write   -> PermissionDenied

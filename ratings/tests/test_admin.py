@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from ratings.models import Criterion, Round
+from ratings.models import Criterion, Evaluation, EvaluationEvent, Round
+from ratings.tests.factories import make_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,17 @@ def test_a_round_added_in_the_admin_freezes_the_standard(admin_client, db):
 
 def test_evaluations_cannot_be_added_in_the_admin(admin_client, db):
     assert admin_client.get(reverse("admin:ratings_evaluation_add")).status_code == 403
+
+
+def test_evaluations_and_their_history_are_read_only_in_the_admin(admin_client, round_2020, law_party, staff_user):
+    evaluation = make_evaluation(law_party, round_2020, state=Evaluation.State.SUBMITTED)
+    EvaluationEvent.objects.create(
+        evaluation=evaluation, actor=staff_user, action="submit", to_state="submitted", total=95, stars=5
+    )
+    page = admin_client.get(reverse("admin:ratings_evaluation_change", args=[evaluation.pk]))
+    assert page.status_code == 200
+    assert 'name="events-0-note"' not in page.content.decode()
+    assert admin_client.post(reverse("admin:ratings_evaluation_delete", args=[evaluation.pk])).status_code == 403
+    assert admin_client.get(reverse("admin:ratings_pairing_add")).status_code == 403
+    round_page = admin_client.get(reverse("admin:ratings_round_change", args=[round_2020.pk])).content.decode()
+    assert 'name="year"' not in round_page and 'name="status"' not in round_page

@@ -1,15 +1,15 @@
-"""Writes: the standard, rounds, evaluations and pairings.
+"""Evaluations: scores (with the history of each change) and the moves of the
+workflow, from submission to the province's result.
 
-Every change goes through one of these services: it checks the actor's scope
-and role (the role through workflow.py's transition table), applies the
-rating rules, writes the change and its history entry, all in one
-transaction.
+The moves ask workflow.py's transition table whether this role may make
+them from this state; the rating rules (an open round, a ratable party
+organisation, five stars only after the city's approval at four) are here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,136 +20,21 @@ from django.utils.translation import gettext as _
 from accounts.permissions import OUT_OF_SCOPE, require, restrict
 from accounts.permissions import Action as Perm
 from organizations.models import PartyOrganization, SocialOrganization
+from ratings import workflow
+from ratings.models import CITY_MAX_STARS, MAX_STARS, Evaluation, EvaluationEvent, Round, RoundItem, Score
+from ratings.workflow import Action
 
-from . import selectors, workflow
-from .defaults import DEFAULT_CRITERIA, DEFAULT_THRESHOLDS
-from .models import (
-    CITY_MAX_STARS,
-    MAX_STARS,
-    STRONG_MIN_STARS,
-    WEAK_MAX_STARS,
-    Criterion,
-    Evaluation,
-    EvaluationEvent,
-    Pairing,
-    Round,
-    RoundItem,
-    RoundThreshold,
-    Score,
-    StarThreshold,
-)
-from .workflow import Action
+from .standard import stars_for
 
 if TYPE_CHECKING:
     from accounts.models import User
 
-State = Evaluation.State
 Event = EvaluationEvent.Action
-
-
-# --------------------------------------------------------------------------
-# The standard and the rounds
-# --------------------------------------------------------------------------
-
-
-def criteria_ensure_defaults() -> int:
-    """Create the default standard where none exists; returns the rows created.
-
-    The data migration does the same on a fresh database; this covers a
-    database flushed since (tests, a reset demo).
-    """
-    created = 0
-    if not Criterion.objects.exists():
-        created += len(
-            Criterion.objects.bulk_create(
-                [
-                    Criterion(code=code, name=name, max_points=points, description=description, sort_order=order)
-                    for order, (code, name, points, description) in enumerate(DEFAULT_CRITERIA, start=1)
-                ]
-            )
-        )
-    if not StarThreshold.objects.exists():
-        created += len(
-            StarThreshold.objects.bulk_create(
-                [StarThreshold(stars=stars, min_total=total) for stars, total in DEFAULT_THRESHOLDS.items()]
-            )
-        )
-    return created
-
-
-def stars_for(total: int, thresholds: Iterable[tuple[int, int]]) -> int:
-    """The most stars whose minimum total is reached; 0 below the one-star threshold."""
-    reached = [stars for stars, min_total in thresholds if total >= min_total]
-    return max(reached, default=0)
-
-
-def _validate_standard(items: list[tuple[str, int]], thresholds: dict[int, int]) -> None:
-    if not items:
-        raise ValidationError(_("The standard has no items in use; add them in the administration first."))
-    if sorted(thresholds) != list(range(1, MAX_STARS + 1)):
-        raise ValidationError(_("The standard needs one threshold for each of 1 to 5 stars."))
-    minima = [thresholds[stars] for stars in range(1, MAX_STARS + 1)]
-    if any(lower >= higher for lower, higher in zip(minima, minima[1:], strict=False)):
-        raise ValidationError(_("Each star needs a higher minimum total than the star below it."))
-    maximum = sum(points for _code, points in items)
-    if thresholds[MAX_STARS] > maximum:
-        raise ValidationError(
-            _("The five-star threshold (%(threshold)s) is above the most points the items allow (%(maximum)s).")
-            % {"threshold": thresholds[MAX_STARS], "maximum": maximum}
-        )
-
-
-def round_freeze_criteria(*, round_: Round) -> None:
-    """Copy the standard as it stands now into the round (once: a frozen round keeps its copy)."""
-    if round_.items.exists():
-        return
-    criteria_ensure_defaults()
-    criteria = list(Criterion.objects.filter(is_active=True))
-    thresholds = dict(StarThreshold.objects.values_list("stars", "min_total"))
-    _validate_standard([(c.code, c.max_points) for c in criteria], thresholds)
-    RoundItem.objects.bulk_create(
-        [
-            RoundItem(round=round_, code=c.code, name=c.name, max_points=c.max_points, sort_order=c.sort_order)
-            for c in criteria
-        ]
-    )
-    RoundThreshold.objects.bulk_create(
-        [RoundThreshold(round=round_, stars=stars, min_total=total) for stars, total in sorted(thresholds.items())]
-    )
-
-
-@transaction.atomic
-def round_create(*, actor: User | None, year: int, province_five_star_total: int | None = None) -> Round:
-    """Open a round for a year, freezing the standard as it stands today. `actor` None is the demo seed."""
-    if actor is not None:
-        require(actor, Perm.ADD, Round)
-    if Round.objects.filter(year=year).exists():
-        raise ValidationError({"year": _("A round for %(year)s already exists.") % {"year": year}})
-    round_ = Round.objects.create(year=year, province_five_star_total=province_five_star_total)
-    round_freeze_criteria(round_=round_)
-    return round_
-
-
-@transaction.atomic
-def round_update(*, actor: User, round_: Round, province_five_star_total: int | None, status: str) -> Round:
-    require(actor, Perm.MANAGE, round_)
-    round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    round_.province_five_star_total = province_five_star_total
-    if status != round_.status:
-        round_.status = status
-        round_.closed_at = timezone.now() if status == Round.Status.CLOSED else None
-    round_.save()
-    return round_
 
 
 def _require_open(round_: Round) -> None:
     if round_.status != Round.Status.OPEN:
         raise ValidationError(_("The %(year)s round is closed; it accepts no changes.") % {"year": round_.year})
-
-
-# --------------------------------------------------------------------------
-# Evaluations
-# --------------------------------------------------------------------------
 
 
 def ratable_problem(party_organization: PartyOrganization) -> str | None:
@@ -431,110 +316,3 @@ def evaluation_certify(
         note=evaluation.province_note,
     )
     return evaluation
-
-
-# --------------------------------------------------------------------------
-# Pairings
-# --------------------------------------------------------------------------
-
-
-def pairing_reason(party_organization: PartyOrganization) -> tuple[str | None, int | None]:
-    """Why a party organisation may be helped (or None), and its latest final stars."""
-    standing = (
-        selectors.with_standing(PartyOrganization.objects.filter(pk=party_organization.pk))
-        .values("latest_stars", "has_open_warning")
-        .get()
-    )
-    stars = standing["latest_stars"]
-    if stars is not None and stars <= WEAK_MAX_STARS:
-        return Pairing.Reason.LOW_STARS, stars
-    if stars is None:
-        return Pairing.Reason.UNRATED, stars
-    if standing["has_open_warning"]:
-        return Pairing.Reason.WARNING, stars
-    return None, stars
-
-
-@transaction.atomic
-def pairing_create(
-    *,
-    actor: User,
-    partner: PartyOrganization,
-    party_organization: PartyOrganization,
-    started_on: dt.date,
-    goals: str,
-) -> Pairing:
-    """Pair a party organisation of three stars or more with a weaker one (扶弱帮差)."""
-    require(actor, Perm.ADD, Pairing)
-    require(actor, Perm.VIEW, party_organization)
-    require(actor, Perm.VIEW, partner)
-    if partner.pk == party_organization.pk:
-        raise ValidationError(_("A party organisation cannot be paired with itself."))
-    for side in (partner, party_organization):
-        if side.status != PartyOrganization.Status.ACTIVE:
-            raise ValidationError(_("%(name)s is dissolved and cannot be paired.") % {"name": side.name})
-    partner_stars = (
-        selectors.with_standing(PartyOrganization.objects.filter(pk=partner.pk))
-        .values_list("latest_stars", flat=True)
-        .get()
-    )
-    if partner_stars is None or partner_stars < STRONG_MIN_STARS:
-        raise ValidationError(
-            {
-                "partner": _(
-                    "%(name)s cannot lead a pairing: a partner needs three stars or more in its latest approved rating "
-                    "(it has %(stars)s)."
-                )
-                % {"name": partner.name, "stars": partner_stars if partner_stars is not None else _("none")}
-            }
-        )
-    reason, weak_stars = pairing_reason(party_organization)
-    if reason is None:
-        raise ValidationError(
-            {
-                "party_organization": _(
-                    "%(name)s has %(stars)s stars and no open early warning: only organisations with two stars or fewer, "
-                    "unrated ones or ones with an open early warning are paired for help."
-                )
-                % {"name": party_organization.name, "stars": weak_stars}
-            }
-        )
-    goals = (goals or "").strip()
-    if not goals:
-        raise ValidationError({"goals": _("Set out the goals of the pairing.")})
-    if Pairing.objects.active().filter(partner=partner, party_organization=party_organization).exists():
-        raise ValidationError(_("These two party organisations are already paired."))
-    return Pairing.objects.create(
-        partner=partner,
-        party_organization=party_organization,
-        partner_stars=partner_stars,
-        reason=reason,
-        started_on=started_on,
-        goals=goals,
-        created_by=actor,
-    )
-
-
-@transaction.atomic
-def pairing_update(
-    *, actor: User, pairing: Pairing, progress_notes: str, status: str, ended_on: dt.date | None = None
-) -> Pairing:
-    require(actor, Perm.CHANGE, Pairing)
-    pairing = (
-        restrict(Pairing.objects.all(), actor, Perm.CHANGE)
-        .select_for_update(of=("self",))
-        .filter(pk=pairing.pk)
-        .first()
-    )
-    if pairing is None:
-        raise PermissionDenied(OUT_OF_SCOPE)
-    pairing.progress_notes = progress_notes or ""
-    pairing.status = status
-    if status == Pairing.Status.ACTIVE:
-        pairing.ended_on = None
-    else:
-        pairing.ended_on = ended_on or timezone.localdate()
-        if pairing.ended_on < pairing.started_on:
-            raise ValidationError({"ended_on": _("The end date cannot precede the start date.")})
-    pairing.save()
-    return pairing
