@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
 from accounts.mixins import PermissionRequiredMixin
+from accounts.services import data_from
 from ui.views import ScopedListView, ServiceCreateView, ServiceUpdateView
 
 from . import selectors, services
@@ -33,6 +34,19 @@ from .tables import (
     TrainingBaseTable,
     TrainingSessionTable,
 )
+
+
+class DataServiceMixin:
+    """A create or edit page names its service and the service's data class,
+    which the form's cleaned data must match field for field. An edit passes
+    its record under the entity's name: `training_base_update(training_base=...)`."""
+
+    service = None
+    data_class = None
+
+    def run_service(self, data):
+        record = {} if self.object is None else {self.service.__name__.removesuffix("_update"): self.object}
+        return self.service(actor=self.request.user, data=data_from(self.data_class, data), **record), []
 
 
 class IndexView(LoginRequiredMixin, TemplateView):
@@ -65,22 +79,20 @@ class TrainingBaseDetailView(PermissionRequiredMixin, DetailView):
     template_name = "engagement/base_detail.html"
 
 
-class TrainingBaseCreateView(ServiceCreateView):
+class TrainingBaseCreateView(DataServiceMixin, ServiceCreateView):
     model = TrainingBase
     form_class = TrainingBaseForm
+    service = staticmethod(services.training_base_create)
+    data_class = services.TrainingBaseData
     extra_context = {"title": _("New training base")}
 
-    def run_service(self, data):
-        return services.training_base_create(actor=self.request.user, **data), []
 
-
-class TrainingBaseUpdateView(ServiceUpdateView):
+class TrainingBaseUpdateView(DataServiceMixin, ServiceUpdateView):
     model = TrainingBase
     form_class = TrainingBaseForm
+    service = staticmethod(services.training_base_update)
+    data_class = services.TrainingBaseData
     extra_context = {"title": _("Edit training base")}
-
-    def run_service(self, data):
-        return services.training_base_update(actor=self.request.user, training_base=self.object, **data), []
 
 
 class TrainingSessionListView(ScopedListView):
@@ -92,26 +104,24 @@ class TrainingSessionListView(ScopedListView):
     extra_context = {"title": _("Training sessions"), "create_url": "engagement:session-create"}
 
 
-class TrainingSessionCreateView(ServiceCreateView):
+class TrainingSessionCreateView(DataServiceMixin, ServiceCreateView):
     model = TrainingSession
     form_class = TrainingSessionForm
+    service = staticmethod(services.training_session_create)
+    data_class = services.TrainingSessionData
     extra_context = {"title": _("New training session")}
 
     def get_initial(self):
         # "Add a session" on a base's page names the base.
         return {**super().get_initial(), "base": self.request.GET.get("base")}
 
-    def run_service(self, data):
-        return services.training_session_create(actor=self.request.user, **data), []
 
-
-class TrainingSessionUpdateView(ServiceUpdateView):
+class TrainingSessionUpdateView(DataServiceMixin, ServiceUpdateView):
     model = TrainingSession
     form_class = TrainingSessionForm
+    service = staticmethod(services.training_session_update)
+    data_class = services.TrainingSessionData
     extra_context = {"title": _("Edit training session")}
-
-    def run_service(self, data):
-        return services.training_session_update(actor=self.request.user, training_session=self.object, **data), []
 
 
 # --------------------------------------------------------------------------
@@ -136,22 +146,20 @@ class PilotCommunityDetailView(PermissionRequiredMixin, DetailView):
     template_name = "engagement/pilot_detail.html"
 
 
-class PilotCommunityCreateView(ServiceCreateView):
+class PilotCommunityCreateView(DataServiceMixin, ServiceCreateView):
     model = PilotCommunity
     form_class = PilotCommunityForm
+    service = staticmethod(services.pilot_community_create)
+    data_class = services.PilotCommunityData
     extra_context = {"title": _("New pilot community")}
 
-    def run_service(self, data):
-        return services.pilot_community_create(actor=self.request.user, **data), []
 
-
-class PilotCommunityUpdateView(ServiceUpdateView):
+class PilotCommunityUpdateView(DataServiceMixin, ServiceUpdateView):
     model = PilotCommunity
     form_class = PilotCommunityForm
+    service = staticmethod(services.pilot_community_update)
+    data_class = services.PilotCommunityData
     extra_context = {"title": _("Edit pilot community")}
-
-    def run_service(self, data):
-        return services.pilot_community_update(actor=self.request.user, pilot_community=self.object, **data), []
 
 
 class PilotAssignmentListView(ScopedListView):
@@ -163,25 +171,23 @@ class PilotAssignmentListView(ScopedListView):
     extra_context = {"title": _("Pilot organisations"), "create_url": "engagement:assignment-create"}
 
 
-class PilotAssignmentCreateView(ServiceCreateView):
+class PilotAssignmentCreateView(DataServiceMixin, ServiceCreateView):
     model = PilotAssignment
     form_class = PilotAssignmentForm
+    service = staticmethod(services.pilot_assignment_create)
+    data_class = services.PilotAssignmentData
     extra_context = {"title": _("Assign an organisation to a pilot community")}
 
     def get_initial(self):
         return {**super().get_initial(), "community": self.request.GET.get("community")}
 
-    def run_service(self, data):
-        return services.pilot_assignment_create(actor=self.request.user, **data), []
 
-
-class PilotAssignmentUpdateView(ServiceUpdateView):
+class PilotAssignmentUpdateView(DataServiceMixin, ServiceUpdateView):
     model = PilotAssignment
     form_class = PilotAssignmentForm
+    service = staticmethod(services.pilot_assignment_update)
+    data_class = services.PilotAssignmentData
     extra_context = {"title": _("Edit pilot organisation")}
-
-    def run_service(self, data):
-        return services.pilot_assignment_update(actor=self.request.user, pilot_assignment=self.object, **data), []
 
 
 class PlaqueAwardListView(ScopedListView):
@@ -199,25 +205,23 @@ class PlaqueAwardDetailView(PermissionRequiredMixin, DetailView):
     template_name = "engagement/plaque_detail.html"
 
 
-class PlaqueAwardCreateView(ServiceCreateView):
+class PlaqueAwardCreateView(DataServiceMixin, ServiceCreateView):
     model = PlaqueAward
     form_class = PlaqueAwardForm
+    service = staticmethod(services.plaque_award_create)
+    data_class = services.PlaqueAwardData
     extra_context = {"title": _("Record a plaque award")}
 
     def get_initial(self):
         return {**super().get_initial(), "community": self.request.GET.get("community")}
 
-    def run_service(self, data):
-        return services.plaque_award_create(actor=self.request.user, **data), []
 
-
-class PlaqueAwardUpdateView(ServiceUpdateView):
+class PlaqueAwardUpdateView(DataServiceMixin, ServiceUpdateView):
     model = PlaqueAward
     form_class = PlaqueAwardForm
+    service = staticmethod(services.plaque_award_update)
+    data_class = services.PlaqueAwardData
     extra_context = {"title": _("Edit plaque award")}
-
-    def run_service(self, data):
-        return services.plaque_award_update(actor=self.request.user, plaque_award=self.object, **data), []
 
 
 # --------------------------------------------------------------------------
@@ -240,19 +244,17 @@ class ContributionDetailView(PermissionRequiredMixin, DetailView):
     template_name = "engagement/contribution_detail.html"
 
 
-class ContributionCreateView(ServiceCreateView):
+class ContributionCreateView(DataServiceMixin, ServiceCreateView):
     model = Contribution
     form_class = ContributionForm
+    service = staticmethod(services.contribution_create)
+    data_class = services.ContributionData
     extra_context = {"title": _("Record a contribution")}
 
-    def run_service(self, data):
-        return services.contribution_create(actor=self.request.user, **data), []
 
-
-class ContributionUpdateView(ServiceUpdateView):
+class ContributionUpdateView(DataServiceMixin, ServiceUpdateView):
     model = Contribution
     form_class = ContributionForm
+    service = staticmethod(services.contribution_update)
+    data_class = services.ContributionData
     extra_context = {"title": _("Edit contribution")}
-
-    def run_service(self, data):
-        return services.contribution_update(actor=self.request.user, contribution=self.object, **data), []

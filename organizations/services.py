@@ -1,18 +1,25 @@
 """Writes: every change to the records goes through a service that validates
-it, checks the actor's scope and runs in one transaction."""
+it, checks the actor's scope and runs in one transaction.
+
+Each entity's form fields travel as one frozen data class (`OrganizationData`,
+`PartyOrganizationData`) with the model's defaults. An update stores all of
+them, as the form always sends them: what the caller passes is what is stored."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import OUT_OF_SCOPE, Action, require, restrict
+from accounts.services import data_values, record_save
 
 from .creditcode import code_warnings
 from .models import Area, PartyOrganization, SocialOrganization, SupervisingUnit
@@ -21,117 +28,77 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-def _apply(instance: models.Model, fields: dict[str, Any]) -> None:
-    for name, value in fields.items():
-        setattr(instance, name, value)
+@dataclass(frozen=True, kw_only=True)
+class OrganizationData:
+    """The fields SocialOrganizationForm edits."""
+
+    name: str
+    credit_code: str
+    category: str
+    area: Area
+    registered_on: dt.date
+    staff_count: int
+    supervising_unit: SupervisingUnit | None = None
+    is_trade_association: bool = False
+    is_decoupled: bool = False
+    status: str = SocialOrganization.Status.ACTIVE
+    deregistered_on: dt.date | None = None
+    formal_party_members: int = 0
+    setup_path: str = SocialOrganization.SetupPath.PENDING
+    setup_contact: str = ""
+    setup_contact_phone: str = ""
 
 
 def _save_organization(
-    actor: User, organization: SocialOrganization, **values: Any
+    actor: User, organization: SocialOrganization, values: dict[str, Any]
 ) -> tuple[SocialOrganization, list[str]]:
-    _apply(organization, values)
-    organization.full_clean()
-    organization.save()
-    # Whatever the form offered, a record that ends up outside the actor's scope rolls back.
-    require(actor, Action.CHANGE, organization)
+    organization = record_save(actor=actor, instance=organization, values=values)
     return organization, code_warnings(organization.credit_code, organization.category)
 
 
 @transaction.atomic
-def organization_create(
-    *,
-    actor: User,
-    name: str,
-    credit_code: str,
-    category: str,
-    area: Area,
-    registered_on: dt.date,
-    staff_count: int,
-    supervising_unit: SupervisingUnit | None = None,
-    is_trade_association: bool = False,
-    is_decoupled: bool = False,
-    status: str = SocialOrganization.Status.ACTIVE,
-    deregistered_on: dt.date | None = None,
-    formal_party_members: int = 0,
-    setup_path: str = SocialOrganization.SetupPath.PENDING,
-    setup_contact: str = "",
-    setup_contact_phone: str = "",
-) -> tuple[SocialOrganization, list[str]]:
+def organization_create(*, actor: User, data: OrganizationData) -> tuple[SocialOrganization, list[str]]:
     """Register an organisation; returns it and any soft warnings about its code."""
     require(actor, Action.ADD, SocialOrganization)
-    return _save_organization(
-        actor,
-        SocialOrganization(),
-        name=name,
-        credit_code=credit_code,
-        category=category,
-        is_trade_association=is_trade_association,
-        is_decoupled=is_decoupled,
-        area=area,
-        supervising_unit=supervising_unit,
-        registered_on=registered_on,
-        status=status,
-        deregistered_on=deregistered_on,
-        staff_count=staff_count,
-        formal_party_members=formal_party_members,
-        setup_path=setup_path,
-        setup_contact=setup_contact,
-        setup_contact_phone=setup_contact_phone,
-    )
+    return _save_organization(actor, SocialOrganization(), data_values(data))
 
 
 @transaction.atomic
 def organization_update(
-    *,
-    actor: User,
-    organization: SocialOrganization,
-    name: str,
-    credit_code: str,
-    category: str,
-    is_trade_association: bool,
-    is_decoupled: bool,
-    area: Area,
-    supervising_unit: SupervisingUnit | None,
-    registered_on: dt.date,
-    status: str,
-    deregistered_on: dt.date | None,
-    staff_count: int,
-    formal_party_members: int,
-    setup_path: str,
-    setup_contact: str,
-    setup_contact_phone: str,
+    *, actor: User, organization: SocialOrganization, data: OrganizationData
 ) -> tuple[SocialOrganization, list[str]]:
     """Store every field the form edits; returns the organisation and any soft warnings about its code."""
     require(actor, Action.CHANGE, organization)
-    return _save_organization(
-        actor,
-        organization,
-        name=name,
-        credit_code=credit_code,
-        category=category,
-        is_trade_association=is_trade_association,
-        is_decoupled=is_decoupled,
-        area=area,
-        supervising_unit=supervising_unit,
-        registered_on=registered_on,
-        status=status,
-        deregistered_on=deregistered_on,
-        staff_count=staff_count,
-        formal_party_members=formal_party_members,
-        setup_path=setup_path,
-        setup_contact=setup_contact,
-        setup_contact_phone=setup_contact_phone,
-    )
+    return _save_organization(actor, organization, data_values(data))
 
 
 @transaction.atomic
 def organization_deregister(*, actor: User, organization: SocialOrganization, on: dt.date) -> SocialOrganization:
     """Deregistration is a status change: the record and its history stay."""
     require(actor, Action.CHANGE, organization)
-    organization, _warnings = _save_organization(
-        actor, organization, status=SocialOrganization.Status.DEREGISTERED, deregistered_on=on
-    )
-    return organization
+    values = {"status": SocialOrganization.Status.DEREGISTERED, "deregistered_on": on}
+    return record_save(actor=actor, instance=organization, values=values)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartyOrganizationData:
+    """The fields PartyOrganizationForm edits, but for the organisations it
+    covers, which the services take beside it. Without `term_due_on` the
+    term runs the standard length."""
+
+    name: str
+    formation: str
+    area: Area
+    established_on: dt.date
+    kind: str = PartyOrganization.Kind.BRANCH
+    parent: PartyOrganization | None = None
+    supervising_unit: SupervisingUnit | None = None
+    secretary: str = ""
+    term_due_on: dt.date | None = None
+    last_activity_on: dt.date | None = None
+    member_count: int = 0
+    status: str = PartyOrganization.Status.ACTIVE
+    dissolved_on: dt.date | None = None
 
 
 def default_term_due(kind: str, established_on: dt.date) -> dt.date:
@@ -169,12 +136,10 @@ def _validate_coverage(
 
 
 def _save_party_org(
-    actor: User, party_org: PartyOrganization, organizations: Iterable[SocialOrganization], **values: Any
+    actor: User, party_org: PartyOrganization, organizations: Iterable[SocialOrganization], data: PartyOrganizationData
 ) -> PartyOrganization:
-    _apply(party_org, values)
-    if not party_org.term_due_on and party_org.established_on and party_org.kind:
-        party_org.term_due_on = default_term_due(party_org.kind, party_org.established_on)
-    party_org.full_clean()
+    if not data.term_due_on and data.established_on and data.kind:
+        data = dataclasses.replace(data, term_due_on=default_term_due(data.kind, data.established_on))
     organizations = list(organizations)
     previously = set(party_org.organizations.values_list("pk", flat=True)) if party_org.pk else set()
     # Links to organisations outside the actor's scope (a joint branch
@@ -185,52 +150,23 @@ def _save_party_org(
     )
     chosen = {o.pk for o in organizations}
     organizations += list(SocialOrganization.objects.filter(pk__in=out_of_scope - chosen))
-    _validate_coverage(actor, party_org, organizations, previously)
-    party_org.save()
+    party_org = record_save(
+        actor=actor,
+        instance=party_org,
+        values=data_values(data),
+        check=lambda checked: _validate_coverage(actor, checked, organizations, previously),
+    )
     party_org.organizations.set(organizations)
-    require(actor, Action.CHANGE, party_org)
     return party_org
 
 
 @transaction.atomic
 def party_organization_create(
-    *,
-    actor: User,
-    name: str,
-    formation: str,
-    area: Area,
-    established_on: dt.date,
-    organizations: Iterable[SocialOrganization] = (),
-    kind: str = PartyOrganization.Kind.BRANCH,
-    parent: PartyOrganization | None = None,
-    supervising_unit: SupervisingUnit | None = None,
-    secretary: str = "",
-    term_due_on: dt.date | None = None,
-    last_activity_on: dt.date | None = None,
-    member_count: int = 0,
-    status: str = PartyOrganization.Status.ACTIVE,
-    dissolved_on: dt.date | None = None,
+    *, actor: User, data: PartyOrganizationData, organizations: Iterable[SocialOrganization] = ()
 ) -> PartyOrganization:
-    """Record a party organisation; without `term_due_on` its term runs the standard length."""
+    """Record a party organisation covering `organizations`."""
     require(actor, Action.ADD, PartyOrganization)
-    return _save_party_org(
-        actor,
-        PartyOrganization(),
-        organizations,
-        name=name,
-        kind=kind,
-        formation=formation,
-        parent=parent,
-        area=area,
-        supervising_unit=supervising_unit,
-        secretary=secretary,
-        established_on=established_on,
-        term_due_on=term_due_on,
-        last_activity_on=last_activity_on,
-        member_count=member_count,
-        status=status,
-        dissolved_on=dissolved_on,
-    )
+    return _save_party_org(actor, PartyOrganization(), organizations, data)
 
 
 @transaction.atomic
@@ -238,41 +174,12 @@ def party_organization_update(
     *,
     actor: User,
     party_organization: PartyOrganization,
+    data: PartyOrganizationData,
     organizations: Iterable[SocialOrganization],
-    name: str,
-    kind: str,
-    formation: str,
-    parent: PartyOrganization | None,
-    area: Area,
-    supervising_unit: SupervisingUnit | None,
-    secretary: str,
-    established_on: dt.date,
-    term_due_on: dt.date | None,
-    last_activity_on: dt.date | None,
-    member_count: int,
-    status: str,
-    dissolved_on: dt.date | None,
 ) -> PartyOrganization:
     """Store every field the form edits; links the actor cannot see are kept."""
     require(actor, Action.CHANGE, party_organization)
-    return _save_party_org(
-        actor,
-        party_organization,
-        organizations,
-        name=name,
-        kind=kind,
-        formation=formation,
-        parent=parent,
-        area=area,
-        supervising_unit=supervising_unit,
-        secretary=secretary,
-        established_on=established_on,
-        term_due_on=term_due_on,
-        last_activity_on=last_activity_on,
-        member_count=member_count,
-        status=status,
-        dissolved_on=dissolved_on,
-    )
+    return _save_party_org(actor, party_organization, organizations, data)
 
 
 # Bulk writes ----------------------------------------------------------------

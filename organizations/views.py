@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from accounts.mixins import PermissionRequiredMixin
+from accounts.services import data_from
 from ui.views import ScopedListView, ServiceCreateView, ServiceUpdateView
 
 from . import selectors, services
@@ -54,7 +55,7 @@ class OrganizationCreateView(ServiceCreateView):
     extra_context = {"title": _("Register a social organisation")}
 
     def run_service(self, data):
-        return services.organization_create(actor=self.request.user, **data)
+        return services.organization_create(actor=self.request.user, data=data_from(services.OrganizationData, data))
 
 
 class OrganizationUpdateView(ServiceUpdateView):
@@ -63,7 +64,9 @@ class OrganizationUpdateView(ServiceUpdateView):
     extra_context = {"title": _("Edit social organisation")}
 
     def run_service(self, data):
-        return services.organization_update(actor=self.request.user, organization=self.object, **data)
+        return services.organization_update(
+            actor=self.request.user, organization=self.object, data=data_from(services.OrganizationData, data)
+        )
 
 
 class PartyOrganizationCreateView(ServiceCreateView):
@@ -73,7 +76,11 @@ class PartyOrganizationCreateView(ServiceCreateView):
 
     def run_service(self, data):
         organizations = data.pop("organizations")
-        return services.party_organization_create(actor=self.request.user, organizations=organizations, **data), []
+        return services.party_organization_create(
+            actor=self.request.user,
+            data=data_from(services.PartyOrganizationData, data),
+            organizations=organizations,
+        ), []
 
 
 class PartyOrganizationUpdateView(ServiceUpdateView):
@@ -84,6 +91,9 @@ class PartyOrganizationUpdateView(ServiceUpdateView):
     def run_service(self, data):
         organizations = data.pop("organizations")
         party_org = services.party_organization_update(
-            actor=self.request.user, party_organization=self.object, organizations=organizations, **data
+            actor=self.request.user,
+            party_organization=self.object,
+            data=data_from(services.PartyOrganizationData, data),
+            organizations=organizations,
         )
         return party_org, []

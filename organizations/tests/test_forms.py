@@ -1,13 +1,11 @@
 """Create and edit through the pages: bad input is refused with a message
 where it is wrong, and nothing is saved."""
 
-import datetime as dt
 import random
 
 import pytest
 from django.urls import reverse
 
-from organizations import services
 from organizations.creditcode import make_credit_code
 from organizations.models import PartyOrganization, SocialOrganization
 
@@ -165,17 +163,9 @@ def test_party_organisation_bad_input(login, beilin_user, dataset, beilin, overr
 
 
 def test_editing_a_cross_district_branch_keeps_the_other_districts_link(
-    login, beilin_user, staff_user, dataset, beilin
+    login, beilin_user, dataset, beilin, cross_district_branch
 ):
-    joint = services.party_organization_create(
-        actor=staff_user,
-        organizations=[dataset.e, dataset.g],
-        name="跨区联合党支部",
-        kind="branch",
-        formation="joint",
-        area=beilin,
-        established_on=dt.date(2020, 5, 1),
-    )
+    joint = cross_district_branch
     url = reverse("organizations:party-organization-update", args=[joint.pk])
     data = _party_data(
         beilin,

@@ -1,24 +1,26 @@
 """The services hold the rules whatever calls them (form, import, shell)."""
 
+import dataclasses
 import datetime as dt
 import random
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.forms import ModelForm
 
 from organizations import services
 from organizations.creditcode import make_credit_code
-from organizations.forms import PartyOrganizationForm, SocialOrganizationForm
 from organizations.models import PartyOrganization, SocialOrganization
+from organizations.services import OrganizationData, PartyOrganizationData
 from organizations.tests.factories import SocialOrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
+D = TypeVar("D")
 
-def _fields(area, **overrides):
+
+def _data(area, **overrides) -> OrganizationData:
     fields = {
         "name": "服务层测试协会",
         "credit_code": make_credit_code("51", "610103", random.Random(5)),
@@ -28,24 +30,24 @@ def _fields(area, **overrides):
         "staff_count": 10,
         "formal_party_members": 2,
     }
-    fields.update(overrides)
-    return fields
+    return OrganizationData(**(fields | overrides))
 
 
-def _as_stored(record: models.Model, form_class: type[ModelForm], **changes: Any) -> dict[str, Any]:
+def _as_stored(record: models.Model, data_class: type[D], **changes: Any) -> D:
     """Every field the record's form edits, as stored, with `changes`: an update takes them all."""
-    return {name: getattr(record, name) for name in form_class._meta.fields if name not in changes} | changes
+    stored = {field.name: getattr(record, field.name) for field in dataclasses.fields(data_class)}
+    return data_class(**(stored | changes))
 
 
 def test_service_refuses_a_record_outside_the_actors_scope(beilin_user, yanta):
     with pytest.raises(PermissionDenied):
-        services.organization_create(actor=beilin_user, **_fields(yanta))
+        services.organization_create(actor=beilin_user, data=_data(yanta))
     assert not SocialOrganization.objects.exists()
 
 
 def test_leadership_cannot_write_through_the_service(leader_user, beilin):
     with pytest.raises(PermissionDenied):
-        services.organization_create(actor=leader_user, **_fields(beilin))
+        services.organization_create(actor=leader_user, data=_data(beilin))
 
 
 def test_industry_user_cannot_move_an_organisation_out_of_the_industry(lawyers_user, dataset, culture):
@@ -53,7 +55,7 @@ def test_industry_user_cannot_move_an_organisation_out_of_the_industry(lawyers_u
         services.organization_update(
             actor=lawyers_user,
             organization=dataset.g,
-            **_as_stored(dataset.g, SocialOrganizationForm, supervising_unit=culture),
+            data=_as_stored(dataset.g, OrganizationData, supervising_unit=culture),
         )
     dataset.g.refresh_from_db()
     assert dataset.g.supervising_unit.name == "西安市司法局"
@@ -61,7 +63,7 @@ def test_industry_user_cannot_move_an_organisation_out_of_the_industry(lawyers_u
 
 def test_bad_credit_code_is_refused_by_the_model(staff_user, beilin):
     with pytest.raises(ValidationError) as exc:
-        services.organization_create(actor=staff_user, **_fields(beilin, credit_code="51610103MJX12345X0"))
+        services.organization_create(actor=staff_user, data=_data(beilin, credit_code="51610103MJX12345X0"))
     assert "credit_code" in exc.value.message_dict
 
 
@@ -76,11 +78,9 @@ def test_deregistered_organisation_cannot_be_newly_covered(staff_user, dataset, 
         services.party_organization_create(
             actor=staff_user,
             organizations=[dataset.h],
-            name="新支部",
-            kind="branch",
-            formation="standalone",
-            area=beilin,
-            established_on=dt.date(2020, 5, 1),
+            data=PartyOrganizationData(
+                name="新支部", kind="branch", formation="standalone", area=beilin, established_on=dt.date(2020, 5, 1)
+            ),
         )
 
 
@@ -88,11 +88,9 @@ def test_committee_term_is_five_years(staff_user, dataset, beilin):
     party = services.party_organization_create(
         actor=staff_user,
         organizations=[dataset.e],
-        name="新党委",
-        kind="committee",
-        formation="standalone",
-        area=beilin,
-        established_on=dt.date(2020, 2, 29),
+        data=PartyOrganizationData(
+            name="新党委", kind="committee", formation="standalone", area=beilin, established_on=dt.date(2020, 2, 29)
+        ),
     )
     assert party.term_due_on == dt.date(2025, 2, 28)
 
@@ -116,22 +114,14 @@ def test_database_constraints_hold_without_the_services(beilin):
         )
 
 
-def test_a_district_cannot_uncover_another_districts_organisation(beilin_user, staff_user, dataset, beilin):
-    # A joint branch in Beilin that also covers Yanta's G (set up by city staff).
-    joint = services.party_organization_create(
-        actor=staff_user,
-        organizations=[dataset.e, dataset.g],
-        name="跨区联合党支部",
-        kind="branch",
-        formation="joint",
-        area=beilin,
-        established_on=dt.date(2020, 5, 1),
-    )
+def test_a_district_cannot_uncover_another_districts_organisation(beilin_user, dataset, cross_district_branch):
+    joint = cross_district_branch
     # Beilin edits it, sending only what its form can show (E, not G).
     services.party_organization_update(
         actor=beilin_user,
         party_organization=joint,
-        **_as_stored(joint, PartyOrganizationForm, organizations=[dataset.e], secretary="新书记"),
+        organizations=[dataset.e],
+        data=_as_stored(joint, PartyOrganizationData, secretary="新书记"),
     )
     assert set(joint.organizations.values_list("name", flat=True)) == {"E 协会", "G 律师事务所"}
     assert joint.secretary == "新书记"
