@@ -2,10 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dashboard.views import DashboardView
-
 urlpatterns = [
-    path("", DashboardView.as_view(), name="home"),
+    path("", include("dashboard.home_urls")),
     path("dashboard/", include("dashboard.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

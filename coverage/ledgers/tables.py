@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Ledger, LedgerImport, Snapshot
-from coverage.recount.tables import SnapshotFiguresTable
+from coverage.recount.tables import FIGURES, SnapshotFiguresTable
 from ui.columns import ChoiceColumn
 
 from .selectors import OwnerKind, Timeliness
@@ -109,11 +109,7 @@ class LedgerSnapshotTable(SnapshotFiguresTable):
         model = Snapshot
         fields = (
             "label",
-            "organizations",
-            "party_organizations",
-            "org_coverage_rate",
-            "work_coverage_rate",
-            "must_establish_not_established",
+            *FIGURES,
             "frozen",
             "computed_at",
         )

@@ -8,6 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from coverage.models import Ledger, Snapshot
 from ui.columns import ChoiceColumn, NumberColumn, PercentColumn
 
+# The snapshot figures every coverage table shows, in this order.
+FIGURES = (
+    "organizations",
+    "party_organizations",
+    "org_coverage_rate",
+    "work_coverage_rate",
+    "must_establish_not_established",
+)
+
 
 class SnapshotFiguresTable(tables.Table):
     """The coverage figures every snapshot table shows, in one order and wording."""
@@ -28,11 +37,7 @@ class OverviewTable(SnapshotFiguresTable):
         model = Snapshot
         fields = (
             "label",
-            "organizations",
-            "party_organizations",
-            "org_coverage_rate",
-            "work_coverage_rate",
-            "must_establish_not_established",
+            *FIGURES,
             "open_warnings",
             "ledger_status",
         )
