@@ -11,7 +11,8 @@ import datetime as dt
 
 from celery import shared_task
 from django.db import OperationalError
-from django.utils import timezone
+
+from xian_partybuild import clock
 
 from .recount import services
 from .recount.periods import HalfYear
@@ -48,7 +49,7 @@ def recount(period: str, run_id: int | None = None) -> str:
 @shared_task(name="coverage.tasks.recount_last_half_year", acks_late=True, max_retries=3, **RECOUNT_LIMITS)
 def recount_last_half_year() -> str:
     """Beat entry for 01:00 on 1 January and 1 July."""
-    return recount(HalfYear.last_ended(timezone.localdate()).code)
+    return recount(HalfYear.last_ended(clock.today()).code)
 
 
 @shared_task(name="coverage.tasks.recount_catch_up", acks_late=True, max_retries=3, **RECOUNT_LIMITS)

@@ -15,10 +15,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Area, SocialOrganization
+from xian_partybuild import clock
 
 from .querysets import (
     ContributionQuerySet,
@@ -33,7 +33,7 @@ ZERO = Decimal("0.00")
 
 
 def _not_in_future(errors: dict, field: str, value) -> None:
-    if value and value > timezone.localdate():
+    if value and value > clock.today():
         errors[field] = _("This date cannot be in the future.")
 
 

@@ -12,8 +12,9 @@ from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from xian_partybuild import clock
 
 from .creditcode import validate_credit_code
 from .querysets import (
@@ -209,7 +210,7 @@ class SocialOrganization(models.Model):
         # Field-level messages for what the constraints also enforce, so that
         # a form says where the problem is.
         errors: dict[str, str] = {}
-        today = timezone.localdate()
+        today = clock.today()
         if self.registered_on and self.registered_on > today:
             errors["registered_on"] = _("The registration date cannot be in the future.")
         if (
@@ -325,7 +326,7 @@ class PartyOrganization(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        today = timezone.localdate()
+        today = clock.today()
         if self.established_on and self.established_on > today:
             errors["established_on"] = _("The establishment date cannot be in the future.")
         if self.established_on and self.term_due_on and self.term_due_on <= self.established_on:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils import timezone
 
 from accounts.scoping import ScopedQuerySet
+from xian_partybuild import clock
 
 
 class AreaQuerySet(ScopedQuerySet):
@@ -53,5 +53,5 @@ class InstructorAssignmentQuerySet(ScopedQuerySet):
     unit_lookup = "organization__supervising_unit"
 
     def current(self, on=None) -> InstructorAssignmentQuerySet:
-        on = on or timezone.localdate()
+        on = on or clock.today()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)

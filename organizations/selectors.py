@@ -25,8 +25,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from xian_partybuild import clock
 
 from .models import (
     MUST_ESTABLISH_MEMBERS,
@@ -79,7 +80,7 @@ def coverage_conditions(*, on: dt.date | None = None) -> dict[str, Q]:
     aggregating over annotation names makes Django wrap the query in a
     subquery that drops the annotations it needs.
     """
-    on = on or timezone.localdate()
+    on = on or clock.today()
     org_covered = Q(_covering_party_orgs(on))
     has_own = Q(_covering_party_orgs(on, standalone_only=True))
     has_instructor = Q(_current_instructor(on))
@@ -130,7 +131,7 @@ def organization_detail(*, on: dt.date | None = None) -> QuerySet[SocialOrganiza
 
 def coverage_summary(qs: QuerySet[SocialOrganization], *, on: dt.date | None = None) -> dict[str, float | int]:
     """Counts and rates for the organisations among qs active on `on` (today), in one query."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     conditions = coverage_conditions(on=on)
     figures = qs.filter(organization_active_on(on)).aggregate(
         organizations=Count("pk"),

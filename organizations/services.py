@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import OUT_OF_SCOPE, Action, require, restrict
 from accounts.services import data_values, record_save
+from xian_partybuild import clock
 
 from .creditcode import code_warnings
 from .models import Area, PartyOrganization, SocialOrganization, SupervisingUnit
@@ -225,7 +225,7 @@ def organizations_import(
     SocialOrganization.objects.bulk_create(creates, batch_size=IMPORT_BATCH)
     if updates:
         # bulk_update does not run auto_now.
-        now = timezone.now()
+        now = clock.now()
         for organization in updates:
             organization.updated_at = now
         fields = sorted({*update_fields, "updated_at"})

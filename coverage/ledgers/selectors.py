@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Ledger, Period
 from coverage.recount.periods import HalfYear
 from organizations.models import Area, SupervisingUnit
+from xian_partybuild import clock
 
 from .services import default_due_on, ledger_owner
 
@@ -65,7 +65,7 @@ class LedgerReportRow:
     def timeliness(self) -> str:
         if self.ledger is not None and self.ledger.submitted_at:
             return Timeliness.ON_TIME if self.ledger.on_time else Timeliness.LATE
-        return Timeliness.OVERDUE if timezone.localdate() > self.due_on else Timeliness.PENDING
+        return Timeliness.OVERDUE if clock.today() > self.due_on else Timeliness.PENDING
 
 
 def ledger_report_rows(*, period: Period, user: User) -> list[LedgerReportRow]:
@@ -99,7 +99,7 @@ def ledger_report_rows(*, period: Period, user: User) -> list[LedgerReportRow]:
 def ledger_period_choices() -> list[str]:
     """Half-years a ledger can be about: those on record and the one last ended."""
     codes = [p.code for p in Period.objects.order_by("-year", "-half")]
-    last = HalfYear.last_ended(timezone.localdate()).code
+    last = HalfYear.last_ended(clock.today()).code
     if last not in codes:
         codes.insert(0, last)
     return codes

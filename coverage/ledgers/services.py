@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, can, require, rule_for
@@ -26,6 +25,7 @@ from coverage.models import Ledger, LedgerImport, Period, Snapshot
 from coverage.recount.periods import HalfYear
 from coverage.recount.services import period_get
 from organizations.models import Area, SupervisingUnit
+from xian_partybuild import clock
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -120,7 +120,7 @@ def ledger_submit(*, actor: User, period: Period | HalfYear | str, note: str = "
     if owner is None:
         raise PermissionDenied(rule_for(Ledger, Action.SUBMIT).refusal)
     period_obj = _period(period)
-    if period_obj.end >= timezone.localdate():
+    if period_obj.end >= clock.today():
         raise ValidationError(
             _("The ledger of %(period)s can be submitted once the half-year has ended.") % {"period": period_obj.code},
             code="period_open",
@@ -139,7 +139,7 @@ def ledger_submit(*, actor: User, period: Period | HalfYear | str, note: str = "
         ledger.due_on = default_due_on(period_obj)
     ledger.status = Ledger.Status.SUBMITTED
     ledger.note = note.strip()
-    ledger.submitted_at = timezone.now()
+    ledger.submitted_at = clock.now()
     ledger.submitted_by = actor
     ledger.full_clean()
     ledger.save()
@@ -165,7 +165,7 @@ def ledger_accept(*, actor: User, ledger: Ledger) -> Ledger:
         )
     snapshots.update(frozen=True)
     ledger.status = Ledger.Status.ACCEPTED
-    ledger.reviewed_at = timezone.now()
+    ledger.reviewed_at = clock.now()
     ledger.reviewed_by = actor
     ledger.save(update_fields=["status", "reviewed_at", "reviewed_by"])
     return ledger
@@ -184,7 +184,7 @@ def ledger_return(*, actor: User, ledger: Ledger, reason: str) -> Ledger:
     )
     ledger.status = Ledger.Status.RETURNED
     ledger.return_reason = reason
-    ledger.reviewed_at = timezone.now()
+    ledger.reviewed_at = clock.now()
     ledger.reviewed_by = actor
     ledger.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by"])
     return ledger
@@ -205,7 +205,7 @@ def ledger_reopen(*, actor: User, ledger: Ledger, reason: str = "") -> Ledger:
     ledger_snapshots(ledger).update(frozen=False)
     ledger.status = Ledger.Status.RETURNED if reason else Ledger.Status.DRAFT
     ledger.return_reason = reason
-    ledger.reviewed_at = timezone.now()
+    ledger.reviewed_at = clock.now()
     ledger.reviewed_by = actor
     ledger.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by"])
     return ledger

@@ -8,9 +8,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from coverage.models import Period, RecountRun, Snapshot
+from xian_partybuild import clock
 from xian_partybuild.celery import enqueue
 
 from . import compute
@@ -49,13 +49,13 @@ def recount_enqueue(*, period: HalfYear | str, actor: User | None = None) -> Rec
 
 def _start(period_obj: Period, run_id: int | None, actor: User | None) -> RecountRun:
     RecountRun.objects.filter(
-        period=period_obj, status=RecountRun.Status.RUNNING, started_at__lt=timezone.now() - STALE_AFTER
-    ).update(status=RecountRun.Status.FAILED, finished_at=timezone.now(), error="abandoned: worker lost")
+        period=period_obj, status=RecountRun.Status.RUNNING, started_at__lt=clock.now() - STALE_AFTER
+    ).update(status=RecountRun.Status.FAILED, finished_at=clock.now(), error="abandoned: worker lost")
     try:
         with transaction.atomic():
             if run_id is not None:
                 updated = RecountRun.objects.filter(pk=run_id, status=RecountRun.Status.QUEUED).update(
-                    status=RecountRun.Status.RUNNING, started_at=timezone.now()
+                    status=RecountRun.Status.RUNNING, started_at=clock.now()
                 )
                 if updated:
                     return RecountRun.objects.get(pk=run_id)
@@ -64,7 +64,7 @@ def _start(period_obj: Period, run_id: int | None, actor: User | None) -> Recoun
         if run_id is not None:
             RecountRun.objects.filter(pk=run_id, status=RecountRun.Status.QUEUED).update(
                 status=RecountRun.Status.FAILED,
-                finished_at=timezone.now(),
+                finished_at=clock.now(),
                 error="another recount of this period was running",
             )
         raise RecountAlreadyRunning(period_obj.code) from exc
@@ -80,7 +80,7 @@ def recount_run(*, period: HalfYear | str, run_id: int | None = None, actor: Use
     run = _start(period_obj, run_id, actor)
     try:
         scope_rows = compute.compute(period_obj.end)
-        now = timezone.now()
+        now = clock.now()
         with transaction.atomic():
             # Serialise writers on the period row (PostgreSQL row lock; SQLite
             # serialises writers anyway).
@@ -106,14 +106,14 @@ def recount_run(*, period: HalfYear | str, run_id: int | None = None, actor: Use
             )
             Period.objects.filter(pk=period_obj.pk).update(last_recounted_at=now)
             run.status = RecountRun.Status.SUCCEEDED
-            run.finished_at = timezone.now()
+            run.finished_at = clock.now()
             run.snapshot_count = len(scope_rows) - len(frozen)
             run.frozen_kept = len(frozen)
             run.save(update_fields=["status", "finished_at", "snapshot_count", "frozen_kept"])
     except Exception as exc:
         logger.exception("recount of %s failed", period_obj.code)
         RecountRun.objects.filter(pk=run.pk).update(
-            status=RecountRun.Status.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000]
+            status=RecountRun.Status.FAILED, finished_at=clock.now(), error=f"{type(exc).__name__}: {exc}"[:2000]
         )
         raise
     return run
@@ -122,7 +122,7 @@ def recount_run(*, period: HalfYear | str, run_id: int | None = None, actor: Use
 def recount_missing(*, today: dt.date | None = None) -> list[str]:
     """The catch-up guard: recount the last ended half-year if it has no
     successful recount (the broker may have been down on 1 January / 1 July)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     half = HalfYear.last_ended(today)
     done = RecountRun.objects.filter(
         period__year=half.year, period__half=half.half, status=RecountRun.Status.SUCCEEDED

@@ -1,6 +1,7 @@
 """The Celery tasks: found by name, limited in time, eager without a broker,
 and on a real worker process with a real broker."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -11,10 +12,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import override_settings
 from django_celery_beat.schedulers import ModelEntry
 
 from coverage import tasks
-from coverage.models import RecountRun, Snapshot
+from coverage.models import EarlyWarning, RecountRun, Snapshot
 from coverage.recount.services import RECOUNT_TASK, STALE_AFTER, period_get
 from coverage.warnings.scan import SCAN_TASK
 from xian_partybuild.celery import app, enqueue
@@ -26,6 +28,25 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_task_is_safe_to_run_twice(dataset):
     assert tasks.recount.apply(args=["2020H2"]).get() == tasks.recount.apply(args=["2020H2"]).get()
     assert Snapshot.objects.filter(scope="city").count() == 1
+
+
+@pytest.mark.django_db
+@override_settings(CLOCK_TODAY="2020-12-31")
+def test_recounting_a_past_half_year_leaves_warnings_alone(dataset, django_capture_on_commit_callbacks):
+    # Pressing "recount now" for 2020H1 on the demo used to scan as of the
+    # real today and open warnings that 2020 never had.
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.recount.apply(args=["2020H1"]).get()
+    assert not EarlyWarning.objects.exists()
+    # The half-year the clock lives in is scanned after its recount, as of the clock's day.
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.recount.apply(args=["2020H2"]).get()
+    assert set(EarlyWarning.objects.values_list("opened_on", flat=True)) == {dt.date(2020, 12, 31)}
+    before = EarlyWarning.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.recount.apply(args=["2020H2"]).get()
+        tasks.warning_scan.apply().get()
+    assert EarlyWarning.objects.count() == before
 
 
 @pytest.mark.django_db

@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Trim
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from coverage.models import EarlyWarning
 from organizations.models import MUST_ESTABLISH_MEMBERS, PartyOrganization, SocialOrganization
 from organizations.selectors import coverage_conditions, organization_active_on, party_organization_active_on
+from xian_partybuild import clock
 
 Rule = EarlyWarning.Rule
 
@@ -118,4 +118,4 @@ RULES: dict[str, Callable[[dt.date], QuerySet]] = {
 
 def rule_matches(rule: str, *, today: dt.date | None = None) -> QuerySet:
     """The records for which `rule` holds on `today`."""
-    return RULES[rule](today or timezone.localdate())
+    return RULES[rule](today or clock.today())

@@ -16,10 +16,10 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import StartsWith
-from django.utils import timezone
 
 from coverage.models import EarlyWarning, RecountRun
 from organizations.models import Area, PartyOrganization, SocialOrganization
+from xian_partybuild import clock
 from xian_partybuild.celery import enqueue
 
 from .rules import RULES
@@ -131,7 +131,7 @@ def warning_scan(*, today: dt.date | None = None) -> dict[str, int]:
     rule no longer holds. Returns "<rule>_opened" and "<rule>_closed" counts,
     their totals "opened" and "closed", and "moved" (open warnings whose
     record changed area or supervising unit)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     _serialise_scans()
     result: dict[str, int] = {}
     for rule, condition in RULES.items():
@@ -147,7 +147,12 @@ def warning_scan(*, today: dt.date | None = None) -> dict[str, int]:
 
 
 def warning_scan_after_recount(run: RecountRun) -> None:
-    """Queue a scan once a recount has succeeded: the recount is when records
-    have just been re-checked, so that is when warnings should catch up."""
-    if run.status == RecountRun.Status.SUCCEEDED:
+    """Queue a scan once a recount of the half-year we live in has succeeded:
+    the records have just been re-checked, so warnings should catch up.
+
+    A past half-year's recount queues nothing: warnings are opened and
+    cleared as of the clock's today only, so recounting history rewrites that
+    half-year's snapshots and nothing else."""
+    period = run.period
+    if run.status == RecountRun.Status.SUCCEEDED and period.start <= clock.today() <= period.end:
         enqueue(SCAN_TASK)

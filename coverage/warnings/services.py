@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, require
 from coverage.models import EarlyWarning
+from xian_partybuild import clock
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -31,7 +31,7 @@ def warning_rectify(
     errors: dict[str, str] = {}
     if not note:
         errors["note"] = _("Describe the rectification measures.")
-    if started_on and started_on > timezone.localdate():
+    if started_on and started_on > clock.today():
         errors["started_on"] = _("The rectification cannot start in the future.")
     if started_on and due_on and due_on < started_on:
         errors["due_on"] = _("The rectification due date cannot precede its start.")

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import OUT_OF_SCOPE, require, restrict
@@ -23,6 +22,7 @@ from organizations.models import PartyOrganization, SocialOrganization
 from ratings import workflow
 from ratings.models import CITY_MAX_STARS, MAX_STARS, Evaluation, EvaluationEvent, Round, RoundItem, Score
 from ratings.workflow import Action
+from xian_partybuild import clock
 
 from .standard import stars_for
 
@@ -264,13 +264,13 @@ def evaluation_approve(*, actor: User, evaluation: Evaluation) -> Evaluation:
 
 
 def _not_in_future(on: dt.date, field: str) -> None:
-    if on > timezone.localdate():
+    if on > clock.today():
         raise ValidationError({field: _("This date cannot be in the future.")})
 
 
 @transaction.atomic
 def evaluation_send_to_province(*, actor: User, evaluation: Evaluation, on: dt.date | None = None) -> Evaluation:
-    on = on or timezone.localdate()
+    on = on or clock.today()
     _not_in_future(on, "on")
     evaluation, from_state = _transition(actor, evaluation, Action.SEND_TO_PROVINCE)
     if (evaluation.final_stars or 0) < CITY_MAX_STARS:
@@ -297,7 +297,7 @@ def evaluation_certify(
     *, actor: User, evaluation: Evaluation, certified: bool, on: dt.date | None = None, note: str = ""
 ) -> Evaluation:
     """Record the province's result: five stars, or four stars stand."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     _not_in_future(on, "on")
     action = Action.CERTIFY if certified else Action.NOT_CERTIFY
     evaluation, from_state = _transition(actor, evaluation, action)

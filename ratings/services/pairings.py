@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import OUT_OF_SCOPE, require, restrict
@@ -16,6 +15,7 @@ from accounts.permissions import Action as Perm
 from organizations.models import PartyOrganization
 from ratings import selectors
 from ratings.models import STRONG_MIN_STARS, WEAK_MAX_STARS, Pairing
+from xian_partybuild import clock
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -116,7 +116,7 @@ def pairing_update(
     if status == Pairing.Status.ACTIVE:
         pairing.ended_on = None
     else:
-        pairing.ended_on = ended_on or timezone.localdate()
+        pairing.ended_on = ended_on or clock.today()
         if pairing.ended_on < pairing.started_on:
             raise ValidationError({"ended_on": _("The end date cannot precede the start date.")})
     pairing.save()

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action as Perm
 from accounts.permissions import require
 from ratings.defaults import DEFAULT_CRITERIA, DEFAULT_THRESHOLDS
 from ratings.models import MAX_STARS, Criterion, Round, RoundItem, RoundThreshold, StarThreshold
+from xian_partybuild import clock
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -105,6 +105,6 @@ def round_update(*, actor: User, round_: Round, province_five_star_total: int | 
     round_.province_five_star_total = province_five_star_total
     if status != round_.status:
         round_.status = status
-        round_.closed_at = timezone.now() if status == Round.Status.CLOSED else None
+        round_.closed_at = clock.now() if status == Round.Status.CLOSED else None
     round_.save()
     return round_

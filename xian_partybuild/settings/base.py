@@ -164,6 +164,10 @@ CELERY_BEAT_SCHEDULE = {
 # DEBUG is on (or when asked with --demo-users).
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="xian2020demo")
 
+# The one clock (xian_partybuild.clock): unset means the real date; a
+# deployment that represents a day pins it, e.g. DJANGO_CLOCK_TODAY=2020-12-31.
+CLOCK_TODAY = env.str("DJANGO_CLOCK_TODAY", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.creditcode import code_warnings
 from organizations.models import Area, SocialOrganization, SupervisingUnit
+from xian_partybuild import clock
 
 from .columns import CHOICES, COLUMN_OF_FIELD, COLUMNS, EXAMPLE_ORG_CODE, HEADERS, Problem, label_map, zh_label
 from .parsing import cell_date, cell_integer, cell_text
@@ -72,7 +72,7 @@ class RowChecker:
     def __init__(self, actor: User, target: Owner):
         self.actor = actor
         self.target = target
-        self.today = timezone.localdate()
+        self.today = clock.today()
         self.areas: dict[str, list[Area]] = {}
         for area in Area.objects.registration_areas():
             self.areas.setdefault(area.name, []).append(area)

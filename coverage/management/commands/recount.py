@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from coverage.recount import services
 from coverage.recount.periods import HalfYear
+from xian_partybuild import clock
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, period=None, **options):
         try:
-            half = HalfYear.parse(period) if period else HalfYear.last_ended(timezone.localdate())
+            half = HalfYear.parse(period) if period else HalfYear.last_ended(clock.today())
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         try:

@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from coverage.ledgers import selectors
@@ -12,6 +11,7 @@ from coverage.models import Ledger, Snapshot
 from coverage.recount import services
 from coverage.recount.periods import HalfYear
 from organizations.tests.factories import SocialOrganizationFactory
+from xian_partybuild import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_a_returned_ledger_can_be_resubmitted(recounted, beilin_user, staff_user
 
 
 def test_a_half_year_still_running_cannot_be_submitted(beilin_user):
-    current = HalfYear.containing(timezone.localdate()).code
+    current = HalfYear.containing(clock.today()).code
     with pytest.raises(ValidationError) as excinfo:
         ledgers.ledger_submit(actor=beilin_user, period=current, note="")
     assert excinfo.value.code == "period_open"
@@ -92,7 +92,7 @@ def test_a_due_date_already_set_is_kept(recounted, beilin, beilin_user):
 
 def test_on_time_and_late(recounted, beilin, yanta, beilin_user, yanta_user):
     period = services.period_get(period=PERIOD)
-    Ledger.objects.create(period=period, area=yanta, due_on=timezone.localdate() + dt.timedelta(days=1))
+    Ledger.objects.create(period=period, area=yanta, due_on=clock.today() + dt.timedelta(days=1))
     assert _submitted(beilin_user).on_time is False  # due 2021-01-31, submitted today
     assert _submitted(yanta_user).on_time is True
 
@@ -251,16 +251,16 @@ def test_report_is_scoped(recounted, beilin_user, yanta_user, lawyers_user, just
 
 
 def test_report_pending_before_the_due_date(beilin, beilin_user):
-    half = HalfYear.last_ended(timezone.localdate())
+    half = HalfYear.last_ended(clock.today())
     period = services.period_get(period=half)
     row = selectors.ledger_report_rows(period=period, user=beilin_user)[0]
-    expected = Timeliness.PENDING if timezone.localdate() <= period.end + ledgers.DUE_AFTER else Timeliness.OVERDUE
+    expected = Timeliness.PENDING if clock.today() <= period.end + ledgers.DUE_AFTER else Timeliness.OVERDUE
     assert row.timeliness == expected
 
 
 def test_period_choices_include_the_half_year_last_ended(recounted):
     codes = selectors.ledger_period_choices()
     assert PERIOD in codes
-    assert codes[0] == HalfYear.last_ended(timezone.localdate()).code
+    assert codes[0] == HalfYear.last_ended(clock.today()).code
     assert selectors.ledger_period_default(None).code == PERIOD
     assert selectors.ledger_period_default("nonsense").code == PERIOD

@@ -3,11 +3,11 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from coverage.models import Period, RecountRun, Snapshot
 from coverage.recount import compute, services
 from organizations.tests.factories import SocialOrganizationFactory
+from xian_partybuild import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_a_second_run_cannot_start_while_one_runs(dataset):
 def test_a_stale_running_run_does_not_block_forever(dataset):
     period = services.period_get(period="2020H2")
     stale = RecountRun.objects.create(period=period, status=RecountRun.Status.RUNNING)
-    RecountRun.objects.filter(pk=stale.pk).update(started_at=timezone.now() - dt.timedelta(hours=2))
+    RecountRun.objects.filter(pk=stale.pk).update(started_at=clock.now() - dt.timedelta(hours=2))
     services.recount_run(period="2020H2")
     stale.refresh_from_db()
     assert stale.status == RecountRun.Status.FAILED

@@ -5,10 +5,11 @@ import threading
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from coverage import tasks
 from coverage.models import EarlyWarning, RecountRun
+from coverage.recount.periods import HalfYear
+from coverage.recount.services import period_get
 from coverage.tests.warnings.records import (
     DAY,
     TODAY,
@@ -23,6 +24,7 @@ from coverage.warnings import scan
 from coverage.warnings.scan import warning_scan
 from organizations.models import Area
 from organizations.tests.factories import AreaFactory
+from xian_partybuild import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -136,22 +138,31 @@ def test_task_runs_the_scan_and_is_safe_to_repeat(beilin):
     assert tasks.warning_scan.acks_late
 
 
-def test_only_a_successful_recount_queues_a_scan(beilin, monkeypatch):
+def _run(status: str, *, past: bool = False) -> RecountRun:
+    half = HalfYear.containing(clock.today())
+    if past:
+        half = HalfYear.last_ended(clock.today())
+    return RecountRun(status=status, period=period_get(period=half.code))
+
+
+def test_only_a_successful_recount_of_the_current_half_year_queues_a_scan(beilin, monkeypatch):
     secretary_vacant(beilin)
     ran = []
     monkeypatch.setattr(tasks.warning_scan, "delay_on_commit", lambda *a, **k: ran.append(a))
-    scan.warning_scan_after_recount(RecountRun(status=RecountRun.Status.FAILED))
+    scan.warning_scan_after_recount(_run(RecountRun.Status.FAILED))
     assert ran == []
-    scan.warning_scan_after_recount(RecountRun(status=RecountRun.Status.SUCCEEDED))
+    scan.warning_scan_after_recount(_run(RecountRun.Status.SUCCEEDED, past=True))
+    assert ran == []  # history is recounted, warnings are not rescanned
+    scan.warning_scan_after_recount(_run(RecountRun.Status.SUCCEEDED))
     assert ran == [()]
 
 
 def test_the_queued_scan_runs_when_the_recount_commits(beilin, django_capture_on_commit_callbacks):
     party, _clear = secretary_vacant(beilin)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        scan.warning_scan_after_recount(RecountRun(status=RecountRun.Status.SUCCEEDED))
+        scan.warning_scan_after_recount(_run(RecountRun.Status.SUCCEEDED))
     assert not EarlyWarning.objects.exists()  # nothing before the commit
     callbacks[0]()
-    # The queued scan is as of the real today, whatever TODAY says.
+    # The queued scan is as of the clock's today.
     warning = EarlyWarning.objects.get(rule=Rule.SECRETARY_VACANT)
-    assert (warning.subject_key, warning.opened_on) == (key(party), timezone.localdate())
+    assert (warning.subject_key, warning.opened_on) == (key(party), clock.today())

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from coverage.models import EarlyWarning
 from coverage.tests.warnings.records import (
@@ -13,6 +12,7 @@ from coverage.tests.warnings.records import (
 )
 from coverage.warnings.scan import warning_scan
 from coverage.warnings.services import warning_rectify
+from xian_partybuild import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def beilin_warning(beilin, culture):
 
 
 def test_rectify_records_note_dates_and_actor(beilin_user, beilin_warning):
-    today = timezone.localdate()
+    today = clock.today()
     warning = warning_rectify(
         actor=beilin_user, warning=beilin_warning, note="  已选派书记  ", started_on=today, due_on=today + 30 * DAY
     )
@@ -56,7 +56,7 @@ def test_rectify_dates_may_be_left_open(staff_user, beilin_warning):
     ],
 )
 def test_rectify_validation(beilin_user, beilin_warning, started, due, note, fields):
-    today = timezone.localdate()
+    today = clock.today()
     with pytest.raises(ValidationError) as exc:
         warning_rectify(
             actor=beilin_user,
@@ -71,7 +71,7 @@ def test_rectify_validation(beilin_user, beilin_warning, started, due, note, fie
 
 
 def test_due_date_alone_is_not_checked_against_a_start(beilin_user, beilin_warning):
-    past = timezone.localdate() - 10 * DAY
+    past = clock.today() - 10 * DAY
     warning = warning_rectify(actor=beilin_user, warning=beilin_warning, note="x", started_on=None, due_on=past)
     assert warning.rectification_due_on == past
 

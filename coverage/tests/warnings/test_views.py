@@ -6,11 +6,11 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from coverage.models import EarlyWarning
 from coverage.warnings.scan import warning_scan
 from organizations.tests.factories import PartyOrganizationFactory, SocialOrganizationFactory
+from xian_partybuild import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +205,7 @@ def test_another_scopes_warning_is_404(request, login, user, c_warning):
 
 
 def test_rectify_saves_and_returns_to_the_page(login, beilin_user, c_warning):
-    today = timezone.localdate()
+    today = clock.today()
     due = today + dt.timedelta(30)
     data = {"note": "已召开党员大会筹备组建", "started_on": today.isoformat(), "due_on": due.isoformat()}
     response = login(beilin_user).post(rectify_url(c_warning), data)
@@ -217,7 +217,7 @@ def test_rectify_saves_and_returns_to_the_page(login, beilin_user, c_warning):
 
 
 def test_rectify_errors_are_shown_on_the_fields(login, beilin_user, c_warning):
-    today = timezone.localdate()
+    today = clock.today()
     data = {"note": "x", "started_on": today.isoformat(), "due_on": (today - dt.timedelta(1)).isoformat()}
     response = login(beilin_user).post(rectify_url(c_warning), data)
     assert response.status_code == 200

@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from organizations.models import PartyOrganization
 from ratings import services
 from ratings.models import Evaluation, EvaluationEvent, Score
 from ratings.tests.factories import make_evaluation, points_for
+from xian_partybuild import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +212,7 @@ def test_result_dates_cannot_be_in_the_future(staff_user, law_party, round_2020)
     evaluation = make_evaluation(law_party, round_2020, state=State.APPROVED, total=95)
     with pytest.raises(ValidationError):
         services.evaluation_send_to_province(
-            actor=staff_user, evaluation=evaluation, on=timezone.localdate() + dt.timedelta(days=3)
+            actor=staff_user, evaluation=evaluation, on=clock.today() + dt.timedelta(days=3)
         )
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import translation
 
 from coverage.ledgers.imports import columns
 from coverage.ledgers.imports.columns import HEADERS
@@ -12,12 +12,13 @@ from coverage.models import LedgerImport
 from coverage.tests.ledgers.files import code, csv_bytes, preview, problems, row
 from organizations.creditcode import check_character
 from organizations.models import SocialOrganization
+from xian_partybuild import clock
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_problem_by_row_and_column(beilin_user, yanta, culture):
-    today = timezone.localdate()
+    today = clock.today()
     shared = code()
     valid = code()
     bad_check = valid[:17] + ("1" if valid[17] == "0" else "0")
