@@ -20,7 +20,10 @@ class PeriodChoiceField(forms.ChoiceField):
 
     def refresh(self) -> None:
         # Evaluated per form, not at import time: periods appear with recounts.
+        # Only ended, recounted half-years, newest first; the newest is the
+        # default unless the page asks for another.
         self.choices = [(code, code) for code in ledger_period_choices()]
+        self.initial = self.choices[0][0] if self.choices else None
 
 
 class LedgerSubmitForm(forms.Form):

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Ledger, Period
 from coverage.recount.periods import HalfYear
+from coverage.recount.selectors import last_due, periods_due, up_to
 from organizations.models import Area, SupervisingUnit
 from xian_partybuild import clock
 
@@ -97,24 +98,27 @@ def ledger_report_rows(*, period: Period, user: User) -> list[LedgerReportRow]:
 
 
 def ledger_period_choices() -> list[str]:
-    """Half-years a ledger can be about: those on record and the one last ended."""
-    codes = [p.code for p in Period.objects.order_by("-year", "-half")]
-    last = HalfYear.last_ended(clock.today()).code
-    if last not in codes:
-        codes.insert(0, last)
-    return codes
+    """Half-years a ledger can be submitted or imported for: those that have
+    ended (a half-year's last day counts) and have been recounted, newest first.
+    The first is the default."""
+    return [p.code for p in periods_due()]
+
+
+def ledger_periods() -> QuerySet[Period]:
+    """Half-years the ledger list offers: those on record that are due, newest first."""
+    return Period.objects.filter(up_to(last_due())).order_by("-year", "-half")
 
 
 def ledger_period_default(code: str | None) -> Period | None:
-    """The period a ledger page is about: the one asked for, else the latest recounted."""
-    periods = Period.objects.order_by("-year", "-half")
+    """The period a ledger page is about: the due one asked for, else the
+    newest recounted one that is due (else the newest due one on record)."""
     if code:
         try:
             half = HalfYear.parse(code)
         except ValueError:
             half = None
         if half is not None:
-            found = periods.filter(year=half.year, half=half.half).first()
+            found = ledger_periods().filter(year=half.year, half=half.half).first()
             if found is not None:
                 return found
-    return periods.filter(snapshots__isnull=False).distinct().first() or periods.first()
+    return periods_due().first() or ledger_periods().first()

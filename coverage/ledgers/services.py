@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Action, can, require, rule_for
 from coverage.models import Ledger, LedgerImport, Period, Snapshot
 from coverage.recount.periods import HalfYear
+from coverage.recount.selectors import last_due
 from coverage.recount.services import period_get
 from organizations.models import Area, SupervisingUnit
 from xian_partybuild import clock
@@ -120,7 +121,8 @@ def ledger_submit(*, actor: User, period: Period | HalfYear | str, note: str = "
     if owner is None:
         raise PermissionDenied(rule_for(Ledger, Action.SUBMIT).refusal)
     period_obj = _period(period)
-    if period_obj.end >= clock.today():
+    # Due from its last day on, as the forms offer it (recount.selectors.last_due).
+    if period_obj.half_year > last_due():
         raise ValidationError(
             _("The ledger of %(period)s can be submitted once the half-year has ended.") % {"period": period_obj.code},
             code="period_open",

@@ -20,7 +20,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action
-from coverage.models import Ledger, LedgerImport, Period
+from coverage.models import Ledger, LedgerImport
 from coverage.recount.services import period_get
 from ui.views import PeriodFromRequestMixin, SafeExportMixin
 
@@ -72,7 +72,7 @@ class LedgerListView(LoginRequiredMixin, LedgerPeriodMixin, SafeExportMixin, Sin
         context.update(
             title=_("Half-yearly ledgers"),
             period=self.get_period(),
-            periods=Period.objects.order_by("-year", "-half"),
+            periods=selectors.ledger_periods(),
             own=own,
             period_query=self.period_query(),
         )

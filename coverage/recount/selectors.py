@@ -2,29 +2,71 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from coverage.models import EarlyWarning, Ledger, Period, RecountRun, Snapshot
+from xian_partybuild import clock
 
 from .periods import HalfYear
 
 
+def last_due(today: dt.date | None = None) -> HalfYear:
+    """The newest half-year that is due: its last day is today or earlier.
+
+    A half-year is due on its own last day: the demo lives on 31 December
+    2020, and 2020H2 is the half-year its figures describe."""
+    today = today or clock.today()
+    current = HalfYear.containing(today)
+    return current if current.end <= today else current.previous()
+
+
+def up_to(half: HalfYear) -> Q:
+    """Periods no later than `half`."""
+    return Q(year__lt=half.year) | Q(year=half.year, half__lte=half.half)
+
+
 def periods_with_snapshots() -> QuerySet[Period]:
-    return Period.objects.filter(snapshots__isnull=False).distinct().order_by("-year", "-half")
+    """Recounted half-years that have begun, newest first: what a period selector lists.
+    A half-year in the future is never offered, even if something recounted it."""
+    current = HalfYear.containing(clock.today())
+    return Period.objects.filter(up_to(current), snapshots__isnull=False).distinct().order_by("-year", "-half")
+
+
+def periods_due() -> QuerySet[Period]:
+    """Recounted half-years that have ended (their last day counts), newest first."""
+    return periods_with_snapshots().filter(up_to(last_due()))
 
 
 def period_or_latest(code: str | None) -> Period | None:
+    """The recounted half-year asked for, else the newest recounted one that
+    has ended; the current half-year only when nothing earlier is recounted."""
     periods = periods_with_snapshots()
+    half = None
     if code:
         try:
             half = HalfYear.parse(code)
         except ValueError:
-            return periods.first()
-        return periods.filter(year=half.year, half=half.half).first() or periods.first()
-    return periods.first()
+            half = None
+    if half is not None:
+        found = periods.filter(year=half.year, half=half.half).first()
+        if found is not None:
+            return found
+    return periods_due().first() or periods.first()
+
+
+def recount_choices(*, recounted: Iterable[Period] | None = None) -> list[str]:
+    """Half-years the recount button offers, newest first: every recounted one
+    (`recounted`, when the page has read them already), the current one and the
+    one last due; never one that has not begun."""
+    today = clock.today()
+    halves = {p.half_year for p in (periods_with_snapshots() if recounted is None else recounted)}
+    halves |= {HalfYear.containing(today), last_due(today)}
+    return [half.code for half in sorted(halves, reverse=True)]
 
 
 def _open_warnings(owner: str) -> Coalesce:
