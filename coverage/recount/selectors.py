@@ -104,6 +104,23 @@ def area_trend(*, area_id: int) -> QuerySet[Snapshot]:
     )
 
 
+def recount_runs() -> QuerySet[RecountRun]:
+    """Recount runs with their half-year's city figures (organisations, party
+    organisations, both coverage rates), read in the same query."""
+    city = Snapshot.objects.filter(period=OuterRef("period"), scope=Snapshot.Scope.CITY)
+    return (
+        RecountRun.objects.select_related("period", "triggered_by")
+        .annotate(
+            **{
+                f"city_{figure}": Subquery(city.values(figure)[:1])
+                for figure in ("organizations", "party_organizations", "org_coverage_rate", "work_coverage_rate")
+            }
+        )
+        .order_by("-pk")
+    )
+
+
 def recount_state(*, period: Period | None) -> dict[str, Any]:
-    latest = RecountRun.objects.filter(period=period).order_by("-started_at").first() if period else None
-    return {"latest_run": latest, "last_success": period.last_recounted_at if period else None}
+    """The latest recount job of any half-year (the button may start one for
+    another half-year than the page shows) and the page's last good recount."""
+    return {"latest_run": recount_runs().first(), "last_success": period.last_recounted_at if period else None}

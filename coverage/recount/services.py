@@ -7,8 +7,11 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
+from accounts.permissions import Action, require
 from coverage.models import Period, RecountRun, Snapshot
 from xian_partybuild import clock
 from xian_partybuild.celery import enqueue
@@ -21,8 +24,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# A run still "running" after this long died with its worker; it no longer
-# blocks the next one.
+# A run still "running" after this long died with its worker, one still
+# "queued" lost its message; neither blocks the next one.
 STALE_AFTER = dt.timedelta(hours=1)
 # The Celery task that calls recount_run (coverage/tasks.py), by name: this
 # module must not import the tasks module that imports it.
@@ -33,17 +36,57 @@ class RecountAlreadyRunning(Exception):
     pass
 
 
+LIVE = (RecountRun.Status.QUEUED, RecountRun.Status.RUNNING)
+
+
 def period_get(*, period: HalfYear | str) -> Period:
     half = HalfYear.parse(period) if isinstance(period, str) else period
     obj, _created = Period.objects.get_or_create(year=half.year, half=half.half)
     return obj
 
 
+def live_run(period_obj: Period) -> RecountRun | None:
+    """A queued or running recount of the half-year that is not stale: a
+    message lost with the broker or a worker that died blocks nothing for long."""
+    fresh = clock.now() - STALE_AFTER
+    return RecountRun.objects.filter(period=period_obj, status__in=LIVE, started_at__gte=fresh).order_by("-pk").first()
+
+
+def _created(run: RecountRun) -> RecountRun:
+    # started_at is auto_now_add (the real time); the run is timed on the one
+    # clock like everything it is compared with.
+    run.started_at = clock.now()
+    RecountRun.objects.filter(pk=run.pk).update(started_at=run.started_at)
+    return run
+
+
 def recount_enqueue(*, period: HalfYear | str, actor: User | None = None) -> RecountRun:
-    """Record a queued run and hand it to Celery once the transaction commits."""
-    period_obj = period_get(period=period)
-    run = RecountRun.objects.create(period=period_obj, status=RecountRun.Status.QUEUED, triggered_by=actor)
-    enqueue(RECOUNT_TASK, period=period_obj.code, run_id=run.pk)
+    """Record a queued run and hand it to Celery once the transaction commits.
+
+    Raises ValidationError for a half-year that has not begun and
+    RecountAlreadyRunning while a recount of that half-year is queued or running.
+    Without a broker the task runs in-process when this returns."""
+    if actor is not None:
+        require(actor, Action.RECOUNT, Period)
+    half = HalfYear.parse(period) if isinstance(period, str) else period
+    if half.start > clock.today():
+        raise ValidationError(
+            _("%(period)s has not begun; only a half-year that has begun can be recounted.") % {"period": half.code},
+            code="future",
+        )
+    period_obj = period_get(period=half)
+    with transaction.atomic():
+        # Two presses at once: the period row serialises them (PostgreSQL).
+        Period.objects.select_for_update().get(pk=period_obj.pk)
+        RecountRun.objects.filter(
+            period=period_obj, status=RecountRun.Status.QUEUED, started_at__lt=clock.now() - STALE_AFTER
+        ).update(status=RecountRun.Status.FAILED, finished_at=clock.now(), error="abandoned: no worker took it")
+        if live_run(period_obj) is not None:
+            raise RecountAlreadyRunning(period_obj.code)
+        run = _created(
+            RecountRun.objects.create(period=period_obj, status=RecountRun.Status.QUEUED, triggered_by=actor)
+        )
+        enqueue(RECOUNT_TASK, period=period_obj.code, run_id=run.pk)
     return run
 
 
@@ -59,7 +102,9 @@ def _start(period_obj: Period, run_id: int | None, actor: User | None) -> Recoun
                 )
                 if updated:
                     return RecountRun.objects.get(pk=run_id)
-            return RecountRun.objects.create(period=period_obj, status=RecountRun.Status.RUNNING, triggered_by=actor)
+            return _created(
+                RecountRun.objects.create(period=period_obj, status=RecountRun.Status.RUNNING, triggered_by=actor)
+            )
     except IntegrityError as exc:
         if run_id is not None:
             RecountRun.objects.filter(pk=run_id, status=RecountRun.Status.QUEUED).update(

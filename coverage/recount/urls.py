@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
     path("areas/<str:code>/", views.AreaDetailView.as_view(), name="area-detail"),
     path("recount/", views.RecountView.as_view(), name="recount"),
+    path("recount/runs/<int:pk>/", views.RecountStatusView.as_view(), name="recount-status"),
 ]

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -13,14 +17,17 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from accounts.mixins import PermissionRequiredMixin
-from accounts.permissions import Action
-from coverage.models import Period, Snapshot
+from accounts.permissions import Action, can
+from coverage.models import Period, RecountRun, Snapshot
 from organizations.models import Area
 from organizations.selectors import organization_rows
 from organizations.tables import SocialOrganizationTable
+from ui.formatting import format_percent
 from ui.views import PeriodFromRequestMixin, SafeExportMixin
+from xian_partybuild import clock
 
 from . import selectors, services
+from .periods import HalfYear
 from .tables import OverviewTable, TrendTable
 
 
@@ -46,13 +53,20 @@ class OverviewView(LoginRequiredMixin, PeriodFromRequestMixin, SafeExportMixin, 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period = self.get_period()
+        periods = list(selectors.periods_with_snapshots())
         context.update(
             period=period,
-            periods=selectors.periods_with_snapshots(),
+            periods=periods,
             by=self.request.GET.get("by", "area"),
             title=_("Coverage overview"),
             **selectors.recount_state(period=period),
         )
+        if can(self.request.user, Action.RECOUNT, Period):
+            context.update(
+                recount_choices=selectors.recount_choices(recounted=periods),
+                current_half=HalfYear.containing(clock.today()).code,
+                recount_status=run_status(context["latest_run"]),
+            )
         return context
 
 
@@ -92,17 +106,118 @@ class AreaDetailView(LoginRequiredMixin, SingleTableMixin, TemplateView):
         return context
 
 
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else ""
+
+
+def run_status(run: RecountRun | None) -> dict[str, Any] | None:
+    """What the status line says about a recount job (a run from
+    selectors.recount_runs()): the page renders it and recount.js polls it."""
+    if run is None:
+        return None
+    code = run.period.code
+    status = {
+        "id": run.pk,
+        "period": code,
+        "status": run.status,
+        "label": run.get_status_display(),
+        "done": run.status not in services.LIVE,
+        "url": reverse("coverage:overview") + f"?period={code}",
+        "figures": None,
+        "error": "",
+    }
+    context = {"period": code, "when": _when(run.finished_at or run.started_at)}
+    if run.status == RecountRun.Status.QUEUED:
+        text = gettext("Recount of %(period)s queued at %(when)s; waiting for a worker.") % context
+    elif run.status == RecountRun.Status.RUNNING:
+        text = gettext("Recounting %(period)s (started %(when)s)…") % context
+    elif run.status == RecountRun.Status.FAILED:
+        status["error"] = run.error
+        text = gettext("Recount of %(period)s failed (%(when)s); the previous figures are kept. Reason: %(error)s") % {
+            **context,
+            "error": run.error or "—",
+        }
+    else:
+        figures = {
+            "organizations": run.city_organizations,
+            "party_organizations": run.city_party_organizations,
+            "org_coverage_rate": format_percent(run.city_org_coverage_rate),
+            "work_coverage_rate": format_percent(run.city_work_coverage_rate),
+            "snapshot_count": run.snapshot_count,
+            "frozen_kept": run.frozen_kept,
+        }
+        status["figures"] = figures
+        text = gettext(
+            "Recount of %(period)s done (%(when)s): %(organizations)s social organisations, "
+            "%(party_organizations)s party organisations, organisational coverage %(org_coverage_rate)s, "
+            "work coverage %(work_coverage_rate)s; %(snapshot_count)s snapshot rows written."
+        ) % {
+            **context,
+            **figures,
+            "organizations": formats.number_format(figures["organizations"] or 0, force_grouping=True),
+            "party_organizations": formats.number_format(figures["party_organizations"] or 0, force_grouping=True),
+        }
+        if run.frozen_kept:
+            # Each added sentence carries its own leading space (none in Chinese).
+            text += gettext(" %(frozen_kept)s rows frozen by accepted ledgers kept their figures.") % {
+                "frozen_kept": run.frozen_kept
+            }
+        today = clock.today()
+        if run.period.start <= today <= run.period.end:
+            text += gettext(" The early-warning scan as of %(today)s follows.") % {
+                "today": formats.date_format(today, "SHORT_DATE_FORMAT")
+            }
+    status["text"] = text
+    return status
+
+
 class RecountView(PermissionRequiredMixin, View):
-    """The organisation department starts a recount; the job runs on a worker (or in-process)."""
+    """The organisation department starts a recount and comes straight back
+    to the overview, whose status line follows the job (queued, running,
+    done with the city figures, failed with the reason)."""
 
     permission_model = Period
     permission_action = Action.RECOUNT
 
     def post(self, request):
-        code = request.POST.get("period", "")
         try:
-            run = services.recount_enqueue(period=code, actor=request.user)
+            half = HalfYear.parse(request.POST.get("period", ""))
         except ValueError:
             raise Http404 from None
-        messages.info(request, gettext("Recount of %(period)s queued.") % {"period": run.period.code})
-        return HttpResponseRedirect(reverse("coverage:overview") + f"?period={run.period.code}")
+        context = {"period": half.code}
+        back = HttpResponseRedirect(reverse("coverage:overview") + f"?period={half.code}")
+        try:
+            run = services.recount_enqueue(period=half, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(reverse("coverage:overview"))
+        except services.RecountAlreadyRunning:
+            messages.warning(
+                request,
+                gettext(
+                    "A recount of %(period)s is already queued or running; its progress is shown below. "
+                    "Start another once it has finished."
+                )
+                % context,
+            )
+            return back
+        # Without a broker the job has already run by now.
+        run.refresh_from_db(fields=["status"])
+        if run.status == RecountRun.Status.SUCCEEDED:
+            messages.success(request, gettext("Recount of %(period)s finished.") % context)
+        elif run.status == RecountRun.Status.FAILED:
+            messages.error(request, gettext("Recount of %(period)s failed; the previous figures are kept.") % context)
+        else:
+            messages.info(request, gettext("Recount of %(period)s queued; its progress is shown below.") % context)
+        return back
+
+
+class RecountStatusView(PermissionRequiredMixin, View):
+    """One recount job's state as JSON, for the status line on the overview."""
+
+    permission_model = Period
+    permission_action = Action.RECOUNT
+
+    def get(self, *args, **kwargs):
+        run = get_object_or_404(selectors.recount_runs(), pk=self.kwargs["pk"])
+        return JsonResponse(run_status(run), json_dumps_params={"ensure_ascii": False})

@@ -1,9 +1,12 @@
 import pytest
+from django.db import IntegrityError, transaction
+from django.test import override_settings
 from django.urls import reverse
 
-from coverage.models import RecountRun
-from coverage.recount import services
+from coverage.models import Period, RecountRun, Snapshot
+from coverage.recount import compute, services
 from organizations.tests.factories import AreaFactory, SocialOrganizationFactory
+from xian_partybuild import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +99,153 @@ def test_recount_button_is_for_city_staff(
     assert latest.status == RecountRun.Status.SUCCEEDED and latest.triggered_by == staff_user
     page = login(staff_user).get(OVERVIEW).content.decode()
     assert 'data-job-state="succeeded"' in page and "data-last-recount" in page
+
+
+# The recount box: what it does, and its progress ----------------------------
+
+
+def _status(client, run):
+    response = client.get(reverse("coverage:recount-status", args=[run.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    return response.json()
+
+
+@override_settings(CLOCK_TODAY="2020-12-31")
+def test_the_recount_box_says_what_it_will_do(login, staff_user, recounted):
+    page = login(staff_user).get(OVERVIEW).content.decode()
+    assert "按所选半年度最后一天（6月30日或12月31日）的记录重新统计" in page
+    assert "已验收台账的数字保持冻结" in page and "其他半年度的数字一概不变" in page
+    assert "仅当所选为本半年度（2020H2）时，排查完成后随即进行防瘫预警扫描" in page
+    assert 'src="/static/js/recount.js"' in page
+    # The half-years it offers, newest first, the page's own selected; none in the future.
+    response = login(staff_user).get(OVERVIEW + "?period=2020H1")
+    assert response.context["recount_choices"] == ["2020H2", "2020H1"]
+    assert '<option value="2020H1" selected>2020H1</option>' in response.content.decode()
+
+
+def test_the_recount_box_is_for_city_staff_only(login, beilin_user, leader_user, lawyers_user, recounted):
+    run = services.recount_run(period="2020H2")
+    for user in (beilin_user, leader_user, lawyers_user):
+        client = login(user)
+        page = client.get(OVERVIEW).content.decode()
+        assert "recount-box" not in page and "recount.js" not in page
+        assert client.get(reverse("coverage:recount-status", args=[run.pk])).status_code == 403
+
+
+def test_pressing_recount_queues_a_run_and_the_status_follows_it(
+    login, staff_user, recounted, django_capture_on_commit_callbacks
+):
+    client = login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("coverage:recount"), {"period": "2020H1"})
+        # Back on the page at once, with a queued run: nothing has run yet.
+        assert response.status_code == 302 and response.url == OVERVIEW + "?period=2020H1"
+        run = RecountRun.objects.order_by("-pk").first()
+        assert run.status == RecountRun.Status.QUEUED and run.triggered_by == staff_user
+        queued = _status(client, run)
+        assert (queued["status"], queued["done"], queued["figures"]) == ("queued", False, None)
+        assert "2020H1 的重新排查已于" in queued["text"]
+        page = client.get(OVERVIEW + "?period=2020H1").content.decode()
+        assert 'data-job-state="queued"' in page and "刷新查看进度" in page
+        assert "2020H1 的重新排查已排队，进度见下方。" in page
+    assert len(callbacks) == 1  # the task, queued at the commit
+    done = _status(client, run)
+    assert (done["status"], done["label"], done["done"]) == ("succeeded", "成功", True)
+    assert done["figures"] == {
+        "organizations": 7,
+        "party_organizations": 3,
+        "org_coverage_rate": "42.9%",
+        "work_coverage_rate": "71.4%",
+        "snapshot_count": RecountRun.objects.get(pk=run.pk).snapshot_count,
+        "frozen_kept": 0,
+    }
+    assert "2020H1 重新排查完成" in done["text"] and "社会组织 7 个，党组织 3 个，组织覆盖率 42.9%" in done["text"]
+    # A past half-year: no warning scan follows.
+    assert "防瘫预警" not in done["text"]
+    page = client.get(OVERVIEW + "?period=2020H1").content.decode()
+    assert 'data-job-state="succeeded"' in page and "工作覆盖率 71.4%" in page
+
+
+def test_a_failed_run_shows_its_reason(login, staff_user, recounted, monkeypatch, django_capture_on_commit_callbacks):
+    def explode(on):
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(compute, "compute", explode)
+    client = login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("coverage:recount"), {"period": "2020H2"}).status_code == 302
+    run = RecountRun.objects.order_by("-pk").first()
+    status = _status(client, run)
+    assert (status["status"], status["done"], status["error"]) == ("failed", True, "RuntimeError: 磁盘已满")
+    assert status["text"].startswith("2020H2 重新排查失败")
+    assert status["text"].endswith("原有数字保持不变。原因：RuntimeError: 磁盘已满")
+    page = client.get(OVERVIEW).content.decode()
+    assert 'data-job-state="failed"' in page and "磁盘已满" in page
+    # The last good figures are still there.
+    assert Snapshot.objects.get(period__year=2020, period__half=2, scope="city").organizations == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_a_failure_is_a_message_not_an_error_page(login, staff_user, recounted, monkeypatch):
+    # No test transaction: the task runs in-process inside the request, as under `make run`.
+    def explode(on):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(compute, "compute", explode)
+    response = login(staff_user).post(reverse("coverage:recount"), {"period": "2020H2"}, follow=True)
+    assert response.status_code == 200
+    assert "2020H2 重新排查失败，原有数字保持不变。" in [str(m) for m in response.context["messages"]]
+    assert response.context["recount_status"]["status"] == "failed"
+
+
+@pytest.mark.parametrize("status", [RecountRun.Status.QUEUED, RecountRun.Status.RUNNING])
+def test_a_recount_already_under_way_gives_a_clear_message(login, staff_user, recounted, status):
+    RecountRun.objects.create(period=services.period_get(period="2020H2"), status=status)
+    before = RecountRun.objects.count()
+    response = login(staff_user).post(reverse("coverage:recount"), {"period": "2020H2"}, follow=True)
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == ["2020H2 的重新排查已在排队或进行中，进度见下方；请待其完成后再发起。"]
+    assert RecountRun.objects.count() == before
+
+
+def test_a_stale_queued_run_blocks_nothing(login, staff_user, recounted, django_capture_on_commit_callbacks):
+    lost = RecountRun.objects.create(period=services.period_get(period="2020H2"), status=RecountRun.Status.QUEUED)
+    RecountRun.objects.filter(pk=lost.pk).update(started_at=clock.now() - services.STALE_AFTER * 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        login(staff_user).post(reverse("coverage:recount"), {"period": "2020H2"})
+    lost.refresh_from_db()
+    assert lost.status == RecountRun.Status.FAILED and "no worker" in lost.error
+    assert RecountRun.objects.order_by("-pk").first().status == RecountRun.Status.SUCCEEDED
+
+
+@override_settings(CLOCK_TODAY="2020-12-31")
+def test_a_half_year_that_has_not_begun_cannot_be_recounted(login, staff_user, recounted):
+    response = login(staff_user).post(reverse("coverage:recount"), {"period": "2021H1"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["2021H1 尚未开始，只能重新排查已经开始的半年度。"]
+    assert not Period.objects.filter(year=2021).exists()
+    assert login(staff_user).post(reverse("coverage:recount"), {"period": "nonsense"}).status_code == 404
+
+
+@override_settings(CLOCK_TODAY="2020-12-31")
+def test_recounting_the_current_half_year_says_the_warning_scan_follows(
+    login, staff_user, recounted, django_capture_on_commit_callbacks
+):
+    client = login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("coverage:recount"), {"period": "2020H2"})
+    status = _status(client, RecountRun.objects.order_by("-pk").first())
+    assert status["status"] == "succeeded" and status["text"].endswith(
+        "写入快照 14 条。随后进行截至 2020年12月31日 的防瘫预警扫描。"
+    )
+
+
+def test_the_status_of_an_unknown_run_is_404(login, staff_user, recounted):
+    assert login(staff_user).get(reverse("coverage:recount-status", args=[999999])).status_code == 404
+
+
+def test_the_run_guard_still_refuses_a_second_running_run(staff_user, recounted):
+    period = services.period_get(period="2020H2")
+    RecountRun.objects.create(period=period, status=RecountRun.Status.RUNNING)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RecountRun.objects.create(period=period, status=RecountRun.Status.RUNNING)
