@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("coverage.recount.urls")),
     path("warnings/", include("coverage.warnings.urls")),
     path("ledgers/", include("coverage.ledgers.urls")),
+    path("changes/", include("coverage.changes.urls")),
 ]

@@ -1,0 +1,309 @@
+"""Changes since the previous half-year (变动明细), from the records' own dates.
+
+A half-year H is compared with its predecessor P on two days: P's last day
+("since") and H's last day ("until"), the days the recount counts on. Each
+coverage change is one of the recount's own definitions
+(`organizations.selectors`) true on one day and false on the other, so that
+
+    P's snapshot figure + gained − lost = H's snapshot figure
+
+for organisations, organisational and work coverage and 应建未建, in every
+scope. Registrations, deregistrations, party organisations set up or
+dissolved and instructors who started or left are the records whose date
+falls in H. Every set is one SQL statement (EXISTS and NOT EXISTS): nothing is
+read into Python but the counts and the page of rows shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, TextChoices
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from accounts.permissions import restrict
+from coverage.recount.periods import HalfYear
+from coverage.recount.selectors import periods_with_snapshots
+from organizations.models import InstructorAssignment, PartyOrganization, SocialOrganization
+from organizations.selectors import coverage_conditions, organization_active_on, with_coverage
+from xian_partybuild import clock
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from organizations.models import Area, SupervisingUnit
+
+
+class Kind(TextChoices):
+    """One list of changes; each figure has a gained and a lost kind (GROUPS)."""
+
+    REGISTERED = "registered", pgettext_lazy("change", "Registered")
+    DEREGISTERED = "deregistered", pgettext_lazy("change", "Deregistered")
+    ORG_COVERED_GAINED = "org_covered_gained", _("Became organisationally covered")
+    ORG_COVERED_LOST = "org_covered_lost", _("Lost organisational coverage")
+    WORK_COVERED_GAINED = "work_covered_gained", _("Became work covered")
+    WORK_COVERED_LOST = "work_covered_lost", _("Lost work coverage")
+    UNESTABLISHED_GAINED = "unestablished_gained", _("Became must establish, not established")
+    UNESTABLISHED_CLEARED = "unestablished_cleared", _("No longer must establish, not established")
+    PARTY_ESTABLISHED = "party_established", _("Party organisations set up")
+    PARTY_DISSOLVED = "party_dissolved", _("Party organisations dissolved")
+    INSTRUCTOR_STARTED = "instructor_started", _("Instructors started")
+    INSTRUCTOR_ENDED = "instructor_ended", _("Instructors left")
+
+
+@dataclass(frozen=True)
+class Group:
+    """A figure and the two lists that move it: previous + gained − lost = current."""
+
+    figure: str
+    label: Any
+    gained: Kind
+    lost: Kind
+
+
+# `figure` names the Snapshot field the pair reconciles with, except for
+# instructor assignments: the snapshot counts assignments current on a day,
+# which an end date in H may or may not change (the last day still counts).
+GROUPS = (
+    Group("organizations", _("Social organisations"), Kind.REGISTERED, Kind.DEREGISTERED),
+    Group("org_covered", _("Organisationally covered"), Kind.ORG_COVERED_GAINED, Kind.ORG_COVERED_LOST),
+    Group("work_covered", _("Work covered"), Kind.WORK_COVERED_GAINED, Kind.WORK_COVERED_LOST),
+    Group(
+        "must_establish_not_established",
+        _("Must establish, not yet established"),
+        Kind.UNESTABLISHED_GAINED,
+        Kind.UNESTABLISHED_CLEARED,
+    ),
+    Group("party_organizations", _("Party organisations"), Kind.PARTY_ESTABLISHED, Kind.PARTY_DISSOLVED),
+    Group("instructor_assignments", _("Instructors"), Kind.INSTRUCTOR_STARTED, Kind.INSTRUCTOR_ENDED),
+)
+PARTY_KINDS = (Kind.PARTY_ESTABLISHED, Kind.PARTY_DISSOLVED)
+INSTRUCTOR_KINDS = (Kind.INSTRUCTOR_STARTED, Kind.INSTRUCTOR_ENDED)
+ORGANIZATION_KINDS = tuple(kind for kind in Kind if kind not in PARTY_KINDS + INSTRUCTOR_KINDS)
+# The coverage figures whose changes are a definition true on one day and not the other.
+STATE_FIGURES = {
+    "org_covered": (Kind.ORG_COVERED_GAINED, Kind.ORG_COVERED_LOST),
+    "work_covered": (Kind.WORK_COVERED_GAINED, Kind.WORK_COVERED_LOST),
+    "must_establish_not_established": (Kind.UNESTABLISHED_GAINED, Kind.UNESTABLISHED_CLEARED),
+}
+
+
+@dataclass(frozen=True)
+class ChangeWindow:
+    """H and the two days it is compared on: P's last day and H's last day."""
+
+    half_year: HalfYear
+    since: dt.date
+    until: dt.date
+
+    @property
+    def previous(self) -> HalfYear:
+        return self.half_year.previous()
+
+    def dates(self, field: str) -> Q:
+        """`field` falls in H: after P's last day, up to H's last day."""
+        return Q(**{f"{field}__gt": self.since, f"{field}__lte": self.until})
+
+
+def as_half_year(period: Any) -> HalfYear:
+    """A HalfYear from a code ("2020H2"), a HalfYear or a coverage Period."""
+    if isinstance(period, str):
+        return HalfYear.parse(period)
+    return HalfYear(period.year, period.half)
+
+
+def change_window(period: Any) -> ChangeWindow:
+    half = as_half_year(period)
+    return ChangeWindow(half, since=half.previous().end, until=half.end)
+
+
+def half_year_or_default(code: str | None) -> HalfYear:
+    """The half-year `?period=` names, if it has begun; else the latest
+    recounted one (else the last one ended): never a future half-year."""
+    today = clock.today()
+    if code:
+        try:
+            half = HalfYear.parse(code)
+        except ValueError:
+            half = None
+        if half is not None and half.start <= today:
+            return half
+    latest = periods_with_snapshots().first()
+    return latest.half_year if latest else HalfYear.last_ended(today)
+
+
+# --------------------------------------------------------------------------
+# The sets
+# --------------------------------------------------------------------------
+
+
+def _touched(window: ChangeWindow) -> Q:
+    """Organisations with a date of their own, of a covering party organisation
+    or of an instructor assignment on or between the two days.
+
+    Every input of the definitions is one of these dates compared with the
+    day, so an organisation outside this set is in the same state on both
+    days: the set only narrows what the database evaluates the definitions
+    on (a few rows instead of the whole city), it never decides a change.
+    """
+    days = (window.since, window.until)
+    through = PartyOrganization.organizations.through
+    party_dates = Q(partyorganization__established_on__range=days) | Q(partyorganization__dissolved_on__range=days)
+    assignment_dates = Q(started_on__range=days) | Q(ended_on__range=days)
+    return (
+        Q(registered_on__range=days)
+        | Q(deregistered_on__range=days)
+        | Q(pk__in=through.objects.filter(party_dates).values("socialorganization_id"))
+        | Q(pk__in=InstructorAssignment.objects.filter(assignment_dates).values("organization_id"))
+    )
+
+
+def _organization_conditions(window: ChangeWindow) -> dict[Kind, Q]:
+    before, after = coverage_conditions(on=window.since), coverage_conditions(on=window.until)
+    active_before, active_after = organization_active_on(window.since), organization_active_on(window.until)
+    conditions = {
+        Kind.REGISTERED: window.dates("registered_on"),
+        Kind.DEREGISTERED: window.dates("deregistered_on"),
+    }
+    for figure, (gained, lost) in STATE_FIGURES.items():
+        # Counted on a day = active that day and the condition true that day, as the recount counts.
+        was, now = active_before & before[figure], active_after & after[figure]
+        conditions[gained] = now & ~was
+        conditions[lost] = was & ~now
+    return conditions
+
+
+def _party_conditions(window: ChangeWindow) -> dict[Kind, Q]:
+    return {
+        Kind.PARTY_ESTABLISHED: window.dates("established_on"),
+        Kind.PARTY_DISSOLVED: window.dates("dissolved_on"),
+    }
+
+
+def _instructor_conditions(window: ChangeWindow) -> dict[Kind, Q]:
+    return {
+        Kind.INSTRUCTOR_STARTED: window.dates("started_on"),
+        Kind.INSTRUCTOR_ENDED: window.dates("ended_on"),
+    }
+
+
+def _in_scope(
+    queryset: QuerySet, user: User, *, area: Area | None, unit: SupervisingUnit | None, via: str = ""
+) -> QuerySet:
+    """The rows the user may see, narrowed to an area's subtree and/or a
+    supervising unit (`via` leads from the row to the organisation's fields)."""
+    queryset = restrict(queryset, user)
+    if area is not None:
+        queryset = queryset.filter(**{f"{via}area__path__startswith": area.path})
+    if unit is not None:
+        queryset = queryset.filter(**{f"{via}supervising_unit_id": unit.pk})
+    return queryset
+
+
+def change_counts(
+    user: User, window: ChangeWindow, *, area: Area | None = None, unit: SupervisingUnit | None = None
+) -> dict[Kind, int]:
+    """Every kind's count for the scope, in three queries (one per model)."""
+    organizations = _organization_conditions(window)
+    party = _party_conditions(window)
+    instructors = _instructor_conditions(window)
+    counts = (
+        _in_scope(SocialOrganization.objects.all(), user, area=area, unit=unit)
+        .filter(_touched(window))
+        .aggregate(**{kind.value: Count("pk", filter=condition) for kind, condition in organizations.items()})
+    )
+    counts |= (
+        _in_scope(PartyOrganization.objects.all(), user, area=area, unit=unit)
+        .filter(party[Kind.PARTY_ESTABLISHED] | party[Kind.PARTY_DISSOLVED])
+        .aggregate(**{kind.value: Count("pk", filter=condition) for kind, condition in party.items()})
+    )
+    counts |= (
+        _in_scope(InstructorAssignment.objects.all(), user, area=area, unit=unit, via="organization__")
+        .filter(instructors[Kind.INSTRUCTOR_STARTED] | instructors[Kind.INSTRUCTOR_ENDED])
+        .aggregate(**{kind.value: Count("pk", filter=condition) for kind, condition in instructors.items()})
+    )
+    return {kind: counts[kind.value] for kind in Kind}
+
+
+def change_rows(
+    user: User,
+    window: ChangeWindow,
+    kind: Kind,
+    *,
+    area: Area | None = None,
+    unit: SupervisingUnit | None = None,
+) -> QuerySet:
+    """The records of one kind of change, with what their table shows joined in."""
+    if kind in PARTY_KINDS:
+        rows = PartyOrganization.objects.select_related("area", "supervising_unit")
+        rows = _in_scope(rows, user, area=area, unit=unit)
+        return rows.filter(_party_conditions(window)[kind]).order_by("name", "pk")
+    if kind in INSTRUCTOR_KINDS:
+        rows = InstructorAssignment.objects.select_related("organization__area", "organization__supervising_unit")
+        return (
+            _in_scope(rows, user, area=area, unit=unit, via="organization__")
+            .filter(_instructor_conditions(window)[kind])
+            .order_by("organization__name", "person_name", "pk")
+        )
+    rows = with_coverage(SocialOrganization.objects.select_related("area", "supervising_unit"), on=window.until)
+    return (
+        _in_scope(rows, user, area=area, unit=unit)
+        .filter(_touched(window), _organization_conditions(window)[kind])
+        .annotate(
+            active_before=ExpressionWrapper(organization_active_on(window.since), BooleanField()),
+            active_after=ExpressionWrapper(organization_active_on(window.until), BooleanField()),
+        )
+        .order_by("name", "pk")
+    )
+
+
+# --------------------------------------------------------------------------
+# For the dashboard and the overview: the Δ beside each figure
+# --------------------------------------------------------------------------
+
+
+def change_summary(
+    user: User, period: Any, *, area: Area | None = None, unit: SupervisingUnit | None = None
+) -> dict[str, Any]:
+    """The changes of a half-year (a Period, HalfYear or "2020H2") in the
+    user's scope: each kind's count and each figure's net change, in three
+    queries. `delta[figure]` is what the figure moved since the previous
+    half-year: current snapshot − delta = previous snapshot, for
+    organizations, org_covered, work_covered, must_establish_not_established
+    and party_organizations."""
+    window = change_window(period)
+    counts = change_counts(user, window, area=area, unit=unit)
+    return {
+        "period": window.half_year.code,
+        "previous_period": window.previous.code,
+        "since": window.since,
+        "until": window.until,
+        "counts": {kind.value: counts[kind] for kind in Kind},
+        "delta": {group.figure: counts[group.gained] - counts[group.lost] for group in GROUPS},
+    }
+
+
+def coverage_rate_changes(current: Any, delta: Mapping[str, int]) -> dict[str, Decimal | None]:
+    """How far each coverage rate moved, as a rate (0.165 reads "▲16.5" points):
+    the current figures (a Snapshot or a mapping of its fields) against the
+    previous ones they imply with `delta`. None where either side has no organisations."""
+
+    def figure(name: str) -> int:
+        return current[name] if isinstance(current, Mapping) else getattr(current, name)
+
+    def rate(covered: int, total: int) -> Decimal:
+        # The recount's rounding (coverage.recount.compute.Figures.rates).
+        return (Decimal(covered) / Decimal(total)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+    total, previous_total = figure("organizations"), figure("organizations") - delta["organizations"]
+    changes: dict[str, Decimal | None] = {}
+    for covered, name in (("org_covered", "org_coverage_rate"), ("work_covered", "work_coverage_rate")):
+        if not total or not previous_total:
+            changes[name] = None
+            continue
+        changes[name] = rate(figure(covered), total) - rate(figure(covered) - delta[covered], previous_total)
+    return changes
