@@ -7,6 +7,8 @@ scope, replaced atomically by each recount.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+from xian_partybuild import clock
 
 from .recount.periods import HalfYear
 
@@ -289,6 +292,15 @@ class EarlyWarningQuerySet(ScopedQuerySet):
 
     def open(self):
         return self.filter(status=EarlyWarning.Status.OPEN)
+
+    def open_on(self, day: dt.date | None):
+        """The warnings open at the end of `day`: opened by then and not cleared
+        by then. For today or a later day (the current half-year's end) and for
+        no day at all, the warnings open now: a half-year shows its own history,
+        and the current warnings only for the half-year we live in."""
+        if day is None or day >= clock.today():
+            return self.open()
+        return self.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day), opened_on__lte=day)
 
 
 class EarlyWarning(models.Model):

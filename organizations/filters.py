@@ -3,23 +3,31 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ui.filters import AreaSubtreeFilter, SearchFilter, scoped_areas, scoped_units
+from ui.filters import AreaSubtreeFilter, RegistrationAreaFilter, SearchFilter, scoped_areas, scoped_units
 
 from .models import PartyOrganization, SocialOrganization
-from .selectors import CoverageState
+from .selectors import WORK_COVERED, CoverageState
+
+COVERAGE_CHOICES = [*CoverageState.choices, (WORK_COVERED, _("Work covered (organisation or instructor)"))]
+
+
+def _unit_filter() -> django_filters.ModelChoiceFilter:
+    # "null": the records without a supervising unit, a row of the overview by unit.
+    return django_filters.ModelChoiceFilter(
+        label=_("Supervising unit"), queryset=scoped_units, null_label=_("No supervising unit")
+    )
 
 
 class SocialOrganizationFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Name or credit code"), fields=("name", "credit_code"), upper=("credit_code",))
     area = AreaSubtreeFilter(label=_("Area"), queryset=scoped_areas)
+    registration_area = RegistrationAreaFilter(label=_("Registered in"), field_name="area")
     category = django_filters.ChoiceFilter(label=_("Category"), choices=SocialOrganization.Category.choices)
-    supervising_unit = django_filters.ModelChoiceFilter(label=_("Supervising unit"), queryset=scoped_units)
+    supervising_unit = _unit_filter()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SocialOrganization.Status.choices)
-    coverage = django_filters.ChoiceFilter(
-        label=_("Coverage"),
-        field_name="coverage_state",
-        choices=CoverageState.choices,
-    )
+    # Coverage is a state of the organisations active on the list's day, as
+    # the figures count it: a deregistered organisation is in no coverage state.
+    coverage = django_filters.ChoiceFilter(label=_("Coverage"), choices=COVERAGE_CHOICES, method="filter_coverage")
     must_establish_not_established = django_filters.BooleanFilter(
         label=_("Must establish, not yet established"),
         field_name="must_establish_not_established",
@@ -28,15 +36,33 @@ class SocialOrganizationFilter(django_filters.FilterSet):
 
     class Meta:
         model = SocialOrganization
-        fields = ["q", "area", "category", "supervising_unit", "status", "coverage", "must_establish_not_established"]
+        fields = [
+            "q",
+            "area",
+            "registration_area",
+            "category",
+            "supervising_unit",
+            "status",
+            "coverage",
+            "must_establish_not_established",
+        ]
+
+    def filter_coverage(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)
+        if not value:
+            return qs
+        active = qs.filter(active_then=True)
+        if value == WORK_COVERED:
+            return active.filter(work_covered=True)
+        return active.filter(coverage_state=value)
 
 
 class PartyOrganizationFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Name or secretary"), fields=("name", "secretary"))
     area = AreaSubtreeFilter(label=_("Area"), queryset=scoped_areas)
+    registration_area = RegistrationAreaFilter(label=_("Registered in"), field_name="area")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PartyOrganization.Kind.choices)
     formation = django_filters.ChoiceFilter(label=_("Formation"), choices=PartyOrganization.Formation.choices)
-    supervising_unit = django_filters.ModelChoiceFilter(label=_("Supervising unit"), queryset=scoped_units)
+    supervising_unit = _unit_filter()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PartyOrganization.Status.choices)
     secretary_vacant = django_filters.BooleanFilter(
         label=_("Secretary vacant"), method="filter_vacant", widget=django_filters.widgets.BooleanWidget()
@@ -44,7 +70,16 @@ class PartyOrganizationFilter(django_filters.FilterSet):
 
     class Meta:
         model = PartyOrganization
-        fields = ["q", "area", "kind", "formation", "supervising_unit", "status", "secretary_vacant"]
+        fields = [
+            "q",
+            "area",
+            "registration_area",
+            "kind",
+            "formation",
+            "supervising_unit",
+            "status",
+            "secretary_vacant",
+        ]
 
     def filter_vacant(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)
         if value is None:

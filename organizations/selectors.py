@@ -95,10 +95,22 @@ def coverage_conditions(*, on: dt.date | None = None) -> dict[str, Q]:
     }
 
 
+# The coverage filter's extra choice: organisationally covered or by an instructor (工作覆盖).
+WORK_COVERED = "work"
+
+
 def with_coverage(qs: QuerySet[SocialOrganization], *, on: dt.date | None = None) -> QuerySet[SocialOrganization]:
-    """Annotate the coverage conditions, coverage_state and responsible_body on every row."""
+    """Annotate the coverage conditions, coverage_state and responsible_body on every row,
+    and `active_then`: registered and not deregistered on that day, the organisations
+    the figures count."""
+    on = on or clock.today()
     conditions = coverage_conditions(on=on)
+    active = organization_active_on(on)
+    # A deregistered organisation need establish nothing: like the figure, the
+    # list counts 应建未建 only among the organisations active on the day.
+    conditions["must_establish_not_established"] = active & conditions["must_establish_not_established"]
     return qs.annotate(
+        active_then=ExpressionWrapper(active, BooleanField()),
         **{name: ExpressionWrapper(condition, BooleanField()) for name, condition in conditions.items()},
         coverage_state=Case(
             When(conditions["org_covered"], then=Value(CoverageState.ORGANISATIONAL)),
@@ -125,6 +137,13 @@ def organization_rows(*, on: dt.date | None = None) -> QuerySet[SocialOrganizati
     return with_coverage(SocialOrganization.objects.select_related("area", "supervising_unit"), on=on)
 
 
+def organization_rows_as_of(on: dt.date) -> QuerySet[SocialOrganization]:
+    """The organisation list as it stood on `on`: the organisations registered by
+    then and not deregistered by then (the ones a half-year's figures count),
+    with their coverage as of then."""
+    return organization_rows(on=on).filter(organization_active_on(on))
+
+
 def organization_detail(*, on: dt.date | None = None) -> QuerySet[SocialOrganization]:
     return organization_rows(on=on).prefetch_related("party_organizations", "instructor_assignments")
 
@@ -147,12 +166,23 @@ def coverage_summary(qs: QuerySet[SocialOrganization], *, on: dt.date | None = N
     return figures
 
 
-def party_organization_rows() -> QuerySet[PartyOrganization]:
+def _party_rows(covered_count: Count) -> QuerySet[PartyOrganization]:
     return (
         PartyOrganization.objects.select_related("area", "supervising_unit", "parent")
-        .annotate(covered_count=Count("organizations", distinct=True))
+        .annotate(covered_count=covered_count)
         .order_by("name", "pk")
     )
+
+
+def party_organization_rows() -> QuerySet[PartyOrganization]:
+    return _party_rows(Count("organizations", distinct=True))
+
+
+def party_organization_rows_as_of(on: dt.date) -> QuerySet[PartyOrganization]:
+    """The party organisations as they stood on `on`: established by then and not
+    dissolved by then, each with the organisations it covered that were active then."""
+    covered = Count("organizations", filter=organization_active_on(on, "organizations__"), distinct=True)
+    return _party_rows(covered).filter(party_organization_active_on(on))
 
 
 def party_organization_detail() -> QuerySet[PartyOrganization]:

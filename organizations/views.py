@@ -5,7 +5,8 @@ from django.views.generic import DetailView
 
 from accounts.mixins import PermissionRequiredMixin
 from accounts.services import data_from
-from ui.views import ScopedListView, ServiceCreateView, ServiceUpdateView
+from coverage.recount.periods import half_year_or_none
+from ui.views import AsOfListMixin, ScopedListView, ServiceCreateView, ServiceUpdateView
 
 from . import selectors, services
 from .filters import PartyOrganizationFilter, SocialOrganizationFilter
@@ -14,9 +15,12 @@ from .models import PartyOrganization, SocialOrganization
 from .tables import PartyOrganizationTable, SocialOrganizationTable
 
 
-class OrganizationListView(ScopedListView):
+class OrganizationListView(AsOfListMixin, ScopedListView):
     model = SocialOrganization
     selector = staticmethod(selectors.organization_rows)
+    # ?period=2020H1: the organisations a half-year's figures count, as they stood on its last day.
+    period_resolver = staticmethod(half_year_or_none)
+    as_of_selector = staticmethod(selectors.organization_rows_as_of)
     table_class = SocialOrganizationTable
     filterset_class = SocialOrganizationFilter
     export_name = "social-organisations"
@@ -34,9 +38,11 @@ class OrganizationDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
-class PartyOrganizationListView(ScopedListView):
+class PartyOrganizationListView(AsOfListMixin, ScopedListView):
     model = PartyOrganization
     selector = staticmethod(selectors.party_organization_rows)
+    period_resolver = staticmethod(half_year_or_none)
+    as_of_selector = staticmethod(selectors.party_organization_rows_as_of)
     table_class = PartyOrganizationTable
     filterset_class = PartyOrganizationFilter
     export_name = "party-organisations"

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import django_filters
+from django import forms
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import StartsWith
 
 from accounts.permissions import restrict
 
@@ -43,6 +45,31 @@ class AreaSubtreeFilter(django_filters.ModelChoiceFilter):
         if not value:
             return qs
         return qs.filter(**{f"{self.field_name}__path__startswith": value.path})
+
+
+class RegistrationAreaFilter(AreaSubtreeFilter):
+    """The records registered in this area itself: its subtree without the
+    subtrees of the registration areas below it, which is how the recount
+    files a record under its area (the city's own, 市本级, without the
+    districts'). Set by the links of figures, so the form carries it hidden."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        area_model = apps.get_model("organizations", "Area")
+        nested = area_model.objects.filter(
+            StartsWith(OuterRef("path"), F("path")),
+            level__in=area_model.REGISTRATION_LEVELS,
+            path__startswith=value.path,
+        ).exclude(pk=value.pk)
+        # The area tree is small: the records are matched by their area's key
+        # (indexed), the tree walked only over the areas.
+        own_areas = area_model.objects.filter(~Exists(nested), path__startswith=value.path)
+        return qs.filter(**{f"{self.field_name}__in": own_areas.values("pk")})
 
 
 class SearchFilter(django_filters.CharFilter):

@@ -100,3 +100,28 @@ class PeriodFromRequestMixin:
     def period_query(self) -> str:
         period = self.get_period()
         return f"?period={period.code}" if period else ""
+
+
+class AsOfListMixin(PeriodFromRequestMixin):
+    """A list as it stood at the end of the half-year `?period=` names, or as
+    of today without one. The page says "as of" at the top and its filter form
+    keeps the half-year, so a figure's link and every filter after it speak of
+    the same day the figure does.
+
+    The view names `period_resolver` (None when no half-year is asked for) and
+    `as_of_selector`, a callable taking the day and returning the base rows."""
+
+    as_of_selector = None
+
+    def get_as_of(self):
+        period = self.get_period()
+        return period.end if period is not None else None
+
+    def get_base_queryset(self):
+        as_of = self.get_as_of()
+        if as_of is None:
+            return super().get_base_queryset()
+        return self.as_of_selector(as_of)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(as_of=self.get_as_of(), as_of_period=self.get_period(), **kwargs)

@@ -50,3 +50,13 @@ class HalfYear:
 
     def __str__(self) -> str:
         return self.code
+
+
+def half_year_or_none(code: str | None) -> HalfYear | None:
+    """The half-year a `?period=` names; None when it names none (the page is then as of today)."""
+    if not code:
+        return None
+    try:
+        return HalfYear.parse(code)
+    except ValueError:
+        return None

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import EarlyWarning
-from ui.filters import AreaSubtreeFilter, SearchFilter, scoped_units
+from ui.filters import AreaSubtreeFilter, RegistrationAreaFilter, SearchFilter, scoped_units
 
 
 class EarlyWarningFilter(django_filters.FilterSet):
@@ -13,8 +13,12 @@ class EarlyWarningFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EarlyWarning.Status.choices)
     # The choices are the user's own, built per request, never the full table.
     area = AreaSubtreeFilter(label=_("Area"))
-    supervising_unit = django_filters.ModelChoiceFilter(label=_("Supervising unit"), queryset=scoped_units)
+    registration_area = RegistrationAreaFilter(label=_("Registered in"), field_name="area")
+    # "null": the warnings without a supervising unit, a row of the overview by unit.
+    supervising_unit = django_filters.ModelChoiceFilter(
+        label=_("Supervising unit"), queryset=scoped_units, null_label=_("No supervising unit")
+    )
 
     class Meta:
         model = EarlyWarning
-        fields = ["q", "rule", "status", "area", "supervising_unit"]
+        fields = ["q", "rule", "status", "area", "registration_area", "supervising_unit"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 
@@ -13,6 +15,11 @@ def warning_rows() -> QuerySet[EarlyWarning]:
     return EarlyWarning.objects.select_related(
         "area", "supervising_unit", "party_organization", "organization"
     ).annotate(subject_name=Coalesce("party_organization__name", "organization__name"))
+
+
+def warnings_open_on(day: dt.date) -> QuerySet[EarlyWarning]:
+    """The warning list of the warnings open at the end of `day` (the ones open now from today on)."""
+    return warning_rows().open_on(day)
 
 
 def warning_detail() -> QuerySet[EarlyWarning]:

@@ -18,8 +18,9 @@ from django.views.generic import DetailView
 from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action, can
 from coverage.models import EarlyWarning
+from coverage.recount.periods import half_year_or_none
 from ui.forms import add_service_errors
-from ui.views import ScopedListView
+from ui.views import AsOfListMixin, ScopedListView
 
 from . import rules, selectors, services
 from .filters import EarlyWarningFilter
@@ -27,9 +28,12 @@ from .forms import WarningRectifyForm
 from .tables import EarlyWarningTable
 
 
-class WarningListView(ScopedListView):
+class WarningListView(AsOfListMixin, ScopedListView):
     model = EarlyWarning
     selector = staticmethod(selectors.warning_rows)
+    # ?period=2020H1: the warnings open at that half-year's end (the current ones for the current half-year).
+    period_resolver = staticmethod(half_year_or_none)
+    as_of_selector = staticmethod(selectors.warnings_open_on)
     table_class = EarlyWarningTable
     filterset_class = EarlyWarningFilter
     export_name = "early-warnings"

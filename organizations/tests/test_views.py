@@ -174,6 +174,51 @@ def test_party_list_query_count_does_not_grow(login, staff_user, beilin, per_pag
     assert len(response.context["table"].page.object_list) == per_page
 
 
+@pytest.mark.parametrize(
+    ("query", "queries"),
+    [
+        # As for today's list: the half-year changes the rows' conditions, not the number of queries.
+        ("period=2020H1", 6),
+        # A figure's link: the chosen area is looked up to validate it (one query more).
+        ("period=2020H1&area={area}&coverage=work", 7),
+        ("period=2020H2&registration_area={area}&must_establish_not_established=true", 7),
+    ],
+)
+def test_list_as_of_a_half_year_keeps_its_query_count(
+    login, staff_user, beilin, query, queries, django_assert_num_queries
+):
+    client = login(staff_user)
+    url = f"{LIST}?per_page=100&{query.format(area=beilin.pk)}"
+    _make_orgs(beilin, 10)
+    with django_assert_num_queries(queries):
+        client.get(url)
+    _make_orgs(beilin, 120)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.context["as_of"] is not None
+
+
+def test_party_list_as_of_a_half_year_keeps_its_query_count(login, staff_user, beilin, django_assert_num_queries):
+    client = login(staff_user)
+    _make_orgs(beilin, 10)
+    with django_assert_num_queries(6):
+        client.get(f"{PARTY_LIST}?per_page=100&period=2020H2")
+    _make_orgs(beilin, 220)
+    with django_assert_num_queries(6):
+        response = client.get(f"{PARTY_LIST}?per_page=100&period=2020H2")
+    assert len(response.context["table"].page.object_list) == 100
+
+
+def test_list_as_of_a_half_year_says_so(login, staff_user, dataset):
+    client = login(staff_user)
+    page = client.get(f"{LIST}?period=2020H1").content.decode()
+    assert 'data-as-of="2020-06-30"' in page and '<input type="hidden" name="period" value="2020H1">' in page
+    assert "截至 2020-06-30" in page
+    # Deregistered on 1 March 2020: not in the list as of 30 June.
+    assert "H 协会（已注销）" not in _names(client.get(f"{LIST}?period=2020H1"))
+    assert "data-as-of" not in client.get(LIST).content.decode()
+
+
 def test_detail_states_coverage_in_words(login, beilin_user, dataset):
     client = login(beilin_user)
     page = client.get(reverse("organizations:organization-detail", args=[dataset.c.pk])).content.decode()

@@ -291,6 +291,18 @@ def test_list_query_count_does_not_grow_with_the_rows(request, login, beilin, us
     assert len(listed(response)) == EarlyWarning.objects.count() == 50
 
 
+def test_list_as_of_a_half_year_keeps_its_query_count(login, staff_user, beilin, django_assert_num_queries):
+    client = login(staff_user)
+    _make_warnings(beilin, 5)
+    with django_assert_num_queries(LIST_QUERIES - 1):
+        client.get(LIST, {"per_page": 100, "period": "2021H1"})
+    _make_warnings(beilin, 45)
+    with django_assert_num_queries(LIST_QUERIES - 1):
+        response = client.get(LIST, {"per_page": 100, "period": "2021H1"})
+    # Opened on 15 January 2021: all open at 2021H1's end.
+    assert len(listed(response)) == 50 and response.context["as_of"] is not None
+
+
 # Session, user, one row count for the page's table and one for the export's
 # (ExportMixin builds the table twice), the rows. No filter choices: no form.
 EXPORT_QUERIES = 5
