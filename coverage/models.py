@@ -154,6 +154,11 @@ class Snapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.period} · {self.label}"
 
+    @property
+    def uncovered(self) -> int:
+        """Organisations neither organisationally nor work covered (未覆盖)."""
+        return self.organizations - self.work_covered
+
 
 class LedgerQuerySet(ScopedQuerySet):
     area_lookup = "area"

@@ -1,7 +1,15 @@
 """Chart data endpoints (django-chartjs). Each one reads through for_user(),
-so a district official's JSON holds only their area."""
+so a district official's JSON holds only their area.
+
+Every bar links to the list of exactly the records it counts, as of the
+chart's half-year: `links[dataset][label]` is that list's URL and
+`counts[dataset][label]` how many records it holds (a rate's numerator, the
+records behind a sum).
+"""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from chartjs.views.lines import BaseLineChartView
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -9,9 +17,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coverage.models import EarlyWarning
+from coverage.recount.links import figure_url
 from coverage.recount.selectors import period_or_latest
 from engagement.models import Contribution
 from engagement.selectors import contribution_summary
+from organizations.models import Area
 from ratings.models import MAX_STARS
 from ui.formatting import percent_value, wan_value
 from ui.views import PeriodFromRequestMixin
@@ -23,6 +33,10 @@ PALETTE = [(179, 38, 30), (29, 78, 216), (6, 118, 71), (181, 71, 8), (109, 40, 2
 
 def percent(rate) -> float:
     return float(percent_value(rate))
+
+
+def list_url(name: str, **filters) -> str:
+    return f"{reverse(name)}?{urlencode({k: v for k, v in filters.items() if v is not None})}"
 
 
 class ScopedChartView(LoginRequiredMixin, PeriodFromRequestMixin, BaseLineChartView):
@@ -45,7 +59,10 @@ class ScopedChartView(LoginRequiredMixin, PeriodFromRequestMixin, BaseLineChartV
             options.update(fill=False, borderWidth=2, pointBackgroundColor=f"rgb({red}, {green}, {blue})")
         return options
 
-    def get_links(self) -> list[str]:
+    def get_links(self) -> list[list[str | None]]:
+        return []
+
+    def get_counts(self) -> list[list[int]]:
         return []
 
     def get_context_data(self, **kwargs):
@@ -57,6 +74,7 @@ class ScopedChartView(LoginRequiredMixin, PeriodFromRequestMixin, BaseLineChartV
             "labels": self.get_labels(),
             "datasets": self.get_datasets(),
             "links": self.get_links(),
+            "counts": self.get_counts(),
             "unit": getattr(self, "unit", ""),
         }
 
@@ -65,7 +83,10 @@ class ScopedChartView(LoginRequiredMixin, PeriodFromRequestMixin, BaseLineChartV
 
 
 class CoverageRatesChart(ScopedChartView):
-    """The two coverage rates of each snapshot row in `self.rows`, as percentages."""
+    """The two coverage rates of each snapshot row in `self.rows`, as percentages;
+    a bar opens the organisations its rate counts as covered."""
+
+    COUNTS = ("org_covered", "work_covered")
 
     def get_providers(self):
         return [_("Organisational coverage"), _("Work coverage")]
@@ -75,6 +96,15 @@ class CoverageRatesChart(ScopedChartView):
             [percent(row.org_coverage_rate) for row in self.rows],
             [percent(row.work_coverage_rate) for row in self.rows],
         ]
+
+    def row_period(self, row):
+        return row.period
+
+    def get_links(self):
+        return [[figure_url(figure, row, self.row_period(row)) for row in self.rows] for figure in self.COUNTS]
+
+    def get_counts(self):
+        return [[getattr(row, figure) for row in self.rows] for figure in self.COUNTS]
 
 
 class CoverageByAreaChart(CoverageRatesChart):
@@ -87,14 +117,8 @@ class CoverageByAreaChart(CoverageRatesChart):
     def get_labels(self):
         return [row.label for row in self.rows]
 
-    def get_links(self):
-        period = self.get_period()
-        return [
-            reverse("coverage:area-detail", args=[row.area.code]) + f"?period={period.code}"
-            if not row.scope_key.endswith("-direct")
-            else ""
-            for row in self.rows
-        ]
+    def row_period(self, row):  # noqa: ARG002 (every row is of the chart's half-year)
+        return self.get_period()
 
 
 class CoverageTrendChart(CoverageRatesChart):
@@ -112,12 +136,17 @@ class WarningsChart(ScopedChartView):
     stacked = True
 
     def prepare(self):
-        cells = selectors.open_warnings_by_rule_and_area(self.request.user)
+        cells = selectors.open_warnings_by_rule_and_area(self.request.user, self.get_period())
         self.areas = list(dict.fromkeys(c["area__name"] for c in cells))
         self.rules = [rule for rule in EarlyWarning.Rule if any(c["rule"] == rule for c in cells)]
         counts = {(c["rule"], c["area__name"]): c["n"] for c in cells}
         self.matrix = [[counts.get((rule.value, area), 0) for area in self.areas] for rule in self.rules]
-        self.area_ids = {c["area__name"]: c["area_id"] for c in cells}
+        # A warning carries its record's registration area; the city's own
+        # (市本级) are those filed at the city, not the districts' under it.
+        self.area_filters = {
+            c["area__name"]: {"registration_area" if c["area__level"] == Area.Level.CITY else "area": c["area_id"]}
+            for c in cells
+        }
 
     def get_labels(self):
         return self.areas
@@ -129,7 +158,22 @@ class WarningsChart(ScopedChartView):
         return self.matrix
 
     def get_links(self):
-        return [reverse("coverage:warning-list") + f"?status=open&area={self.area_ids[a]}" for a in self.areas]
+        period = self.get_period()
+        return [
+            [
+                list_url(
+                    "coverage:warning-list",
+                    period=period.code if period else None,
+                    rule=rule.value,
+                    **self.area_filters[area],
+                )
+                for area in self.areas
+            ]
+            for rule in self.rules
+        ]
+
+    def get_counts(self):
+        return self.matrix
 
 
 class ContributionsChart(ScopedChartView):
@@ -155,7 +199,12 @@ class ContributionsChart(ScopedChartView):
         ]
 
     def get_links(self):
-        return [reverse("engagement:contribution-list") + f"?kind={kind.value}" for kind in self.kinds]
+        links = [list_url("engagement:contribution-list", kind=kind.value) for kind in self.kinds]
+        return [links, links]
+
+    def get_counts(self):
+        records = [self.summary[kind.value]["records"] for kind in self.kinds]
+        return [records, records]
 
 
 class StarsByRoundChart(ScopedChartView):
@@ -179,4 +228,10 @@ class StarsByRoundChart(ScopedChartView):
         return self.matrix
 
     def get_links(self):
-        return [reverse("ratings:round-summary", args=[year]) for year in self.years]
+        return [
+            [list_url("ratings:evaluation-list", round=year, final_stars=stars) for year in self.years]
+            for stars in range(1, MAX_STARS + 1)
+        ]
+
+    def get_counts(self):
+        return self.matrix

@@ -52,19 +52,23 @@ def area_rows(user: User, period: Period) -> QuerySet[Snapshot]:
     )
 
 
-def open_warnings_by_rule_and_area(user: User) -> list[dict]:
+def _open_warnings(user: User, period: Period | None) -> QuerySet[EarlyWarning]:
+    """The user's warnings open at the half-year's end; the current ones for the current half-year."""
+    return EarlyWarning.objects.for_user(user).open_on(period.end if period is not None else None)
+
+
+def open_warnings_by_rule_and_area(user: User, period: Period | None) -> list[dict]:
     return list(
-        EarlyWarning.objects.for_user(user)
-        .open()
+        _open_warnings(user, period)
         .order_by()
-        .values("rule", "area_id", "area__name", "area__sort_order", "area__code")
+        .values("rule", "area_id", "area__name", "area__sort_order", "area__code", "area__level")
         .annotate(n=Count("pk"))
         .order_by("area__sort_order", "area__code", "rule")
     )
 
 
-def open_warning_count(user: User) -> int:
-    return EarlyWarning.objects.for_user(user).open().count()
+def open_warning_count(user: User, period: Period | None) -> int:
+    return _open_warnings(user, period).count()
 
 
 def rating_round_for(period: Period | None):

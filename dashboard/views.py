@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from coverage.recount.links import figure_links
 from coverage.recount.selectors import period_or_latest, periods_with_snapshots
 from engagement.selectors import engagement_summary
 from ratings.models import Evaluation
@@ -24,12 +25,15 @@ class DashboardView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
         user = self.request.user
         period = self.get_period()
         rating_round = selectors.rating_round_for(period)
+        snapshot = selectors.scope_snapshot(user, period)
         context.update(
             title=_("Dashboard"),
             period=period,
             periods=periods_with_snapshots(),
-            snapshot=selectors.scope_snapshot(user, period),
-            open_warnings=selectors.open_warning_count(user),
+            snapshot=snapshot,
+            # Each figure opens the list of exactly the records it counts, as of its half-year.
+            links=figure_links(snapshot, period),
+            open_warnings=selectors.open_warning_count(user, period),
             engagement=engagement_summary(user),
             rating_round=rating_round,
             ratings=round_summary(rating_round, Evaluation.objects.for_user(user)) if rating_round else None,

@@ -4,6 +4,7 @@ a district official is offered only their own areas, bases and communities."""
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import SocialOrganization
@@ -69,10 +70,21 @@ class PilotAssignmentFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         label=_("Category"), field_name="organization__category", choices=SocialOrganization.Category.choices
     )
+    # The dashboard's "serving organisations" counts an organisation serving
+    # two communities once: one row each, its first assignment in these rows.
+    per_organization = django_filters.BooleanFilter(
+        label=_("One row per organisation"), method="filter_per_organization", widget=YES_NO()
+    )
 
     class Meta:
         model = PilotAssignment
-        fields = ["q", "area", "community", "category"]
+        fields = ["q", "area", "community", "category", "per_organization"]
+
+    def filter_per_organization(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)
+        if not value:
+            return qs
+        first = qs.order_by().values("organization").annotate(first=Min("pk")).values("first")
+        return qs.filter(pk__in=first)
 
 
 class PlaqueAwardFilter(django_filters.FilterSet):

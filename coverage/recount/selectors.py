@@ -69,14 +69,18 @@ def recount_choices(*, recounted: Iterable[Period] | None = None) -> list[str]:
     return [half.code for half in sorted(halves, reverse=True)]
 
 
-def _open_warnings(owner: str) -> Coalesce:
-    counts = (
-        EarlyWarning.objects.filter(status=EarlyWarning.Status.OPEN, **{owner: OuterRef(owner)})
-        .order_by()
-        .values(owner)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+def _open_warnings(owner: str, period: Period) -> Coalesce:
+    """The warnings of the row's owner open at the half-year's end (for the current half-year, open now)."""
+    warnings = EarlyWarning.objects.open_on(period.end)
+    if owner == "supervising_unit":
+        # The row of organisations without a supervising unit holds their warnings:
+        # "no unit" must match "no unit", which NULL = NULL does not.
+        warnings = warnings.alias(owner_key=Coalesce(owner, Value(0))).filter(
+            owner_key=Coalesce(OuterRef(owner), Value(0))
+        )
+    else:
+        warnings = warnings.filter(**{owner: OuterRef(owner)})
+    counts = warnings.order_by().values(owner).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
@@ -91,7 +95,7 @@ def overview_rows(*, period: Period, scope: str) -> QuerySet[Snapshot]:
     return (
         Snapshot.objects.filter(period=period, scope=scope)
         .select_related("period", "area", "supervising_unit")
-        .annotate(open_warnings=_open_warnings(owner), ledger_status=_ledger_status(owner))
+        .annotate(open_warnings=_open_warnings(owner, period), ledger_status=_ledger_status(owner))
         .order_by("area__sort_order", "label")
     )
 

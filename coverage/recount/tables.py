@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from coverage.models import Ledger, Snapshot
 from ui.columns import ChoiceColumn, NumberColumn, PercentColumn
 
+from .links import RATE_COUNTS, figure_url
+
 # The snapshot figures every coverage table shows, in this order.
 FIGURES = (
     "organizations",
@@ -18,19 +20,32 @@ FIGURES = (
 )
 
 
+def figure_column(column_class: type[NumberColumn], figure: str, **kwargs) -> NumberColumn:
+    """A figure cell that links to the list of exactly the records it counts;
+    the link's data-count says how many that is (a rate's: its numerator)."""
+    count = RATE_COUNTS.get(figure, figure)
+    return column_class(
+        linkify=lambda record: figure_url(figure, record),
+        attrs={"td": {"class": "num"}, "a": {"data-count": lambda record: getattr(record, count)}},
+        **kwargs,
+    )
+
+
 class SnapshotFiguresTable(tables.Table):
     """The coverage figures every snapshot table shows, in one order and wording."""
 
-    organizations = NumberColumn(verbose_name=_("Social organisations"))
-    party_organizations = NumberColumn(verbose_name=_("Party organisations"))
-    org_coverage_rate = PercentColumn(verbose_name=_("Organisational coverage"))
-    work_coverage_rate = PercentColumn(verbose_name=_("Work coverage"))
-    must_establish_not_established = NumberColumn(verbose_name=_("Must establish, not yet established"))
+    organizations = figure_column(NumberColumn, "organizations", verbose_name=_("Social organisations"))
+    party_organizations = figure_column(NumberColumn, "party_organizations", verbose_name=_("Party organisations"))
+    org_coverage_rate = figure_column(PercentColumn, "org_coverage_rate", verbose_name=_("Organisational coverage"))
+    work_coverage_rate = figure_column(PercentColumn, "work_coverage_rate", verbose_name=_("Work coverage"))
+    must_establish_not_established = figure_column(
+        NumberColumn, "must_establish_not_established", verbose_name=_("Must establish, not yet established")
+    )
 
 
 class OverviewTable(SnapshotFiguresTable):
     label = tables.Column(verbose_name=_("Area"), order_by=("area__sort_order", "label"))
-    open_warnings = NumberColumn(verbose_name=_("Open warnings"))
+    open_warnings = figure_column(NumberColumn, "open_warnings", verbose_name=_("Open warnings"))
     ledger_status = ChoiceColumn(Ledger.Status, verbose_name=_("Ledger"), default=_("Not submitted"))
 
     class Meta:

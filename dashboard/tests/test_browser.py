@@ -1,5 +1,6 @@
 """Leadership's journey through the dashboard, in Chromium."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -26,7 +27,8 @@ CANVAS_INK = """canvas => {
 def city_data(dataset, beilin):
     services.recount_run(period="2020H1")
     services.recount_run(period="2020H2")
-    warning_scan()
+    # Scanned on 2020H2's last day, so the half-year shown has open warnings.
+    warning_scan(today=dt.date(2020, 12, 31))
     ContributionFactory(organization=dataset.a, kind="poverty", money_yuan=Decimal("120000"), people_helped=40)
     ContributionFactory(organization=dataset.g, kind="epidemic", money_yuan=Decimal("30000"))
     TrainingBaseFactory(area=beilin, host_organization=dataset.a, is_provincial_point=True)
@@ -53,7 +55,7 @@ def test_leader_sees_every_chart_drawn_clicks_beilin_and_prints_one_page(page, l
         assert canvas.evaluate(CANVAS_INK) > 500, f"{canvas.get_attribute('id')} is blank"
     assert page.locator('[data-figure="organizations"]').inner_text() == "7"
 
-    # Click Beilin's bar in the coverage-by-area chart.
+    # Click Beilin's work-coverage bar: it opens Beilin's work-covered organisations of 2020H2.
     box = page.locator("#canvas-coverage-by-area").bounding_box()
     x, y = page.locator("#canvas-coverage-by-area").evaluate(
         """canvas => {
@@ -63,8 +65,10 @@ def test_leader_sees_every_chart_drawn_clicks_beilin_and_prints_one_page(page, l
         }"""
     )
     page.mouse.click(box["x"] + x, box["y"] + y)
-    page.wait_for_url(re.compile(r".*/coverage/areas/610103/.*"))
-    assert page.locator("h1").inner_text().startswith("碑林区")
+    page.wait_for_url(re.compile(r".*/organizations/\?.*coverage=work.*"))
+    assert page.locator("[data-as-of]").get_attribute("data-as-of") == "2020-12-31"
+    assert set(page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.area)")) == {"碑林区"}
+    assert page.locator("tbody tr").count() == 4  # A, B, C by party organisations, D by its instructor
 
     # The print layout fits one A4 landscape page.
     page.goto("/")

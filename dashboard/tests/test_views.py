@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -92,7 +93,9 @@ def test_contributions_chart_is_scoped(login, staff_user, yanta_user, recounted)
     assert len(city["labels"]) == 2 and city["datasets"][0]["data"] == [12.0, 3.0]
     yanta = _chart(login(yanta_user), "contributions")
     assert len(yanta["labels"]) == 1 and yanta["datasets"][1]["data"] == [2.0]
-    assert yanta["links"] == [reverse("engagement:contribution-list") + "?kind=epidemic"]
+    # One list per bar: both datasets of a kind open that kind's records, as many as counted.
+    epidemic = reverse("engagement:contribution-list") + "?kind=epidemic"
+    assert yanta["links"] == [[epidemic], [epidemic]] and yanta["counts"] == [[1], [1]]
 
 
 def _chart(client, name, query=""):
@@ -109,7 +112,10 @@ def test_coverage_by_area_chart_is_scoped(login, staff_user, beilin_user, recoun
     assert city["labels"] == [row.label for row in rows] == ["市本级", "碑林区", "雁塔区"]
     assert city["datasets"][0]["data"] == [float(percent_value(row.org_coverage_rate)) for row in rows]
     assert city["datasets"][0]["data"][1] == 50.0  # Beilin: A, B, C of six
-    assert city["links"][1].startswith(reverse("coverage:area-detail", args=["610103"]))
+    # Beilin's work-coverage bar opens Beilin's work-covered organisations of that half-year.
+    beilin_work = city["links"][1][1]
+    assert beilin_work.startswith(reverse("organizations:organization-list")) and "coverage=work" in beilin_work
+    assert city["counts"][1][1] == rows[1].work_covered
     beilin = _chart(login(beilin_user), "coverage-by-area")
     assert beilin["labels"] == ["碑林区"] and beilin["datasets"][1]["data"] == [66.7]
 
@@ -130,7 +136,8 @@ def test_chart_endpoints_refuse_anonymous_users(client, recounted):
 
 
 def test_warnings_chart_is_scoped_and_links_to_the_list(login, staff_user, yanta_user, recounted):
-    warning_scan()
+    # Scanned on 2020H2's last day: the chart shows the warnings open at its half-year's end.
+    warning_scan(today=dt.date(2020, 12, 31))
     city = _chart(login(staff_user), "warnings")
     assert city["labels"] == ["碑林区", "雁塔区"]
     per_area = [sum(dataset["data"][i] for dataset in city["datasets"]) for i in range(2)]
@@ -139,7 +146,7 @@ def test_warnings_chart_is_scoped_and_links_to_the_list(login, staff_user, yanta
     assert yanta["labels"] == ["雁塔区"]
     # G (three members, no party organisation since 2015) is Yanta's only warning.
     assert len(yanta["datasets"]) == 1 and yanta["datasets"][0]["data"] == [1]
-    assert yanta["links"][0].startswith(reverse("coverage:warning-list"))
+    assert yanta["links"][0][0].startswith(reverse("coverage:warning-list")) and yanta["counts"] == [[1]]
 
 
 def test_star_figures_come_from_the_evaluations(login, staff_user, beilin_user, recounted):
@@ -153,7 +160,8 @@ def test_star_figures_come_from_the_evaluations(login, staff_user, beilin_user, 
     chart = _chart(login(beilin_user), "stars-by-round")
     assert chart["labels"] == ["2020"]
     assert [d["data"] for d in chart["datasets"]] == [[0], [0], [0], [1], [1]]
-    assert chart["links"] == [reverse("ratings:round-summary", args=[2020])]
+    four_star = reverse("ratings:evaluation-list") + "?round=2020&final_stars=4"
+    assert chart["links"][3] == [four_star] and chart["counts"][3] == [1]
 
 
 def test_stars_chart_is_scoped(login, yanta_user, recounted):

@@ -4,6 +4,16 @@
   "use strict";
   var charts = [];
 
+  // The bar under the pointer opens the list of the records it counts:
+  // links[dataset][label] (one list per bar), or links[label] (one per label).
+  function linkFor(links, chart, event, elements) {
+    if (!links || !links.length) { return null; }
+    var hit = chart.getElementAtEvent(event)[0] || (elements && elements[0]);
+    if (!hit) { return null; }
+    if (Array.isArray(links[0])) { return (links[hit._datasetIndex] || [])[hit._index] || null; }
+    return links[hit._index] || null;
+  }
+
   function draw(canvas, spec) {
     var stacked = !!spec.stacked;
     var unit = spec.unit || "";
@@ -23,12 +33,11 @@
           return data.datasets[item.datasetIndex].label + ": " + item.yLabel + unit;
         } } },
         onClick: function (event, elements) {
-          if (!elements || !elements.length || !spec.links) { return; }
-          var link = spec.links[elements[0]._index];
+          var link = linkFor(spec.links, this, event, elements);
           if (link) { window.location.href = link; }
         },
         onHover: function (event, elements) {
-          canvas.style.cursor = elements && elements.length && spec.links && spec.links[elements[0]._index] ? "pointer" : "default";
+          canvas.style.cursor = linkFor(spec.links, this, event, elements) ? "pointer" : "default";
         }
       }
     });
