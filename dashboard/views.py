@@ -4,6 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from coverage.changes.selectors import change_summary, coverage_rate_changes
 from coverage.recount.links import figure_links
 from coverage.recount.selectors import period_or_latest, periods_with_snapshots
 from engagement.selectors import engagement_summary
@@ -26,6 +27,8 @@ class DashboardView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
         period = self.get_period()
         rating_round = selectors.rating_round_for(period)
         snapshot = selectors.scope_snapshot(user, period)
+        # 变动明细: each figure's change since the previous half-year, from the records' dates.
+        changes = change_summary(user, period) if snapshot else None
         context.update(
             title=_("Dashboard"),
             period=period,
@@ -34,6 +37,8 @@ class DashboardView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
             # Each figure opens the list of exactly the records it counts, as of its half-year.
             links=figure_links(snapshot, period),
             open_warnings=selectors.open_warning_count(user, period),
+            changes=changes,
+            rate_changes=coverage_rate_changes(snapshot, changes["delta"]) if changes else None,
             engagement=engagement_summary(user),
             rating_round=rating_round,
             ratings=round_summary(rating_round, Evaluation.objects.for_user(user)) if rating_round else None,

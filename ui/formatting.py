@@ -32,3 +32,17 @@ def format_wan(yuan, decimals: int = 1) -> str:
     if yuan in (None, ""):
         return "—"
     return number_format(wan_value(yuan, decimals), decimal_pos=int(decimals), force_grouping=True)
+
+
+def format_change(value, *, points: bool = False, decimals: int = 1) -> str:
+    """A change since the previous half-year: ▲12, ▼3, ±0; with `points`, a
+    rate's change in percentage points (0.165 → ▲16.5), rounded like the rate."""
+    if value is None:
+        return ""
+    number = percent_value(value, decimals) if points else Decimal(value)
+    shown = number_format(abs(number), decimal_pos=int(decimals) if points else None, force_grouping=True)
+    if number > 0:
+        return f"▲{shown}"
+    if number < 0:
+        return f"▼{shown}"
+    return "±0"

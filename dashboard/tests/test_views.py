@@ -51,18 +51,19 @@ def test_period_selector(login, staff_user, recounted):
 
 def test_dashboard_query_count_does_not_grow(login, staff_user, recounted, beilin, django_assert_num_queries):
     # session, user, period, periods, snapshot, open warnings, six engagement
-    # summaries, rating round, round summary
+    # summaries, rating round, round summary, and three for the changes since
+    # the previous half-year (变动明细)
 
     make_round(2020, province_total=59)
     client = login(staff_user)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         client.get(HOME)
     orgs = SocialOrganizationFactory.create_batch(30, area=beilin)
     for org in orgs[:10]:
         ContributionFactory(organization=org)
         TrainingBaseFactory(area=beilin, host_organization=org)
     services.recount_run(period="2020H2")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         client.get(HOME)
 
 
@@ -167,3 +168,15 @@ def test_star_figures_come_from_the_evaluations(login, staff_user, beilin_user, 
 def test_stars_chart_is_scoped(login, yanta_user, recounted):
     make_evaluation(recounted.p_a, make_round(2020), state=Evaluation.State.APPROVED, total=85)
     assert _chart(login(yanta_user), "stars-by-round")["labels"] == []
+
+
+def test_figures_show_their_change_since_the_previous_half_year(login, staff_user, recounted, beilin):
+    # Registered in September 2020: 2020H2 has one organisation more than 2020H1.
+    SocialOrganizationFactory(area=beilin, registered_on=dt.date(2020, 9, 1))
+    services.recount_run(period="2020H2")
+    city = {s.period.code: s for s in Snapshot.objects.filter(scope=Snapshot.Scope.CITY).select_related("period")}
+    grown = city["2020H2"].organizations - city["2020H1"].organizations
+    assert grown > 0
+    page = login(staff_user).get(HOME + "?period=2020H2").content.decode()
+    assert f'data-change="organizations" title="较 2020H1">▲{grown}<' in page
+    assert 'href="/coverage/changes/?period=2020H2"' in page

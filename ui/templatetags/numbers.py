@@ -2,7 +2,7 @@
 
 from django import template
 
-from ui.formatting import format_percent, format_wan
+from ui.formatting import format_change, format_percent, format_wan
 
 register = template.Library()
 
@@ -15,3 +15,15 @@ def percent(rate, decimals: int = 1) -> str:
 @register.filter
 def wan(yuan) -> str:
     return format_wan(yuan)
+
+
+@register.filter
+def change(value) -> str:
+    """A count's change since the previous half-year: ▲12 / ▼3 / ±0."""
+    return format_change(value)
+
+
+@register.filter
+def change_points(rate_change) -> str:
+    """A rate's change in percentage points: ▲16.5."""
+    return format_change(rate_change, points=True)

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from ratings.models import Evaluation
 from ratings.tests.factories import make_evaluation, make_round
-from ui.formatting import format_percent, format_wan, percent_value
+from ui.formatting import format_change, format_percent, format_wan, percent_value
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,18 @@ def test_dashboard_and_round_summary_agree_on_the_province_share(login, staff_us
     summary = client.get(reverse("ratings:round-summary", args=[2020])).content.decode()
     assert 'data-figure="province_share">6.3%<' in dashboard
     assert 'data-figure="province_share"><span class="value">6.3%<' in summary
+
+
+@pytest.mark.parametrize(
+    ("value", "points", "shown"),
+    [(12, False, "▲12"), (-3, False, "▼3"), (0, False, "±0"), (1234, False, "▲1,234"), (None, False, "")],
+)
+def test_change_of_a_count(value, points, shown):
+    with translation.override("en"):
+        assert format_change(value, points=points) == shown
+
+
+def test_change_of_a_rate_in_points_rounds_like_the_rate():
+    with translation.override("en"):
+        assert format_change(Decimal("0.1650"), points=True) == "▲16.5"
+        assert format_change(Decimal("-0.00125"), points=True) == "▼0.1"  # 0.125 points, half up
