@@ -1,6 +1,7 @@
 """The Celery tasks: found by name, limited in time, eager without a broker,
 and on a real worker process with a real broker."""
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -111,11 +112,7 @@ def test_without_a_broker_a_queued_task_runs_in_process_at_commit(dataset, djang
     assert Snapshot.objects.get(scope="city").organizations == 7
 
 
-@pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_the_recount(dataset):
-    """A `celery worker` process on the configured broker and this test's
-    PostgreSQL database executes the task and the snapshot appears."""
+def _require_worker_services() -> None:
     broker = os.environ.get("CELERY_BROKER_URL", "")
     vendor = connection.vendor
     if not broker or vendor != "postgresql":
@@ -123,43 +120,26 @@ def test_a_real_worker_runs_the_recount(dataset):
         if os.environ.get("REQUIRE_CELERY_WORKER") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+@contextlib.contextmanager
+def _worker(**extra_env: str):
+    """A `celery worker` process on the configured broker and this test's
+    PostgreSQL database, consuming a queue of its own; yields the queue."""
     db = connection.settings_dict
     worker_db_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": worker_db_url, "DJANGO_SETTINGS_MODULE": "xian_partybuild.settings.test"}
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "xian_partybuild",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_db_url,
+        "DJANGO_SETTINGS_MODULE": "xian_partybuild.settings.test",
+        **extra_env,
+    }
+    command = [sys.executable, "-m", "celery", "-A", "xian_partybuild", "worker", "--pool=solo", "-Q", queue]
+    command += ["--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        result = tasks.recount.apply_async(args=["2020H2"], queue=queue)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and not Snapshot.objects.filter(scope="city").exists():
-            assert worker.poll() is None, worker.stdout.read()
-            time.sleep(0.5)
-        city = Snapshot.objects.filter(scope="city").first()
-        assert city is not None, "the worker did not write the snapshot in 90 s"
-        assert (city.organizations, city.org_covered, city.work_covered) == (7, 3, 4)
-        assert RecountRun.objects.get().status == RecountRun.Status.SUCCEEDED
-        assert result.id
+        yield queue, worker
     finally:
         worker.terminate()
         try:
@@ -168,3 +148,72 @@ def test_a_real_worker_runs_the_recount(dataset):
             worker.kill()
             output, _ = worker.communicate()
         print(output[-3000:])
+
+
+def _wait_for(condition, worker, *, seconds: int, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not condition():
+        assert worker.poll() is None, worker.stdout.read()
+        time.sleep(0.5)
+    assert condition(), f"the worker did not {what} in {seconds} s"
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_the_recount(dataset):
+    """A `celery worker` process on the configured broker and this test's
+    PostgreSQL database executes the task and the snapshot appears."""
+    _require_worker_services()
+    with _worker() as (queue, worker):
+        result = tasks.recount.apply_async(args=["2020H2"], queue=queue)
+        _wait_for(lambda: Snapshot.objects.filter(scope="city").exists(), worker, seconds=90, what="write the snapshot")
+        city = Snapshot.objects.get(scope="city")
+        assert (city.organizations, city.org_covered, city.work_covered) == (7, 3, 4)
+        assert RecountRun.objects.get().status == RecountRun.Status.SUCCEEDED
+        assert result.id
+
+
+def _demo_state() -> tuple[list, list]:
+    snapshots = sorted(
+        Snapshot.objects.values_list(
+            "period__year",
+            "period__half",
+            "scope_key",
+            "organizations",
+            "org_covered",
+            "work_covered",
+            "must_establish_not_established",
+            "party_organizations",
+        )
+    )
+    warnings = sorted(EarlyWarning.objects.values_list("rule", "subject_key", "opened_on", "closed_on", "status"))
+    return snapshots, warnings
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+@override_settings(CLOCK_TODAY="2020-12-31")
+def test_on_a_real_worker_recounts_and_scans_leave_the_demo_unchanged():
+    """The demo on its own day: every demo half-year recounted and the daily
+    scan run twice by a real worker change no snapshot and no warning."""
+    _require_worker_services()
+    call_command("seed_demo")
+    before = _demo_state()
+    runs = RecountRun.objects.filter(status=RecountRun.Status.SUCCEEDED).count()
+    with _worker(DJANGO_CLOCK_TODAY="2020-12-31") as (queue, worker):
+        # One solo worker takes its queue in order: once the last recount has
+        # succeeded, both scans before it have run.
+        tasks.warning_scan.apply_async(queue=queue)
+        for half in ("2019H1", "2019H2", "2020H1", "2020H2"):
+            tasks.recount.apply_async(args=[half], queue=queue)
+        tasks.warning_scan.apply_async(queue=queue)
+        tasks.recount.apply_async(args=["2020H1"], queue=queue)
+        done = runs + 5
+        _wait_for(
+            lambda: RecountRun.objects.filter(status=RecountRun.Status.SUCCEEDED).count() >= done,
+            worker,
+            seconds=240,
+            what="finish five recounts and two scans",
+        )
+    assert not RecountRun.objects.filter(status=RecountRun.Status.FAILED).exists()
+    assert _demo_state() == before
