@@ -88,14 +88,33 @@ def _ledger_status(owner: str) -> Subquery:
     return Subquery(Ledger.objects.filter(period=OuterRef("period"), **{owner: OuterRef(owner)}).values("status")[:1])
 
 
+# Figures whose change since the previous half-year the overview shows.
+CHANGED_FIGURES = ("org_coverage_rate", "work_coverage_rate", "must_establish_not_established")
+
+
+def _previous(period: Period, scope: str, figure: str) -> Subquery:
+    """The same scope's figure in the previous half-year's snapshot (None where
+    that half-year was never recounted)."""
+    previous = period.half_year.previous()
+    return Subquery(
+        Snapshot.objects.filter(
+            period__year=previous.year, period__half=previous.half, scope=scope, scope_key=OuterRef("scope_key")
+        ).values(figure)[:1]
+    )
+
+
 def overview_rows(*, period: Period, scope: str) -> QuerySet[Snapshot]:
-    """Area (or supervising-unit) rows of a period with their open warnings
-    and ledger status, in one query."""
+    """Area (or supervising-unit) rows of a period with their open warnings,
+    ledger status and previous half-year's figures, in one query."""
     owner = "supervising_unit" if scope == Snapshot.Scope.SUPERVISING_UNIT else "area"
     return (
         Snapshot.objects.filter(period=period, scope=scope)
         .select_related("period", "area", "supervising_unit")
-        .annotate(open_warnings=_open_warnings(owner, period), ledger_status=_ledger_status(owner))
+        .annotate(
+            open_warnings=_open_warnings(owner, period),
+            ledger_status=_ledger_status(owner),
+            **{f"previous_{figure}": _previous(period, scope, figure) for figure in CHANGED_FIGURES},
+        )
         .order_by("area__sort_order", "label")
     )
 

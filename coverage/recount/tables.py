@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Ledger, Snapshot
 from ui.columns import ChoiceColumn, NumberColumn, PercentColumn
+from ui.formatting import format_change
 
 from .links import RATE_COUNTS, figure_url
 
@@ -43,8 +44,39 @@ class SnapshotFiguresTable(tables.Table):
     )
 
 
+class ChangeColumn(tables.Column):
+    """The row's change since the previous half-year's snapshot of the same
+    scope: coverage rates in points, 应建未建 as a count (the change lists,
+    /coverage/changes/, reconcile with these snapshots and say which records)."""
+
+    PARTS = (
+        ("org_coverage_rate", _("org."), True),
+        ("work_coverage_rate", _("work"), True),
+        ("must_establish_not_established", _("must establish, not established"), False),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, accessor="pk", empty_values=(), orderable=False, **kwargs)
+
+    def parts(self, record) -> list[str]:
+        shown = []
+        for figure, label, points in self.PARTS:
+            previous = getattr(record, f"previous_{figure}", None)
+            if previous is None:
+                return []
+            shown.append(f"{label} {format_change(getattr(record, figure) - previous, points=points)}")
+        return shown
+
+    def render(self, record):
+        return " · ".join(self.parts(record)) or "—"
+
+    def value(self, record):
+        return " · ".join(self.parts(record))
+
+
 class OverviewTable(SnapshotFiguresTable):
     label = tables.Column(verbose_name=_("Area"), order_by=("area__sort_order", "label"))
+    change = ChangeColumn(verbose_name=_("Since the previous half-year"))
     open_warnings = figure_column(NumberColumn, "open_warnings", verbose_name=_("Open warnings"))
     ledger_status = ChoiceColumn(Ledger.Status, verbose_name=_("Ledger"), default=_("Not submitted"))
 
@@ -53,6 +85,7 @@ class OverviewTable(SnapshotFiguresTable):
         fields = (
             "label",
             *FIGURES,
+            "change",
             "open_warnings",
             "ledger_status",
         )

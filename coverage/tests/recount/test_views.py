@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import override_settings
@@ -6,6 +8,7 @@ from django.urls import reverse
 from coverage.models import Period, RecountRun, Snapshot
 from coverage.recount import compute, services
 from organizations.tests.factories import AreaFactory, SocialOrganizationFactory
+from ui.formatting import format_change
 from xian_partybuild import clock
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +252,24 @@ def test_the_run_guard_still_refuses_a_second_running_run(staff_user, recounted)
     RecountRun.objects.create(period=period, status=RecountRun.Status.RUNNING)
     with pytest.raises(IntegrityError), transaction.atomic():
         RecountRun.objects.create(period=period, status=RecountRun.Status.RUNNING)
+
+
+def test_overview_rows_show_their_change_since_the_previous_half_year(login, staff_user, recounted, beilin):
+    # A four-member organisation registered in September: one more 应建未建 in 2020H2.
+    SocialOrganizationFactory(area=beilin, formal_party_members=4, registered_on=dt.date(2020, 9, 1))
+    services.recount_run(period="2020H2")
+    rows = {
+        s.period.code: s
+        for s in Snapshot.objects.filter(scope=Snapshot.Scope.AREA, area=beilin).select_related("period")
+    }
+    grown = rows["2020H2"].must_establish_not_established - rows["2020H1"].must_establish_not_established
+    points = format_change(rows["2020H2"].org_coverage_rate - rows["2020H1"].org_coverage_rate, points=True)
+    response = login(staff_user).get(reverse("coverage:overview") + "?period=2020H2")
+    table = response.context["table"]
+    beilin_row = next(row for row in table.rows if row.record.area_id == beilin.pk)
+    shown = beilin_row.get_cell("change")
+    assert f"应建未建 {format_change(grown)}" in shown and grown == 1
+    assert f"组织覆盖 {points}" in shown
+    # 2020H1 has no recounted half-year before it: no change is shown, not a made-up one.
+    response = login(staff_user).get(reverse("coverage:overview") + "?period=2020H1")
+    assert all(row.get_cell("change") == "—" for row in response.context["table"].rows)
