@@ -12,6 +12,7 @@ import datetime as dt
 from celery import shared_task
 from django.db import OperationalError
 
+from organizations.coverage_state import refresh_coverage
 from xian_partybuild import clock
 
 from .recount import services
@@ -42,6 +43,9 @@ def recount(self, period: str, run_id: int | None = None) -> str:
     try:
         run = services.recount_run(period=period, run_id=run_id)
         scan.warning_scan_after_recount(run)
+        # The safety net for the stored current coverage (kept true by every
+        # write and the daily job): it writes only rows found wrong.
+        refresh_coverage()
     except services.RecountAlreadyRunning:
         return f"{period}: another recount is running"
     except Exception:

@@ -24,6 +24,7 @@ from django.contrib.auth.hashers import make_password
 
 from accounts.models import User
 
+from .coverage_state import refresh_coverage
 from .creditcode import make_credit_code
 from .models import (
     MUST_ESTABLISH_MEMBERS,
@@ -1613,6 +1614,8 @@ def seed_organizations(rng: random.Random) -> int:
         [through(partyorganization_id=p.pk, socialorganization_id=o.pk) for p, o in plan.links], batch_size=2000
     )
     InstructorAssignment.objects.bulk_create(plan.assignments, batch_size=1000)
+    # Bulk inserts send no signals: store today's coverage in one pass.
+    refresh_coverage()
     return len(plan.organizations) + len(plan.party_organizations) + len(plan.assignments)
 
 

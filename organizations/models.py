@@ -114,6 +114,18 @@ class SupervisingUnit(models.Model):
         return self.name
 
 
+# 应建必建: three formal party members or more must form their own organisation.
+MUST_ESTABLISH_MEMBERS = 3
+
+
+class CoverageState(models.TextChoices):
+    """How an organisation is covered, from best to worst."""
+
+    ORGANISATIONAL = "organisational", _("Organisationally covered")  # an active party organisation covers it
+    WORK_ONLY = "work_only", _("Instructor only")  # no party organisation, but an instructor or liaison
+    UNCOVERED = "uncovered", _("Not covered")
+
+
 class SocialOrganization(models.Model):
     """A registered social organisation (社会组织) or intermediary."""
 
@@ -165,6 +177,18 @@ class SocialOrganization(models.Model):
     setup_contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The current coverage, as of the clock's day: derived from the party
+    # organisations and instructors, written only by
+    # organizations.coverage_state.refresh_coverage so that lists filter,
+    # sort and count on indexed columns instead of per-row subqueries.
+    current_coverage = models.CharField(
+        _("coverage"), max_length=16, choices=CoverageState.choices, default=CoverageState.UNCOVERED, editable=False
+    )
+    current_org_covered = models.BooleanField(default=False, editable=False)
+    current_own_party_org = models.BooleanField(default=False, editable=False)
+    current_instructor = models.BooleanField(default=False, editable=False)
+    current_must_establish_gap = models.BooleanField(default=False, editable=False)
+
     objects = SocialOrganizationQuerySet.as_manager()
 
     class Meta:
@@ -193,6 +217,20 @@ class SocialOrganization(models.Model):
                 condition=Q(deregistered_on__isnull=True) | Q(deregistered_on__gte=F("registered_on")),
                 name="deregistered_after_registration",
                 violation_error_message=_("The deregistration date cannot precede the registration date."),
+            ),
+            # The stored answers agree with one another: the state follows
+            # from the two coverage facts, and an own party organisation
+            # covers. (Not tied to head count or status: a write changes
+            # those first, and the refresh follows in the same transaction.)
+            models.CheckConstraint(
+                condition=(Q(current_coverage="organisational") & Q(current_org_covered=True))
+                | (Q(current_coverage="work_only") & Q(current_org_covered=False) & Q(current_instructor=True))
+                | (Q(current_coverage="uncovered") & Q(current_org_covered=False) & Q(current_instructor=False)),
+                name="stored_coverage_state_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(current_own_party_org=False) | Q(current_org_covered=True),
+                name="stored_own_party_org_covers",
             ),
         ]
 
@@ -229,10 +267,6 @@ class SocialOrganization(models.Model):
             errors["deregistered_on"] = _("The deregistration date cannot precede the registration date.")
         if errors:
             raise ValidationError(errors)
-
-
-# 应建必建: three formal party members or more must form their own organisation.
-MUST_ESTABLISH_MEMBERS = 3
 
 
 class PartyOrganization(models.Model):

@@ -1,7 +1,9 @@
 """Reads: the coverage questions, asked of any set of organisations.
 
-Coverage is computed with correlated EXISTS subqueries so that a whole list,
-a page of it or a city-wide count is one SQL statement, whatever its size.
+Today's coverage is read from the fields stored on each organisation
+(indexed columns, kept true by organizations.coverage_state); a past day's
+is computed with correlated EXISTS subqueries. Either way a whole list, a
+page of it or a city-wide count is one SQL statement.
 """
 
 from __future__ import annotations
@@ -13,86 +15,40 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
-    TextChoices,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy as _
 
 from xian_partybuild import clock
 
+from .coverage_state import (
+    coverage_conditions,
+    organization_active_on,
+    party_organization_active_on,
+    state_case,
+)
 from .models import (
     MUST_ESTABLISH_MEMBERS,
-    InstructorAssignment,
+    CoverageState,
     PartyOrganization,
     SocialOrganization,
 )
 
-
-class CoverageState(TextChoices):
-    """How an organisation is covered, from best to worst."""
-
-    ORGANISATIONAL = "organisational", _("Organisationally covered")  # an active party organisation covers it
-    WORK_ONLY = "work_only", _("Instructor only")  # no party organisation, but an instructor or liaison
-    UNCOVERED = "uncovered", _("Not covered")
-
-
-def organization_active_on(on: dt.date, prefix: str = "") -> Q:
-    """Registered by `on` and not deregistered by then (dates, not status,
-    so that a past half-year can be recounted as it stood)."""
-    return Q(**{f"{prefix}registered_on__lte": on}) & (
-        Q(**{f"{prefix}deregistered_on__isnull": True}) | Q(**{f"{prefix}deregistered_on__gt": on})
-    )
-
-
-def party_organization_active_on(on: dt.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}established_on__lte": on}) & (
-        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": on})
-    )
-
-
-def _covering_party_orgs(on: dt.date, *, standalone_only: bool = False) -> Exists:
-    through = PartyOrganization.organizations.through
-    links = through.objects.filter(
-        party_organization_active_on(on, "partyorganization__"), socialorganization_id=OuterRef("pk")
-    )
-    if standalone_only:
-        links = links.filter(partyorganization__formation=PartyOrganization.Formation.STANDALONE)
-    return Exists(links)
-
-
-def _current_instructor(on: dt.date) -> Exists:
-    return Exists(InstructorAssignment.objects.current(on).filter(organization_id=OuterRef("pk")))
-
-
-def coverage_conditions(*, on: dt.date | None = None) -> dict[str, Q]:
-    """The coverage questions as boolean conditions over SocialOrganization.
-
-    Annotations and aggregates both build on these expressions directly:
-    aggregating over annotation names makes Django wrap the query in a
-    subquery that drops the annotations it needs.
-    """
-    on = on or clock.today()
-    org_covered = Q(_covering_party_orgs(on))
-    has_own = Q(_covering_party_orgs(on, standalone_only=True))
-    has_instructor = Q(_current_instructor(on))
-    must_establish = Q(formal_party_members__gte=MUST_ESTABLISH_MEMBERS)
-    return {
-        "org_covered": org_covered,
-        "has_own_party_org": has_own,
-        "has_instructor": has_instructor,
-        "work_covered": org_covered | has_instructor,
-        "must_establish": must_establish,
-        "must_establish_not_established": must_establish & ~has_own,
-    }
+__all__ = [
+    "CoverageState",
+    "coverage_conditions",
+    "organization_active_on",
+    "party_organization_active_on",
+]
 
 
 # The coverage filter's extra choice: organisationally covered or by an instructor (工作覆盖).
@@ -102,8 +58,22 @@ WORK_COVERED = "work"
 def with_coverage(qs: QuerySet[SocialOrganization], *, on: dt.date | None = None) -> QuerySet[SocialOrganization]:
     """Annotate the coverage conditions, coverage_state and responsible_body on every row,
     and `active_then`: registered and not deregistered on that day, the organisations
-    the figures count."""
-    on = on or clock.today()
+    the figures count.
+
+    Without `on`, the answers are today's, read from the stored fields (indexed
+    columns, see coverage_state.py); with `on`, they are computed as of that day."""
+    if on is None:
+        return qs.annotate(
+            active_then=ExpressionWrapper(organization_active_on(clock.today()), BooleanField()),
+            org_covered=F("current_org_covered"),
+            has_own_party_org=F("current_own_party_org"),
+            has_instructor=F("current_instructor"),
+            work_covered=ExpressionWrapper(~Q(current_coverage=CoverageState.UNCOVERED), BooleanField()),
+            must_establish=ExpressionWrapper(Q(formal_party_members__gte=MUST_ESTABLISH_MEMBERS), BooleanField()),
+            must_establish_not_established=F("current_must_establish_gap"),
+            coverage_state=F("current_coverage"),
+            responsible_body=_responsible_body(),
+        )
     conditions = coverage_conditions(on=on)
     active = organization_active_on(on)
     # A deregistered organisation need establish nothing: like the figure, the
@@ -112,12 +82,7 @@ def with_coverage(qs: QuerySet[SocialOrganization], *, on: dt.date | None = None
     return qs.annotate(
         active_then=ExpressionWrapper(active, BooleanField()),
         **{name: ExpressionWrapper(condition, BooleanField()) for name, condition in conditions.items()},
-        coverage_state=Case(
-            When(conditions["org_covered"], then=Value(CoverageState.ORGANISATIONAL)),
-            When(conditions["has_instructor"], then=Value(CoverageState.WORK_ONLY)),
-            default=Value(CoverageState.UNCOVERED),
-            output_field=CharField(),
-        ),
+        coverage_state=state_case(conditions),
         responsible_body=_responsible_body(),
     )
 
@@ -166,7 +131,20 @@ def coverage_summary(qs: QuerySet[SocialOrganization], *, on: dt.date | None = N
     return figures
 
 
-def _party_rows(covered_count: Count) -> QuerySet[PartyOrganization]:
+def _covered_count(on: dt.date | None = None) -> Subquery:
+    """How many organisations a party organisation covers (those active on `on`,
+    when given), as a correlated count: the database counts for the rows a
+    page shows only, where a joined Count() would group the whole table
+    before the page's LIMIT."""
+    links = PartyOrganization.organizations.through.objects.filter(partyorganization_id=OuterRef("pk"))
+    if on is not None:
+        links = links.filter(organization_active_on(on, "socialorganization__"))
+    # COUNT as a plain function, not an aggregate: Django then adds no GROUP BY to the subquery.
+    counted = links.annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
+def _party_rows(covered_count: Subquery) -> QuerySet[PartyOrganization]:
     return (
         PartyOrganization.objects.select_related("area", "supervising_unit", "parent")
         .annotate(covered_count=covered_count)
@@ -175,14 +153,13 @@ def _party_rows(covered_count: Count) -> QuerySet[PartyOrganization]:
 
 
 def party_organization_rows() -> QuerySet[PartyOrganization]:
-    return _party_rows(Count("organizations", distinct=True))
+    return _party_rows(_covered_count())
 
 
 def party_organization_rows_as_of(on: dt.date) -> QuerySet[PartyOrganization]:
     """The party organisations as they stood on `on`: established by then and not
     dissolved by then, each with the organisations it covered that were active then."""
-    covered = Count("organizations", filter=organization_active_on(on, "organizations__"), distinct=True)
-    return _party_rows(covered).filter(party_organization_active_on(on))
+    return _party_rows(_covered_count(on)).filter(party_organization_active_on(on))
 
 
 def party_organization_detail() -> QuerySet[PartyOrganization]:

@@ -21,6 +21,7 @@ from accounts.permissions import OUT_OF_SCOPE, Action, require, restrict
 from accounts.services import data_values, record_save
 from xian_partybuild import clock
 
+from .coverage_state import refresh_coverage
 from .creditcode import code_warnings
 from .models import Area, PartyOrganization, SocialOrganization, SupervisingUnit
 
@@ -236,4 +237,8 @@ def organizations_import(
     written = list({o.credit_code for o in (*creates, *updates)})
     if _count_in_scope(actor, "credit_code__in", written) != len(written):
         raise PermissionDenied(OUT_OF_SCOPE)
+    # Bulk writes send no signals: the written rows' stored coverage (head
+    # count, status and dates enter it) is refreshed here, in batches.
+    for start in range(0, len(written), IMPORT_BATCH):
+        refresh_coverage(SocialOrganization.objects.filter(credit_code__in=written[start : start + IMPORT_BATCH]))
     return len(creates), len(updates)

@@ -141,6 +141,13 @@ def _expires_after(*, hours: int) -> dict[str, int]:
 
 
 CELERY_BEAT_SCHEDULE = {
+    # Just after midnight: coverage that changes by the calendar alone (an
+    # instructor assignment or a party organisation that ends or begins).
+    "refresh-current-coverage": {
+        "task": "organizations.tasks.refresh_coverage",
+        "schedule": crontab(minute=5, hour=0),
+        "options": _expires_after(hours=20),
+    },
     # From 02:30 the daily catch-up guard runs any recount still missing.
     "recount-half-year-just-ended": {
         "task": "coverage.tasks.recount_last_half_year",
