@@ -16,6 +16,7 @@ from accounts.permissions import Action
 
 from .exports import SafeTableExport
 from .forms import add_service_errors
+from .pagination import DEFAULT_PAGE_SIZE, PAGE_SIZES, CappedPaginator
 
 
 class SafeExportMixin(ExportMixin):
@@ -31,19 +32,13 @@ class ScopedListView(PermissionRequiredMixin, SafeExportMixin, SingleTableMixin,
 
     template_name = "list.html"
     # Only the table paginates (FilterView's own paginate_by would count and
-    # slice the rows a second time).
-    table_pagination = {"per_page": 25}
+    # slice the rows a second time), through the one paginator that caps its
+    # count and its pages and takes any page or page size a URL carries.
+    table_pagination = {"per_page": DEFAULT_PAGE_SIZE, "paginator_class": CappedPaginator}
 
     def get_context_data(self, **kwargs):
         # The "New" button asks the permission rule about this list's model.
-        return super().get_context_data(model_label=self.model._meta.label_lower, **kwargs)
-
-    def get_table_pagination(self, table):
-        # Users may ask for 25, 50 or 100 rows a page; nothing larger.
-        per_page = self.request.GET.get("per_page")
-        if per_page in {"25", "50", "100"}:
-            return {"per_page": int(per_page)}
-        return super().get_table_pagination(table)
+        return super().get_context_data(model_label=self.model._meta.label_lower, page_sizes=PAGE_SIZES, **kwargs)
 
 
 class ServiceFormMixin(PermissionRequiredMixin):

@@ -1,0 +1,156 @@
+"""The one paginator of every list page: counts no further than its cap, pages
+no further than its cap, and turns any page or page size into a sensible one."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from organizations.models import SocialOrganization
+from organizations.tests.factories import SocialOrganizationFactory
+from ui.pagination import PAGE_SIZES, ROW_CAP, CappedPaginator, page_size
+
+LIST = reverse("organizations:organization-list")
+
+
+@pytest.mark.parametrize(
+    ("requested", "size"),
+    [
+        ("25", 25),
+        ("50", 50),
+        (100, 100),
+        ("75", 50),  # between two sizes: the smaller one
+        ("1000", 100),
+        (10**30, 100),
+        ("0", 25),
+        ("-1", 25),
+        ("abc", 25),
+        ("", 25),
+        (None, 25),
+        (float("inf"), 25),
+    ],
+)
+def test_page_size_is_one_of_the_allowed(requested, size):
+    assert page_size(requested) == size
+    assert size in PAGE_SIZES
+
+
+def test_under_the_cap_the_count_is_exact():
+    paginator = CappedPaginator(list(range(60)), 25, cap=60)
+    assert (paginator.count, paginator.more_than_cap, paginator.num_pages) == (60, False, 3)
+    assert list(paginator.page(3).object_list) == list(range(50, 60))
+
+
+def test_over_the_cap_pages_stop_at_the_cap():
+    paginator = CappedPaginator(list(range(80)), 25, cap=60)
+    assert (paginator.counted, paginator.count, paginator.more_than_cap, paginator.num_pages) == (61, 60, True, 3)
+    # The last page ends at the cap, not at the last row.
+    assert list(paginator.page(3).object_list) == list(range(50, 60))
+
+
+@pytest.mark.parametrize(("number", "shown"), [(0, 1), (-1, 1), ("abc", 1), (None, 1), (2, 2), (99, 3), (10**30, 3)])
+def test_any_page_number_gives_a_page(number, shown):
+    paginator = CappedPaginator(list(range(80)), 25, cap=60)
+    assert paginator.page(number).number == shown
+
+
+def test_an_empty_list_has_one_empty_page():
+    paginator = CappedPaginator([], 25)
+    assert (paginator.count, paginator.num_pages, list(paginator.page(7).object_list)) == (0, 1, [])
+
+
+def test_the_default_cap():
+    assert CappedPaginator([], 25).cap == ROW_CAP == 10_000
+
+
+@pytest.mark.django_db
+def test_a_queryset_is_counted_by_key_unsorted_and_no_further_than_the_cap(beilin):
+    SocialOrganizationFactory.create_batch(7, area=beilin)
+    rows = SocialOrganization.objects.select_related("area").order_by("name", "pk")
+    with CaptureQueriesContext(connection) as queries:
+        paginator = CappedPaginator(rows, 25, cap=5)
+        assert (paginator.counted, paginator.count, paginator.more_than_cap) == (6, 5, True)
+    (count_sql,) = [q["sql"] for q in queries.captured_queries]
+    assert "COUNT(" in count_sql and "LIMIT 6" in count_sql and "ORDER BY" not in count_sql
+
+
+# Through a real list page: a cap of 30 and 40 organisations.
+@pytest.fixture
+def forty(beilin):
+    return SocialOrganizationFactory.create_batch(40, area=beilin)
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 30)
+
+
+def _offsets(queries) -> list[int]:
+    return [int(n) for q in queries.captured_queries for n in re.findall(r"OFFSET (\d+)", q["sql"])]
+
+
+@pytest.mark.django_db
+def test_a_list_over_the_cap_says_so_and_offers_pages_up_to_it(login, staff_user, forty, small_cap):
+    client = login(staff_user)
+    response = client.get(LIST)
+    table = response.context["table"]
+    assert (table.paginator.count, table.paginator.more_than_cap, table.paginator.num_pages) == (30, True, 2)
+    page = response.content.decode()
+    assert "超过 30 条记录" in page and 'data-cap="30"' in page
+    # The last page offered ends at the cap, in name order.
+    names = sorted(org.name for org in forty)
+    response = client.get(LIST, {"page": 2})
+    assert [row.record.name for row in response.context["table"].page.object_list] == names[25:30]
+
+
+@pytest.mark.django_db
+def test_under_the_cap_a_list_gives_its_exact_count(login, staff_user, forty):
+    page = login(staff_user).get(LIST).content.decode()
+    assert "40 条记录" in page and "超过" not in page
+
+
+@pytest.mark.django_db
+def test_the_export_takes_every_row_past_the_cap(login, staff_user, forty, small_cap):
+    response = login(staff_user).get(LIST, {"_export": "csv"})
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8")
+    assert len(text.strip().splitlines()) == 1 + 40
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("page", "per_page"),
+    [
+        ("0", "0"),
+        ("-1", "-1"),
+        ("abc", "abc"),
+        ("1.5", ""),
+        ("", "10" * 30),
+        ("10" * 30, "25"),
+        ("99999", "100000"),
+        ("2", "25"),
+        ("2", "50"),
+    ],
+)
+def test_odd_paging_values_give_a_page_and_never_offset_past_the_cap(
+    login, staff_user, forty, small_cap, page, per_page
+):
+    client = login(staff_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"page": page, "per_page": per_page})
+    assert response.status_code == 200
+    table = response.context["table"]
+    assert table.paginator.per_page in PAGE_SIZES
+    assert 1 <= table.page.number <= table.paginator.num_pages
+    assert len(table.page.object_list) == min(table.paginator.per_page, 30 - table.page.start_index() + 1)
+    assert all(offset < 30 for offset in _offsets(queries))
+
+
+@pytest.mark.django_db
+def test_page_size_links_come_from_the_one_list(login, staff_user, forty):
+    response = login(staff_user).get(LIST, {"per_page": 50})
+    counts = re.search(r'<p class="muted result-count">(.*?)</p>', response.content.decode(), re.S).group(1)
+    links = re.findall(r'href="\?[^"]*per_page=(\d+)[^"]*"( aria-current="true")?', counts)
+    assert [int(size) for size, _current in links] == list(PAGE_SIZES)
+    assert [int(size) for size, current in links if current] == [50]
