@@ -9,8 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from ui.widgets import SEARCH_PLACEHOLDER, PickerChoiceField, PickerMultipleChoiceField
+
+from .autocomplete import organization_label, party_organization_label, pickable_organizations, pickable_parents
 from .models import Area, PartyOrganization, SocialOrganization, SupervisingUnit
 from .services import default_term_due
 
@@ -67,12 +71,20 @@ class SocialOrganizationForm(ScopedChoicesMixin, forms.ModelForm):
 
 
 class PartyOrganizationForm(ScopedChoicesMixin, forms.ModelForm):
-    organizations = forms.ModelMultipleChoiceField(
+    # Pickers, not lists: a city-wide user would otherwise get every organisation as an <option>.
+    organizations = PickerMultipleChoiceField(
+        url="organizations:autocomplete-organizations",
+        label_from=organization_label,
+        placeholder=SEARCH_PLACEHOLDER,
         label=_("covered organisations"),
-        queryset=SocialOrganization.objects.none(),
         required=True,
-        widget=forms.SelectMultiple(attrs={"size": 12}),
-        help_text=_("Hold Ctrl to choose several organisations for a joint party organisation."),
+        help_text=_("Type part of a name or credit code and pick; pick several for a joint party organisation."),
+    )
+    parent = PickerChoiceField(
+        url="organizations:autocomplete-parent-party-organizations",
+        label_from=party_organization_label,
+        label=capfirst(PartyOrganization._meta.get_field("parent").verbose_name),
+        required=False,
     )
 
     class Meta:
@@ -106,15 +118,10 @@ class PartyOrganizationForm(ScopedChoicesMixin, forms.ModelForm):
         self.fields["term_due_on"].required = False
         orgs = SocialOrganization.objects.for_user(user).select_related("area")
         covered = self.instance.organizations.all() if self.instance.pk else SocialOrganization.objects.none()
-        # Active organisations can be chosen; ones already covered stay listed
+        # Active organisations can be chosen; ones already covered stay valid
         # even when deregistered so that editing does not drop them silently.
-        self.fields["organizations"].queryset = (orgs.active() | orgs.filter(pk__in=covered)).distinct()
-        self.fields["organizations"].label_from_instance = lambda o: f"{o.name}（{o.area}）"
-        self.fields["parent"].queryset = (
-            PartyOrganization.objects.for_user(user)
-            .filter(kind__in=[PartyOrganization.Kind.COMMITTEE, PartyOrganization.Kind.GENERAL_BRANCH])
-            .exclude(pk=self.instance.pk)
-        )
+        self.fields["organizations"].queryset = (pickable_organizations(user) | orgs.filter(pk__in=covered)).distinct()
+        self.fields["parent"].queryset = pickable_parents(user).exclude(pk=self.instance.pk)
 
     def clean_term_due_on(self) -> dt.date | None:
         # Left empty, the term runs the standard length; fill it in here so that

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import autocomplete, views
 
 app_name = "organizations"
 
@@ -13,4 +13,14 @@ urlpatterns = [
     path("party/new/", views.PartyOrganizationCreateView.as_view(), name="party-organization-create"),
     path("party/<int:pk>/", views.PartyOrganizationDetailView.as_view(), name="party-organization-detail"),
     path("party/<int:pk>/edit/", views.PartyOrganizationUpdateView.as_view(), name="party-organization-update"),
+    path(
+        "autocomplete/organizations/",
+        autocomplete.OrganizationAutocomplete.as_view(),
+        name="autocomplete-organizations",
+    ),
+    path(
+        "autocomplete/parent-party-organizations/",
+        autocomplete.ParentPartyOrganizationAutocomplete.as_view(),
+        name="autocomplete-parent-party-organizations",
+    ),
 ]
