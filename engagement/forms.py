@@ -7,32 +7,44 @@ from __future__ import annotations
 
 from django import forms
 
+from organizations.autocomplete import organization_label, pickable_organizations
 from organizations.forms import DateInput
 from organizations.models import Area, SocialOrganization
+from ui.widgets import SEARCH_PLACEHOLDER, PickerChoiceField
 
+from .autocomplete import assignable_pilots, community_label, new_pilot_communities, plaque_pilots
 from .models import Contribution, PilotAssignment, PilotCommunity, PlaqueAward, TrainingBase, TrainingSession
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: SocialOrganization) -> str:
-        return f"{obj.name}（{obj.area}）"
+class OrganizationChoiceField(PickerChoiceField):
+    """A picker over the user's active organisations: never a list of them all."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("url", "organizations:autocomplete-organizations")
+        kwargs.setdefault("placeholder", SEARCH_PLACEHOLDER)
+        super().__init__(label_from=organization_label, **kwargs)
 
 
 class CommunityChoiceField(forms.ModelChoiceField):
     """Community names repeat across sub-districts: show the sub-district too."""
 
     def label_from_instance(self, obj) -> str:
-        area = obj.community if isinstance(obj, PilotCommunity) else obj
-        return f"{area.name}（{area.parent.name}）" if area.parent_id else area.name
+        return community_label(obj)
+
+
+class CommunityPickerField(PickerChoiceField):
+    """A picker over communities (or pilot communities), labelled like CommunityChoiceField."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label_from=community_label, **kwargs)
 
 
 def _organizations(user, current_pk: int | None):
-    # Active organisations can be chosen; the current one stays listed even
+    # Active organisations can be chosen; the current one stays valid even
     # when deregistered so that editing does not drop it silently.
-    scoped = SocialOrganization.objects.for_user(user)
-    chosen = scoped.filter(status=SocialOrganization.Status.ACTIVE)
+    chosen = pickable_organizations(user)
     if current_pk:
-        chosen = chosen | scoped.filter(pk=current_pk)
+        chosen = chosen | SocialOrganization.objects.for_user(user).filter(pk=current_pk)
     return chosen.select_related("area").order_by("name", "pk")
 
 
@@ -43,7 +55,7 @@ class ScopedForm(forms.ModelForm):
 
 
 class TrainingBaseForm(ScopedForm):
-    host_organization = OrganizationChoiceField(queryset=SocialOrganization.objects.none(), required=False)
+    host_organization = OrganizationChoiceField(required=False)
 
     class Meta:
         model = TrainingBase
@@ -78,7 +90,7 @@ class TrainingSessionForm(ScopedForm):
 
 
 class PilotCommunityForm(ScopedForm):
-    community = CommunityChoiceField(queryset=Area.objects.none())
+    community = CommunityPickerField(url="engagement:autocomplete-communities")
 
     class Meta:
         model = PilotCommunity
@@ -91,15 +103,15 @@ class PilotCommunityForm(ScopedForm):
         # Communities not yet in the pilot, and the one this record already holds.
         communities = Area.objects.for_user(user).filter(level=Area.Level.COMMUNITY)
         self.fields["community"].queryset = (
-            (communities.filter(pilot__isnull=True) | communities.filter(pk=self.instance.community_id))
+            (new_pilot_communities(user) | communities.filter(pk=self.instance.community_id))
             .select_related("parent")
             .order_by("path")
         )
 
 
 class PilotAssignmentForm(ScopedForm):
-    organization = OrganizationChoiceField(queryset=SocialOrganization.objects.none())
-    community = CommunityChoiceField(queryset=PilotCommunity.objects.none())
+    organization = OrganizationChoiceField()
+    community = CommunityPickerField(url="engagement:autocomplete-assignable-pilots")
 
     class Meta:
         model = PilotAssignment
@@ -111,17 +123,12 @@ class PilotAssignmentForm(ScopedForm):
         for name in ("organization", "community"):
             self.fields[name].label = PilotAssignment._meta.get_field(name).verbose_name
         self.fields["organization"].queryset = _organizations(user, self.instance.organization_id)
-        # Pilots are city-wide for an industry committee: it may send its
-        # organisations to any pilot community (the 条 across the 块).
-        pilots = (
-            PilotCommunity.objects.all() if user.role == user.Role.INDUSTRY else PilotCommunity.objects.for_user(user)
-        )
-        self.fields["community"].queryset = pilots.select_related("community__parent")
+        self.fields["community"].queryset = assignable_pilots(user)
 
 
 class PlaqueAwardForm(ScopedForm):
-    organization = OrganizationChoiceField(queryset=SocialOrganization.objects.none())
-    community = CommunityChoiceField(queryset=PilotCommunity.objects.none(), required=False)
+    organization = OrganizationChoiceField()
+    community = CommunityPickerField(url="engagement:autocomplete-plaque-pilots", required=False)
 
     class Meta:
         model = PlaqueAward
@@ -133,11 +140,11 @@ class PlaqueAwardForm(ScopedForm):
         for name in ("organization", "community"):
             self.fields[name].label = PlaqueAward._meta.get_field(name).verbose_name
         self.fields["organization"].queryset = _organizations(user, self.instance.organization_id)
-        self.fields["community"].queryset = PilotCommunity.objects.for_user(user).select_related("community__parent")
+        self.fields["community"].queryset = plaque_pilots(user)
 
 
 class ContributionForm(ScopedForm):
-    organization = OrganizationChoiceField(queryset=SocialOrganization.objects.none())
+    organization = OrganizationChoiceField()
 
     class Meta:
         model = Contribution

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import autocomplete, views
 
 app_name = "engagement"
 
@@ -28,4 +28,13 @@ urlpatterns = [
     path("contributions/new/", views.ContributionCreateView.as_view(), name="contribution-create"),
     path("contributions/<int:pk>/", views.ContributionDetailView.as_view(), name="contribution-detail"),
     path("contributions/<int:pk>/edit/", views.ContributionUpdateView.as_view(), name="contribution-update"),
+    path("autocomplete/communities/", autocomplete.CommunityAutocomplete.as_view(), name="autocomplete-communities"),
+    path(
+        "autocomplete/assignable-pilots/",
+        autocomplete.AssignablePilotAutocomplete.as_view(),
+        name="autocomplete-assignable-pilots",
+    ),
+    path(
+        "autocomplete/plaque-pilots/", autocomplete.PlaquePilotAutocomplete.as_view(), name="autocomplete-plaque-pilots"
+    ),
 ]
