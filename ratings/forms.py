@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import DateInput
 from organizations.models import PartyOrganization
+from ui.widgets import PickerChoiceField
 
 from . import selectors
 from .models import Pairing, Round, RoundItem
@@ -121,11 +122,18 @@ class RoundUpdateForm(forms.ModelForm):
         fields = ["province_five_star_total", "status"]
 
 
-class PartyOrganizationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: PartyOrganization) -> str:
-        stars = getattr(obj, "latest_stars", None)
-        standing = f"{stars}★" if stars else str(_("unrated"))
-        return f"{obj.name}（{obj.area} · {standing}）"
+def standing_label(obj: PartyOrganization) -> str:
+    """A party organisation with its area and standing, as the pairing pickers show it."""
+    stars = getattr(obj, "latest_stars", None)
+    standing = f"{stars}★" if stars else str(_("unrated"))
+    return f"{obj.name}（{obj.area} · {standing}）"
+
+
+class PartyOrganizationChoiceField(PickerChoiceField):
+    """A picker over party organisations (ratings.views.autocomplete): never a list of them all."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label_from=standing_label, **kwargs)
 
 
 def _pairing_field(name: str, **kwargs: Any) -> forms.Field:
@@ -138,11 +146,11 @@ class PairingCreateForm(forms.Form):
     pairing (it needs the actor), so no instance is built or checked here."""
 
     partner = PartyOrganizationChoiceField(
-        label=_("partner (three stars or more)"), queryset=PartyOrganization.objects.none()
+        url="ratings:autocomplete-pairing-partners", label=_("partner (three stars or more)")
     )
     party_organization = PartyOrganizationChoiceField(
+        url="ratings:autocomplete-pairing-candidates",
         label=_("party organisation helped"),
-        queryset=PartyOrganization.objects.none(),
         help_text=_("Two stars or fewer in its latest approved rating, not yet rated, or with an open early warning."),
     )
     started_on = _pairing_field("started_on", widget=DateInput())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import evaluations, pairings, rounds
+from .views import autocomplete, evaluations, pairings, rounds
 
 app_name = "ratings"
 
@@ -19,4 +19,14 @@ urlpatterns = [
     path("pairings/new/", pairings.PairingCreateView.as_view(), name="pairing-create"),
     path("pairings/<int:pk>/", pairings.PairingDetailView.as_view(), name="pairing-detail"),
     path("pairings/<int:pk>/edit/", pairings.PairingUpdateView.as_view(), name="pairing-update"),
+    path(
+        "autocomplete/pairing-partners/",
+        autocomplete.PairingPartnerAutocomplete.as_view(),
+        name="autocomplete-pairing-partners",
+    ),
+    path(
+        "autocomplete/pairing-candidates/",
+        autocomplete.PairingCandidateAutocomplete.as_view(),
+        name="autocomplete-pairing-candidates",
+    ),
 ]
