@@ -3,6 +3,7 @@ against a bare page measured in the same run.
 
     .venv/bin/python bench/pages.py --orgs 2000                  # a quick end-to-end run
     .venv/bin/python bench/pages.py --orgs 1000000 --requests 20 # the scale
+    .venv/bin/python bench/pages.py --orgs 1000000 --only 'organizations|dashboard$' --roles staff
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mine .venv/bin/python bench/pages.py --orgs 2000
 
 1. The dataset lives in its own PostgreSQL database, `<name>_scale` next to
@@ -502,6 +503,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients for the throughput test")
     parser.add_argument("--duration", type=float, default=15, help="seconds of each throughput test (default 15)")
     parser.add_argument("--roles", default=",".join(ROLES), help="demo users to log in as, comma-separated")
+    parser.add_argument("--only", default="", help="measure only the pages whose label or path matches this regex")
     parser.add_argument("--rebuild", action="store_true", help="drop the bench database and build it again")
     parser.add_argument("--port", type=int, default=0, help="port for gunicorn (default: a free one)")
     args = parser.parse_args()
@@ -521,7 +523,11 @@ def main() -> None:
     from django.db import connections
 
     roles = [r for r in args.roles.split(",") if r]
-    plans = {role: pages_for(role) for role in roles}
+    only = re.compile(args.only) if args.only else None
+    plans = {
+        role: [p for p in pages_for(role) if only is None or only.search(p.label) or only.search(p.path)]
+        for role in roles
+    }
     summary = dataset_summary()
     connections.close_all()
 
