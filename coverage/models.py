@@ -249,12 +249,18 @@ class LedgerImportQuerySet(ScopedQuerySet):
 
 
 class LedgerImport(models.Model):
-    """An uploaded ledger file, kept between preview and import."""
+    """An uploaded ledger file. It is checked once, at upload (in a task); the
+    result is stored (LedgerImportRow, LedgerImportProblem) and the import
+    writes from it. The file's bytes are kept only until the import, or for
+    the retention period of a file never imported."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         PREVIEWED = "previewed", _("Checked, not imported")
         REJECTED = "rejected", _("Rejected")
+        IMPORTING = "importing", _("Being imported")
         IMPORTED = "imported", _("Imported")
+        EXPIRED = "expired", _("Expired, not imported")
 
     period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT, related_name="imports")
     area = models.ForeignKey(
@@ -271,14 +277,25 @@ class LedgerImport(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     file_name = models.CharField(_("file name"), max_length=255)
-    content = models.BinaryField()
+    # Emptied after the import or the retention period (content_deleted_at says when).
+    content = models.BinaryField(blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     sha256 = models.CharField(max_length=64)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PREVIEWED)
+    content_deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKING)
+    # Progress of the check: rows checked so far of the rows the file seems to hold (0: unknown).
+    checked_count = models.PositiveIntegerField(default=0)
+    expected_count = models.PositiveIntegerField(default=0)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     error_count = models.PositiveIntegerField(_("problems"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    # Why the last attempt to import failed and wrote nothing (a message code
+    # of coverage.ledgers.imports.problems); cleared by the next attempt.
+    failure = models.CharField(max_length=32, blank=True)
 
     objects = LedgerImportQuerySet.as_manager()
 
@@ -286,9 +303,58 @@ class LedgerImport(models.Model):
         verbose_name = _("ledger import")
         verbose_name_plural = _("ledger imports")
         ordering = ["-uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["imported", "expired"]) | Q(content_deleted_at__isnull=False),
+                name="ledger_import_file_deleted_when_done",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+class LedgerImportRow(models.Model):
+    """A valid row of a checked file: the model field values the import writes."""
+
+    ledger_import = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField()  # as Excel numbers it
+    credit_code = models.CharField(max_length=18)
+    values = models.JSONField()  # field name → value, dates as ISO text
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ledger_import", "number"], name="one_import_row_per_number")]
+
+    def __str__(self) -> str:
+        return f"{self.ledger_import_id}:{self.number}"
+
+
+class LedgerImportProblem(models.Model):
+    """A problem (or a warning) of a checked file, in row and column order:
+    `position` counts from 0 within its import and severity, so any page is
+    one range lookup. The message is written when shown (problems.Problem)."""
+
+    class Severity(models.TextChoices):
+        ERROR = "error", _("Problem")
+        WARNING = "warning", _("Warning")
+
+    ledger_import = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="problems")
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    position = models.PositiveIntegerField()
+    row = models.PositiveIntegerField()  # 0: the file as a whole, 1: the header
+    column = models.CharField(max_length=255, blank=True)
+    code = models.CharField(max_length=64)
+    params = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ledger_import", "severity", "position"], name="one_import_problem_per_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ledger_import_id}:{self.row}:{self.column}:{self.code}"
 
 
 class EarlyWarningQuerySet(ScopedQuerySet):

@@ -15,6 +15,7 @@ from django.db import OperationalError
 from organizations.coverage_state import refresh_coverage
 from xian_partybuild import clock
 
+from .ledgers.imports import services as imports
 from .recount import services
 from .recount.periods import HalfYear
 from .warnings import scan
@@ -83,3 +84,36 @@ def warning_scan(today: str | None = None) -> dict[str, int]:
     """Beat entry for 03:00 daily, also queued after each successful recount.
     A second scan opens and clears nothing, so a redelivered message does no harm."""
     return scan.warning_scan(today=dt.date.fromisoformat(today) if today else None)
+
+
+# Checking 100,000 rows takes seconds to a minute, importing them under 30 s
+# (bench/imports.py); ten minutes means something is stuck.
+IMPORT_LIMITS = {"soft_time_limit": 10 * 60, "time_limit": 12 * 60}
+
+
+@shared_task(
+    name="coverage.tasks.ledger_import_check",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=30,
+    max_retries=3,
+    **IMPORT_LIMITS,
+)
+def ledger_import_check(import_id: int) -> str:
+    """Check an uploaded ledger file once and store the result; a finished
+    check is left alone, an interrupted one starts again."""
+    record = imports.ledger_import_check_stored(import_id=import_id)
+    return f"import {import_id}: {record.status}, {record.row_count} rows, {record.error_count} problems"
+
+
+@shared_task(name="coverage.tasks.ledger_import_run", acks_late=True, **IMPORT_LIMITS)
+def ledger_import_run(import_id: int, actor_id: int) -> str:
+    """Import a checked file from its stored rows; a file imported already is left alone."""
+    record = imports.ledger_import_run_queued(import_id=import_id, actor_id=actor_id)
+    return f"import {import_id}: {record.status}"
+
+
+@shared_task(name="coverage.tasks.ledger_imports_expire", acks_late=True, max_retries=3, **IMPORT_LIMITS)
+def ledger_imports_expire() -> int:
+    """Beat entry, daily: delete the files of uploads never imported after the retention period."""
+    return imports.ledger_imports_expire()

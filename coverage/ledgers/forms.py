@@ -62,11 +62,7 @@ class LedgerReviewForm(forms.Form):
 
 class LedgerImportForm(forms.Form):
     period = PeriodChoiceField()
-    file = forms.FileField(
-        label=_("Ledger file"),
-        help_text=_("An .xlsx workbook or a .csv file (UTF-8 or GB18030) in the ledger template, at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
+    file = forms.FileField(label=_("Ledger file"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
     # The organisation department chooses where an import goes; everybody
     # else imports into their own scope and these fields are removed.
     area = forms.ModelChoiceField(label=_("area"), queryset=Area.objects.none(), required=False)
@@ -78,6 +74,11 @@ class LedgerImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.chooses_target = chooses_target(user)
         self.fields["period"].refresh()
+        # Here, not on the field: the limits are numbers and the words the reader's.
+        self.fields["file"].help_text = _(
+            "An .xlsx workbook or a .csv file (UTF-8 or GB18030) in the ledger template, "
+            "at most %(size)s MB and %(rows)s rows."
+        ) % {"size": parsing.MAX_BYTES // 1024 // 1024, "rows": f"{parsing.MAX_ROWS:,}"}
         if self.chooses_target:
             self.fields["area"].queryset = (
                 Area.objects.for_user(user).registration_areas().exclude(level=Area.Level.CITY)

@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
 
 from coverage.models import Ledger, LedgerImport, Snapshot
 from coverage.recount.tables import FIGURES, SnapshotFiguresTable
@@ -39,6 +40,14 @@ class LedgerReportTable(tables.Table):
         return value
 
 
+class ProblemData(TableListData):
+    """A table's rows from a sequence that fetches only the slice a page asks
+    for (imports.store.StoredProblems), instead of the list a table would make."""
+
+    def __init__(self, data):
+        self.data = data
+
+
 class ProblemTable(tables.Table):
     """The problems of an uploaded file, by row and column as Excel shows them."""
 
@@ -48,6 +57,8 @@ class ProblemTable(tables.Table):
 
     class Meta:
         attrs = {"class": "data-table problems"}
+        # Stored in row and column order, fetched a page at a time.
+        orderable = False
         row_attrs = {
             "data-row": lambda record: record.row,
             "data-column": lambda record: record.column,

@@ -11,4 +11,5 @@ urlpatterns = [
     path("import/", views.LedgerImportView.as_view(), name="ledger-import"),
     path("import/template/", views.LedgerImportTemplateView.as_view(), name="ledger-import-template"),
     path("import/<int:pk>/", views.LedgerImportPreviewView.as_view(), name="ledger-import-preview"),
+    path("import/<int:pk>/status/", views.LedgerImportStatusView.as_view(), name="ledger-import-status"),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action
-from coverage.models import Ledger, LedgerImport
+from coverage.models import Ledger, LedgerImport, LedgerImportProblem
 from coverage.recount.services import period_get
 from ui.views import PeriodFromRequestMixin, SafeExportMixin
 
@@ -28,7 +28,9 @@ from . import selectors, services
 from .forms import LedgerImportForm, LedgerReviewForm, LedgerSubmitForm
 from .imports import columns, template
 from .imports import services as imports
-from .tables import LedgerImportTable, LedgerReportTable, LedgerSnapshotTable, ProblemTable
+from .imports.problems import render
+from .imports.store import StoredProblems
+from .tables import LedgerImportTable, LedgerReportTable, LedgerSnapshotTable, ProblemData, ProblemTable
 
 
 class LedgerPeriodMixin(PeriodFromRequestMixin):
@@ -155,7 +157,7 @@ class LedgerReviewView(PostActionMixin, PermissionRequiredMixin, DetailView):
 
 
 class LedgerImportView(PermissionRequiredMixin, LedgerPeriodMixin, FormView):
-    """Upload a ledger file; it is checked and shown before anything is imported."""
+    """Upload a ledger file; it is checked (in a task) and shown before anything is imported."""
 
     permission_model = LedgerImport
     permission_action = Action.IMPORT
@@ -184,7 +186,7 @@ class LedgerImportView(PermissionRequiredMixin, LedgerPeriodMixin, FormView):
         upload = form.cleaned_data["file"]
         content = b"".join(upload.chunks())
         try:
-            record, _result = imports.ledger_import_preview(
+            record = imports.ledger_import_upload(
                 actor=self.request.user,
                 period=period_get(period=form.cleaned_data["period"]),
                 file_name=upload.name,
@@ -198,67 +200,126 @@ class LedgerImportView(PermissionRequiredMixin, LedgerPeriodMixin, FormView):
         return HttpResponseRedirect(reverse("coverage:ledger-import-preview", args=[record.pk]))
 
 
+def _import_selector():
+    # The file's bytes stay in the database: a page never loads them.
+    return LedgerImport.objects.select_related("period", "area", "supervising_unit", "uploaded_by").defer("content")
+
+
 class LedgerImportPreviewView(PostActionMixin, PermissionRequiredMixin, SafeExportMixin, SingleTableMixin, DetailView):
-    """Every problem of an uploaded file by row and column; the Import button
-    only when there are none; after import, what it did."""
+    """The stored check of an uploaded file, a page of problems at a time by
+    row and column (any page is one range query, whatever the file's length);
+    the Import button only when there are none; while the check or the import
+    runs, its progress; after import, what it did."""
 
     model = LedgerImport
     post_permission_action = Action.IMPORT
-    selector = staticmethod(
-        lambda: LedgerImport.objects.select_related("period", "area", "supervising_unit", "uploaded_by")
-    )
+    selector = staticmethod(_import_selector)
     template_name = "coverage/ledgers/preview.html"
     context_object_name = "record"
     table_class = ProblemTable
     table_pagination = {"per_page": 100}
     export_name = "ledger-problems"
 
-    def get_result(self) -> imports.CheckResult | None:
-        if not hasattr(self, "_result"):
-            imported = self.object.status == LedgerImport.Status.IMPORTED
-            self._result = (
-                None if imported else imports.stored_check(actor=self.request.user, ledger_import=self.object)
-            )
-        return self._result
+    def get_object(self, queryset=None):
+        if not hasattr(self, "object") or self.object is None:
+            self.object = super().get_object(queryset)
+        return self.object
 
     def get_table_data(self):
-        result = self.get_result()
-        return result.all_problems if result else []
+        record = self.get_object()
+        return ProblemData(StoredProblems(record, LedgerImportProblem.Severity.ERROR, record.error_count))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        result = self.get_result()
+        if "table" not in context:  # an export: SafeExportMixin builds its own table
+            return context
+        record = self.object
         warnings_table = None
-        if result and result.warnings:
-            warnings_table = ProblemTable(result.warnings, prefix="w-")
+        if record.warning_count and record.status != LedgerImport.Status.IMPORTED:
+            stored = StoredProblems(record, LedgerImportProblem.Severity.WARNING, record.warning_count)
+            warnings_table = ProblemTable(ProblemData(stored), prefix="w-")
             RequestConfig(self.request, paginate={"per_page": 100}).configure(warnings_table)
+        table = context["table"]
+        first = next(iter(table.page.object_list), None) if record.error_count == 1 else None
+        refused = first.record if first is not None and first.record.row == 0 else None
         context.update(
-            title=_("Check of %(file)s") % {"file": self.object.file_name},
-            result=result,
+            title=_("Check of %(file)s") % {"file": record.file_name},
+            refused=refused,
             warnings_table=warnings_table,
+            live=record.status in LIVE,
+            status_url=reverse("coverage:ledger-import-status", args=[record.pk]),
+            progress=import_progress(record),
+            failure=render(record.failure, {}) if record.failure else "",
+            retention_days=imports.RETENTION.days,
             # Whether the file could be imported; whether this user may is the template's {% can %}.
-            importable=bool(result and result.ok and self.object.status == LedgerImport.Status.PREVIEWED),
+            importable=record.status == LedgerImport.Status.PREVIEWED and not record.error_count,
         )
         return context
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
         try:
-            record = imports.ledger_import_run(actor=request.user, ledger_import=self.object)
+            record = imports.ledger_import_queue(actor=request.user, ledger_import=self.object)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(
-                request,
-                gettext("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-                % {
-                    "created": record.created_count,
-                    "updated": record.updated_count,
-                    "unchanged": record.unchanged_count,
-                },
-            )
+            # Without a broker the import has run by now; with one, the page shows its progress.
+            record.refresh_from_db()
+            if record.status == LedgerImport.Status.IMPORTED:
+                messages.success(
+                    request,
+                    gettext("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+                    % {
+                        "created": record.created_count,
+                        "updated": record.updated_count,
+                        "unchanged": record.unchanged_count,
+                    },
+                )
         return HttpResponseRedirect(reverse("coverage:ledger-import-preview", args=[self.object.pk]))
+
+
+LIVE = (LedgerImport.Status.CHECKING, LedgerImport.Status.IMPORTING)
+
+
+def import_progress(record: LedgerImport) -> str:
+    """What the status line says while the check or the import runs."""
+    if record.status == LedgerImport.Status.IMPORTING:
+        return gettext("Importing %(rows)s rows; nothing is written until all of them are.") % {
+            "rows": f"{record.row_count:,}"
+        }
+    if record.status != LedgerImport.Status.CHECKING:
+        return ""
+    if record.expected_count:
+        return gettext("%(checked)s of about %(expected)s rows checked.") % {
+            "checked": f"{record.checked_count:,}",
+            "expected": f"{max(record.expected_count, record.checked_count):,}",
+        }
+    return gettext("%(checked)s rows checked.") % {"checked": f"{record.checked_count:,}"}
+
+
+class LedgerImportStatusView(PermissionRequiredMixin, DetailView):
+    """The state of an upload's check or import as JSON, for the preview page to poll."""
+
+    model = LedgerImport
+    selector = staticmethod(
+        lambda: LedgerImport.objects.only(
+            "pk", "status", "checked_count", "expected_count", "row_count", "area", "supervising_unit"
+        )
+    )
+
+    def get(self, *args, **kwargs):
+        record = self.get_object()
+        return JsonResponse(
+            {
+                "status": record.status,
+                "label": record.get_status_display(),
+                "live": record.status in LIVE,
+                "checked": record.checked_count,
+                "expected": record.expected_count,
+                "text": import_progress(record),
+            }
+        )
 
 
 class LedgerImportTemplateView(LoginRequiredMixin, View):

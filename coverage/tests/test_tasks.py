@@ -86,7 +86,7 @@ def test_services_find_the_tasks_by_name():
 
 def test_every_task_has_a_time_limit_below_the_stale_run_guard():
     names = [name for name in app.tasks if name.startswith("coverage.")]
-    assert len(names) == 4
+    assert len(names) == 7
     for name in names:
         task = app.tasks[name]
         assert 0 < task.soft_time_limit < task.time_limit < STALE_AFTER.total_seconds(), name

@@ -165,6 +165,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=3),
         "options": _expires_after(hours=20),
     },
+    # Daily: uploaded ledger files never imported are deleted after 7 days.
+    "ledger-imports-expire": {
+        "task": "coverage.tasks.ledger_imports_expire",
+        "schedule": crontab(minute=30, hour=4),
+        "options": _expires_after(hours=20),
+    },
 }
 
 # One documented password for the demo users that seed_demo creates when

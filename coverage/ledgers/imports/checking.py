@@ -10,34 +10,53 @@ under the column that holds the field.
 What only a file can get wrong is checked here: a credit code twice in the
 file, the template's example row left in, an area or unit outside the
 import's target, a code registered outside the user's scope. Those checks
-are set-based (areas, units and existing codes are loaded once), because a
-ledger may hold up to 100,000 rows.
+are set-based (areas, units are loaded once, existing codes once a batch),
+because a ledger may hold up to 100,000 rows; rows are checked in batches
+as they are read (`batches`), so that a file's rows are never all in memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
 
 from organizations.creditcode import code_warnings
 from organizations.models import Area, SocialOrganization, SupervisingUnit
 from xian_partybuild import clock
 
-from .columns import CHOICES, COLUMN_OF_FIELD, COLUMNS, EXAMPLE_ORG_CODE, HEADERS, Problem, label_map, zh_label
-from .parsing import cell_date, cell_integer, cell_text
+from .columns import CHOICES, COLUMN_OF_FIELD, COLUMNS, EXAMPLE_ORG_CODE, HEADERS, label_map, zh_label
+from .parsing import FileRefused, LedgerFile, cell_date, cell_integer, cell_text
+from .problems import Problem, in_every_language
 
 if TYPE_CHECKING:
     from accounts.models import User
     from coverage.ledgers.services import Owner
 
-BATCH = 500
+BATCH = 2000
+# Codes asked of the database at a time (SQLite's parameter limit, short IN lists).
+QUERY_CHUNK = 500
 # Foreign keys the import resolves by name from rows loaded once; the
 # model's own existence check would cost a query per row.
 RESOLVED = ("area", "supervising_unit")
+# Fields with few distinct values: a value the model has accepted once is
+# not validated again (field validation depends on the value alone).
+REPEATING = ("category", "status", "setup_path", "registered_on", "deregistered_on", "staff_count")
+KNOWN_GOOD_LIMIT = 50_000
+
+
+@dataclass
+class Batch:
+    """Checked rows: the valid ones (row number, model field values), the problems and the warnings."""
+
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    row_count: int = 0
 
 
 @dataclass
@@ -58,14 +77,8 @@ class CheckResult:
         return [self.refused] if self.refused else self.problems
 
 
-def model_problem(number: int, name: str, error: ValidationError) -> Problem:
-    """One of the model's errors as a problem in the column of its field."""
-    column = COLUMN_OF_FIELD[name].header if name in COLUMN_OF_FIELD else ""
-    if error.code in ("blank", "null"):
-        # The model's rule, in the words of a spreadsheet.
-        return Problem(number, column, "required", _("This cell is required."))
-    prefix = "row" if name == NON_FIELD_ERRORS else name
-    return Problem(number, column, f"{prefix}_{error.code or 'invalid'}", " ".join(error))
+def _column_order(problem: Problem) -> tuple[int, int]:
+    return problem.row, HEADERS.index(problem.column) if problem.column in HEADERS else -1
 
 
 class RowChecker:
@@ -86,60 +99,88 @@ class RowChecker:
             allowed_units = allowed_units.filter(pk=target.supervising_unit.pk)
         self.allowed_unit_ids = set(allowed_units.values_list("pk", flat=True))
         self.labels = {name: label_map(choices) for name, choices in CHOICES.items()}
+        self.known_good: set[tuple[str, Any]] = set()
 
-    def check(self, header: list[Any], rows: list[tuple[int, list[Any]]]) -> CheckResult:
-        result = CheckResult(row_count=len(rows))
-        index = self._header(header, result)
-        if result.problems:
+    # The whole file, in memory (a small file, a test) ------------------------------
+
+    def check(self, header: list[Any], rows: Iterable[tuple[int, list[Any]]]) -> CheckResult:
+        result = CheckResult()
+        index, problems = self.header(header)
+        if problems:
+            result.problems = problems
+            for _row in rows:  # a refusal of the whole file comes before its header's problems
+                result.row_count += 1
             return result
-        parsed: list[tuple[int, dict[str, Any]]] = []
-        seen: dict[str, int] = {}
-        for number, values in rows:
-            cells = {c.field: values[index[c.header]] if index[c.header] < len(values) else None for c in COLUMNS}
-            fields, problems = self._row(number, cells, seen)
-            result.problems.extend(problems)
-            if not problems:
-                parsed.append((number, fields))
-        self._against_records(parsed, result)
+        for batch in self.batches(index, rows):
+            result.row_count += batch.row_count
+            result.rows.extend(batch.rows)
+            result.problems.extend(batch.problems)
+            result.warnings.extend(batch.warnings)
         return result
 
-    def _header(self, header: list[Any], result: CheckResult) -> dict[str, int]:
+    def check_file(self, ledger_file: LedgerFile) -> CheckResult:
+        try:
+            return self.check(ledger_file.header, ledger_file.rows)
+        except FileRefused as exc:
+            return CheckResult(refused=exc.problem)
+
+    # Header and rows -------------------------------------------------------------------
+
+    def header(self, header: list[Any]) -> tuple[dict[str, int], list[Problem]]:
         names = [cell_text(h).lstrip("\ufeff") for h in header]
         index: dict[str, int] = {}
+        problems: list[Problem] = []
         for position, name in enumerate(names):
             if not name:
                 continue
             if name in index:
-                result.problems.append(
-                    Problem(1, name, "duplicate_column", _("The column “%(column)s” appears twice.") % {"column": name})
-                )
+                problems.append(Problem(1, name, "duplicate_column", {"column": name}))
             elif name not in HEADERS:
-                message = _("“%(column)s” is not a column of the ledger template.") % {"column": name}
-                result.problems.append(Problem(1, name, "unknown_column", message))
+                problems.append(Problem(1, name, "unknown_column", {"column": name}))
             index.setdefault(name, position)
         for column in COLUMNS:
             if column.header not in index:
-                message = _("The column “%(column)s” is missing; use the ledger template.") % {"column": column.header}
-                result.problems.append(Problem(1, column.header, "missing_column", message))
-        return index
+                problems.append(Problem(1, column.header, "missing_column", {"column": column.header}))
+        return index, problems
+
+    def batches(self, index: dict[str, int], rows: Iterable[tuple[int, list[Any]]]) -> Iterator[Batch]:
+        """The rows checked BATCH at a time, each batch against the records in two queries."""
+        positions = [(c.field, index[c.header]) for c in COLUMNS]
+        seen: dict[str, int] = {}
+        batch = Batch()
+        parsed: list[tuple[int, dict[str, Any]]] = []
+        for number, values in rows:
+            width = len(values)
+            cells = {name: values[at] if at < width else None for name, at in positions}
+            fields, problems = self._row(number, cells, seen)
+            batch.row_count += 1
+            if problems:
+                batch.problems.extend(problems)
+            else:
+                parsed.append((number, fields))
+            if batch.row_count == BATCH:
+                yield self._finish(batch, parsed)
+                batch, parsed = Batch(), []
+        if batch.row_count:
+            yield self._finish(batch, parsed)
 
     def _row(self, number: int, cells: dict[str, Any], seen: dict[str, int]) -> tuple[dict[str, Any], list[Problem]]:
         # At most one problem a cell: the first thing wrong with it.
         problems: dict[str, Problem] = {}
 
-        def problem(name: str, code: str, message: str) -> None:
-            problems.setdefault(name, Problem(number, COLUMN_OF_FIELD[name].header, code, message))
+        def problem(field_name: str, code: str, /, **params: Any) -> None:
+            problems.setdefault(field_name, Problem(number, COLUMN_OF_FIELD[field_name].header, code, params))
 
         fields = self._read(cells, problem)
-        for name, errors in self._model_errors(fields, skip=set(problems)).items():
-            problems.setdefault(name, model_problem(number, name, errors[0]))
+        skip = set(problems)
+        for name, errors in self._model_errors(fields, skip=skip).items():
+            problems.setdefault(name, self._model_problem(number, name, errors[0], fields, skip))
         code = fields["credit_code"]
         if "credit_code" not in problems:
             if code[8:17] == EXAMPLE_ORG_CODE:
-                problem("credit_code", "example_row", _("This is the template's example row; delete it."))
+                problem("credit_code", "example_row")
             elif code in seen:
-                message = _("This credit code already appears in row %(row)s.") % {"row": seen[code]}
-                problem("credit_code", "duplicate", message)
+                problem("credit_code", "duplicate", row=seen[code])
             else:
                 seen[code] = number
         return fields, list(problems.values())
@@ -158,23 +199,22 @@ class RowChecker:
                 fields[name] = self.labels[name].get(text) if text else (column.default or "")
                 if fields[name] is None:
                     allowed = "、".join(zh_label(CHOICES[name], v) for v in CHOICES[name].values)
-                    message = _("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": allowed}
-                    problem(name, f"unknown_{name}", message)
+                    problem(name, f"unknown_{name}", value=text, allowed=allowed)
             elif isinstance(model_field, models.IntegerField):
                 fields[name] = cell_integer(raw) if text else None
                 if text and fields[name] is None:
-                    problem(name, "not_integer", _("Give a whole number."))
+                    problem(name, "not_integer")
             elif isinstance(model_field, models.DateField):
                 fields[name] = cell_date(raw) if text else None
                 if text and fields[name] is None:
-                    problem(name, "bad_date", _("Not a date; write it as 2020-12-31."))
+                    problem(name, "bad_date")
             else:
                 # Spaces are what copy-and-paste adds to a code (as SocialOrganizationForm strips them).
                 fields[name] = text.replace(" ", "") if name == "credit_code" else text
         # A ledger reports a half-year that has ended: a deregistration it
         # records has happened. (The model allows a future date for a form.)
         if fields["deregistered_on"] and fields["deregistered_on"] > self.today:
-            problem("deregistered_on", "future_date", _("This date lies in the future."))
+            problem("deregistered_on", "future_date")
         fields["area_id"] = self._area(cell_text(cells["area"]), problem)
         fields["supervising_unit_id"] = self._unit(cell_text(cells["supervising_unit"]), problem)
         return fields
@@ -184,33 +224,44 @@ class RowChecker:
             return None
         matches = self.areas.get(name, [])
         if len(matches) != 1:
-            problem("area", "unknown_area", _("There is no registration area named “%(name)s”.") % {"name": name})
+            problem("area", "unknown_area", name=name)
             return None
         if matches[0].pk not in self.allowed_area_ids:
-            message = _("%(name)s lies outside the area of this import (%(target)s).")
-            problem("area", "area_scope", message % {"name": name, "target": self.target.label})
+            problem("area", "area_scope", name=name, target=self.target.label)
             return None
         return matches[0].pk
 
     def _unit(self, name: str, problem) -> int | None:
         if not name:
             if self.target.supervising_unit is not None:
-                message = _("Give the supervising unit: this import is for %(target)s.")
-                problem("supervising_unit", "unit_scope", message % {"target": self.target.label})
+                problem("supervising_unit", "unit_missing", target=self.target.label)
             return None
         unit = self.units.get(name)
         if unit is None:
-            message = _("There is no supervising unit named “%(name)s”.")
-            problem("supervising_unit", "unknown_unit", message % {"name": name})
+            problem("supervising_unit", "unknown_unit", name=name)
             return None
         if unit.pk not in self.allowed_unit_ids:
-            message = _("%(name)s lies outside the supervising unit of this import (%(target)s).")
-            problem("supervising_unit", "unit_scope", message % {"name": name, "target": self.target.label})
+            problem("supervising_unit", "unit_scope", name=name, target=self.target.label)
             return None
         return unit.pk
 
-    @staticmethod
-    def _model_errors(fields: dict[str, Any], *, skip: set[str]) -> dict[str, list[ValidationError]]:
+    def _model_problem(
+        self, number: int, name: str, error: ValidationError, fields: dict[str, Any], skip: set[str]
+    ) -> Problem:
+        """One of the model's errors as a problem in the column of its field, in the model's words."""
+        column = COLUMN_OF_FIELD[name].header if name in COLUMN_OF_FIELD else ""
+        if error.code in ("blank", "null"):
+            # The model's rule, in the words of a spreadsheet.
+            return Problem(number, column, "required")
+        prefix = "row" if name == NON_FIELD_ERRORS else name
+        if isinstance(error.message, Promise):
+            texts = in_every_language(lambda: " ".join(error))
+        else:
+            # Formatted when raised: ask the model again in each language.
+            texts = in_every_language(lambda: " ".join(self._model_errors(fields, skip=skip)[name][0]))
+        return Problem(number, column, f"{prefix}_{error.code or 'invalid'}", {"texts": texts})
+
+    def _model_errors(self, fields: dict[str, Any], *, skip: set[str]) -> dict[str, list[ValidationError]]:
         """The model's validation of the row (full_clean()'s field and clean()
         steps), fields already found wrong left out.
 
@@ -219,17 +270,20 @@ class RowChecker:
         "more members than staff". A resolved area or unit is known to exist;
         an empty one is left to the model, which refuses a missing required
         one without a query. Uniqueness is checked set-based against the
-        records (_against_records); the table constraints are what clean() states per field.
+        records (_finish); the table constraints are what clean() states per field.
         """
         organization = SocialOrganization(**fields)
         errors: dict[str, list[ValidationError]] = {}
-        exclude = skip | {name for name in RESOLVED if fields[f"{name}_id"] is not None}
+        known = {name for name in REPEATING if (name, fields[name]) in self.known_good}
+        exclude = skip | known | {name for name in RESOLVED if fields[f"{name}_id"] is not None}
         try:
             organization.clean_fields(exclude=exclude)
         except ValidationError as exc:
             errors.update(exc.error_dict)
             for name in exc.error_dict:
                 setattr(organization, SocialOrganization._meta.get_field(name).attname, None)
+        if len(self.known_good) < KNOWN_GOOD_LIMIT:
+            self.known_good.update((name, fields[name]) for name in REPEATING if name not in exclude | set(errors))
         try:
             organization.clean()
         except ValidationError as exc:
@@ -237,30 +291,33 @@ class RowChecker:
                 errors.setdefault(name, found)
         return {name: found for name, found in errors.items() if name not in skip}
 
-    def _against_records(self, parsed: list[tuple[int, dict[str, Any]]], result: CheckResult) -> None:
+    def _finish(self, batch: Batch, parsed: list[tuple[int, dict[str, Any]]]) -> Batch:
         """Existing organisations by code: they must be the actor's to change."""
         codes = [fields["credit_code"] for _number, fields in parsed]
-        existing_ids: dict[str, int] = {}
-        for start in range(0, len(codes), BATCH):
-            chunk = codes[start : start + BATCH]
-            existing_ids.update(
-                SocialOrganization.objects.filter(credit_code__in=chunk).values_list("credit_code", "pk")
+        existing: dict[str, int] = {}
+        visible: set[int] = set()
+        for start in range(0, len(codes), QUERY_CHUNK):
+            found = dict(
+                SocialOrganization.objects.filter(credit_code__in=codes[start : start + QUERY_CHUNK]).values_list(
+                    "credit_code", "pk"
+                )
             )
-        visible = set()
-        ids = list(existing_ids.values())
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
-            visible.update(
-                SocialOrganization.objects.for_user(self.actor).filter(pk__in=chunk).values_list("pk", flat=True)
-            )
+            existing.update(found)
+            if found:
+                mine = SocialOrganization.objects.for_user(self.actor).filter(pk__in=list(found.values()))
+                visible.update(mine.values_list("pk", flat=True))
         header = COLUMN_OF_FIELD["credit_code"].header
         for number, fields in parsed:
-            pk = existing_ids.get(fields["credit_code"])
+            pk = existing.get(fields["credit_code"])
             if pk is not None and pk not in visible:
-                message = _("An organisation with this credit code is registered outside your area of responsibility.")
-                result.problems.append(Problem(number, header, "org_scope", message))
+                batch.problems.append(Problem(number, header, "org_scope"))
                 continue
-            for warning in code_warnings(fields["credit_code"], fields["category"]):
-                result.warnings.append(Problem(number, header, "code_warning", warning))
-            result.rows.append((number, fields))
-        result.problems.sort(key=lambda p: (p.row, HEADERS.index(p.column) if p.column in HEADERS else -1))
+            found = code_warnings(fields["credit_code"], fields["category"])
+            if found:
+                texts = in_every_language(lambda f=fields: code_warnings(f["credit_code"], f["category"]))
+                for position in range(len(found)):
+                    words = {language: said[position] for language, said in texts.items()}
+                    batch.warnings.append(Problem(number, header, "code_warning", {"texts": words}))
+            batch.rows.append((number, fields))
+        batch.problems.sort(key=_column_order)
+        return batch

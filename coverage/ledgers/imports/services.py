@@ -1,35 +1,58 @@
 """The ledger import's services, one step each:
 
-- ``ledger_import_preview`` stores the upload as a LedgerImport row and checks
-  it; nothing else is written. Whole files that are not what they claim are
-  refused; otherwise every problem is listed by row and column.
-- ``ledger_import_check`` re-reads a stored file against the records as they
-  are now (the preview page calls it, so problems come in the reader's language).
-- ``ledger_import_run`` imports a clean file all-or-nothing in one transaction,
-  writing the organisations through organizations.services.organizations_import.
+- ``ledger_import_upload`` keeps the upload as a LedgerImport row and queues
+  its check (``ledger_import_check_stored``, a task: 100,000 rows take longer
+  than a web request should). The check runs once; its result is stored.
+- ``ledger_import_queue`` queues the import of a clean file; the task runs
+  ``ledger_import_run``, which writes all-or-nothing in one transaction from
+  the stored rows, through organizations.services.organizations_import,
+  after checking again, set-based, only what can have changed since the check.
+- ``ledger_imports_expire`` deletes the files (and stored rows) of uploads
+  never imported after RETENTION; an import deletes its own at once.
+- ``ledger_import_check`` checks a file in memory and stores nothing (a test
+  compares it with the stored check); ``ledger_import_preview`` uploads and
+  checks in this process (tests, the benchmark).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.permissions import Action, require
 from coverage.ledgers.services import Owner, ledger_owner
-from coverage.models import LedgerImport, Period
+from coverage.models import LedgerImport, LedgerImportProblem, LedgerImportRow, Period
 from organizations.models import Area, SocialOrganization, SupervisingUnit
 from organizations.services import organizations_import
+from xian_partybuild import clock
+from xian_partybuild.celery import enqueue
 
-from .checking import BATCH, CheckResult, RowChecker
-from .columns import WRITTEN_FIELDS
-from .parsing import FileRefused, read_rows, refuse_size
+from .checking import CheckResult, RowChecker
+from .columns import COLUMN_OF_FIELD, WRITTEN_FIELDS
+from .parsing import FileRefused, open_file, refuse_size
+from .problems import Problem
+from .store import CheckWriter, model_values, stored_result
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    from collections.abc import Iterable
+
+CHECK_TASK = "coverage.tasks.ledger_import_check"
+IMPORT_TASK = "coverage.tasks.ledger_import_run"
+# How long the bytes and the check of a file never imported are kept: a
+# week covers an upload on Friday imported after the weekend, and no more.
+RETENTION = dt.timedelta(days=7)
+# Rows written through organizations_import at a time, in the one transaction.
+IMPORT_CHUNK = 10_000
+Status = LedgerImport.Status
+logger = logging.getLogger(__name__)
 
 
 def import_target(*, actor: User, area: Area | None = None, supervising_unit: SupervisingUnit | None = None) -> Owner:
@@ -51,15 +74,56 @@ def import_target(*, actor: User, area: Area | None = None, supervising_unit: Su
 
 
 def ledger_import_check(*, actor: User, file_name: str, content: bytes, target: Owner) -> CheckResult:
-    """Read and check a file for `target` against the records as they are now;
-    writes nothing. The caller has settled the target (import_target for an
-    upload, the stored row's own for a stored file), so that leadership may
-    read a stored import's check without the right to import."""
+    """Read and check a file for `target` against the records as they are now,
+    in memory; writes nothing."""
     try:
-        header, rows = read_rows(file_name, content)
+        ledger_file = open_file(file_name, content)
     except FileRefused as exc:
         return CheckResult(refused=exc.problem)
-    return RowChecker(actor, target).check(header, rows)
+    return RowChecker(actor, target).check_file(ledger_file)
+
+
+def _store(
+    *,
+    actor: User,
+    period: Period,
+    file_name: str,
+    content: bytes,
+    area: Area | None,
+    supervising_unit: SupervisingUnit | None,
+) -> LedgerImport:
+    target = import_target(actor=actor, area=area, supervising_unit=supervising_unit)
+    # A file over the size limit is refused outright and not stored: keeping
+    # it would defeat the limit.
+    refuse_size(content)
+    return LedgerImport.objects.create(
+        period=period,
+        area=target.area,
+        supervising_unit=target.supervising_unit,
+        uploaded_by=actor,
+        file_name=file_name[:255],
+        content=content,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        status=Status.CHECKING,
+    )
+
+
+def ledger_import_upload(
+    *,
+    actor: User,
+    period: Period,
+    file_name: str,
+    content: bytes,
+    area: Area | None = None,
+    supervising_unit: SupervisingUnit | None = None,
+) -> LedgerImport:
+    """Keep the upload and queue its check; nothing else is written."""
+    record = _store(
+        actor=actor, period=period, file_name=file_name, content=content, area=area, supervising_unit=supervising_unit
+    )
+    enqueue(CHECK_TASK, import_id=record.pk)
+    return record
 
 
 def ledger_import_preview(
@@ -71,66 +135,251 @@ def ledger_import_preview(
     area: Area | None = None,
     supervising_unit: SupervisingUnit | None = None,
 ) -> tuple[LedgerImport, CheckResult]:
-    """Keep the upload and check it. Only the LedgerImport row is written.
+    """Upload and check in this process; returns the import and its stored check."""
+    record = _store(
+        actor=actor, period=period, file_name=file_name, content=content, area=area, supervising_unit=supervising_unit
+    )
+    record = ledger_import_check_stored(import_id=record.pk)
+    return record, stored_result(record)
 
-    A file over the size limit is refused outright and not stored: keeping it
-    would defeat the limit.
+
+def _progress(record: LedgerImport, **fields) -> None:
+    # Outside any transaction in a worker, so that the polling page sees it.
+    LedgerImport.objects.filter(pk=record.pk, status=Status.CHECKING).update(**fields)
+
+
+def ledger_import_check_stored(*, import_id: int) -> LedgerImport:
+    """Check an uploaded file once, as its uploader, and store the result.
+
+    Idempotent: a check already finished is left alone; one interrupted
+    (a worker lost) starts again from nothing. Rows are written as they are
+    checked, so memory stays flat whatever the file's length.
     """
-    target = import_target(actor=actor, area=area, supervising_unit=supervising_unit)
-    refuse_size(content)
-    result = ledger_import_check(actor=actor, file_name=file_name, content=content, target=target)
-    ledger_import = LedgerImport.objects.create(
-        period=period,
-        area=target.area,
-        supervising_unit=target.supervising_unit,
-        uploaded_by=actor,
-        file_name=file_name[:255],
-        content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
-        status=LedgerImport.Status.PREVIEWED if result.ok else LedgerImport.Status.REJECTED,
-        row_count=result.row_count,
-        error_count=len(result.all_problems),
+    record = LedgerImport.objects.select_related("area", "supervising_unit", "uploaded_by").get(pk=import_id)
+    if record.status != Status.CHECKING:
+        return record
+    writer = CheckWriter(record)
+    writer.clear()
+    row_count = 0
+    try:
+        ledger_file = open_file(record.file_name, bytes(record.content))
+        _progress(record, expected_count=ledger_file.expected_rows, checked_count=0)
+        checker = RowChecker(record.uploaded_by, Owner(record.area, record.supervising_unit))
+        index, header_problems = checker.header(ledger_file.header)
+        if header_problems:
+            for _row in ledger_file.rows:  # a refusal of the whole file comes before its header's problems
+                row_count += 1
+            writer.problems(header_problems)
+        else:
+            for batch in checker.batches(index, ledger_file.rows):
+                writer.rows(batch.rows)
+                writer.problems(batch.problems)
+                writer.problems(batch.warnings, LedgerImportProblem.Severity.WARNING)
+                row_count += batch.row_count
+                _progress(record, checked_count=row_count)
+    except FileRefused as exc:
+        writer.clear()
+        writer.problems([exc.problem])
+        row_count = 0
+    except OperationalError:
+        raise  # the database is away: the task retries the whole check
+    except Exception:
+        # A bug or a file we did not foresee: say so on the page instead of
+        # checking for ever; the log has the details.
+        logger.exception("Checking ledger import %s failed", record.pk)
+        writer.clear()
+        writer.problems([Problem(0, "", "check_failed")])
+        row_count = 0
+    errors = writer.counts[LedgerImportProblem.Severity.ERROR]
+    LedgerImport.objects.filter(pk=record.pk, status=Status.CHECKING).update(
+        status=Status.REJECTED if errors else Status.PREVIEWED,
+        row_count=row_count,
+        checked_count=row_count,
+        error_count=errors,
+        warning_count=writer.counts[LedgerImportProblem.Severity.WARNING],
+        checked_at=clock.now(),
     )
-    return ledger_import, result
+    record.refresh_from_db()
+    return record
 
 
-def stored_check(*, actor: User, ledger_import: LedgerImport) -> CheckResult:
-    return ledger_import_check(
-        actor=actor,
-        file_name=ledger_import.file_name,
-        content=bytes(ledger_import.content),
-        target=Owner(ledger_import.area, ledger_import.supervising_unit),
+# Import ------------------------------------------------------------------------
+
+
+class ImportConflict(ValidationError):
+    """The records changed since the check in a way that stops the import: the rows where."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(
+            _("The records changed since the check; nothing was imported. Check the file again."), code="conflict"
+        )
+        self.problems = problems
+
+
+def ledger_import_queue(*, actor: User, ledger_import: LedgerImport) -> LedgerImport:
+    """Queue the import of a checked, clean file. Only one queueing wins: a
+    double click queues once."""
+    require(actor, Action.IMPORT, ledger_import)
+    queued = LedgerImport.objects.filter(pk=ledger_import.pk, status=Status.PREVIEWED, error_count=0).update(
+        status=Status.IMPORTING, failure=""
     )
+    ledger_import.refresh_from_db()
+    if not queued:
+        raise _not_importable(ledger_import)
+    enqueue(IMPORT_TASK, import_id=ledger_import.pk, actor_id=actor.pk)
+    return ledger_import
+
+
+def _not_importable(ledger_import: LedgerImport) -> ValidationError:
+    return ValidationError(
+        _("This file is %(status)s and cannot be imported.") % {"status": ledger_import.get_status_display()},
+        code="status",
+    )
+
+
+def ledger_import_run_queued(*, import_id: int, actor_id: int) -> LedgerImport:
+    """The task's side of ledger_import_queue: run it once. A failure that is
+    not the file's returns it to "checked", with the reason, to be tried again."""
+    record = LedgerImport.objects.get(pk=import_id)
+    if record.status != Status.IMPORTING:
+        return record  # imported already: a redelivered task
+    try:
+        return ledger_import_run(actor=User.objects.get(pk=actor_id), ledger_import=record)
+    except ImportConflict:
+        pass  # stored on the import: rejected, with the rows whose records changed
+    except ValidationError as exc:
+        _failed(record, "import_conflict" if exc.code == "conflict" else "import_failed")
+    except (PermissionDenied, User.DoesNotExist):
+        _failed(record, "import_denied")
+    except Exception:
+        logger.exception("Importing ledger import %s failed", record.pk)
+        _failed(record, "import_failed")
+    record.refresh_from_db()
+    return record
+
+
+def _failed(record: LedgerImport, reason: str) -> None:
+    LedgerImport.objects.filter(pk=record.pk, status=Status.IMPORTING).update(status=Status.PREVIEWED, failure=reason)
+
+
+def ledger_import_run(*, actor: User, ledger_import: LedgerImport) -> LedgerImport:
+    """Import a checked file from its stored rows: create new organisations,
+    update changed ones, leave identical ones alone. All or nothing; rows
+    whose records changed since the check are stored as problems and the
+    file is rejected."""
+    require(actor, Action.IMPORT, ledger_import)
+    try:
+        return _import(actor, ledger_import.pk)
+    except ImportConflict as exc:
+        _reject(ledger_import.pk, exc.problems)
+        raise
+
+
+def _reject(pk: int, problems: list[Problem]) -> None:
+    with transaction.atomic():
+        record = LedgerImport.objects.select_for_update().get(pk=pk)
+        writer = CheckWriter(record)
+        writer.clear()
+        writer.problems(problems)
+        record.status = Status.REJECTED
+        record.error_count = len(problems)
+        record.warning_count = 0
+        record.save(update_fields=["status", "error_count", "warning_count"])
+
+
+def _conflicts(actor: User, rows) -> list[Problem]:
+    """Rows whose code has been registered outside the actor's scope since
+    the check: the one rule of the check that other people's writes can
+    break (areas and units are foreign keys; the rest is the file's own)."""
+    same_code = SocialOrganization.objects.filter(credit_code=OuterRef("credit_code"))
+    found = (
+        rows.filter(Exists(same_code))
+        .exclude(Exists(SocialOrganization.objects.for_user(actor).filter(credit_code=OuterRef("credit_code"))))
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    header = COLUMN_OF_FIELD["credit_code"].header
+    return [Problem(number, header, "org_scope") for number in found]
 
 
 @transaction.atomic
-def ledger_import_run(*, actor: User, ledger_import: LedgerImport) -> LedgerImport:
-    """Import a checked file: create new organisations, update changed ones,
-    leave identical ones alone. All or nothing."""
-    require(actor, Action.IMPORT, ledger_import)
+def _import(actor: User, pk: int) -> LedgerImport:
     # The row lock makes a double click import once: the second request waits,
     # then finds the file already imported.
-    ledger_import = LedgerImport.objects.select_for_update().get(pk=ledger_import.pk)
-    if ledger_import.status != LedgerImport.Status.PREVIEWED:
+    record = LedgerImport.objects.select_for_update().get(pk=pk)
+    if record.status not in (Status.PREVIEWED, Status.IMPORTING):
+        raise _not_importable(record)
+    if record.error_count:
         raise ValidationError(
-            _("This file is %(status)s and cannot be imported.") % {"status": ledger_import.get_status_display()},
-            code="status",
+            _("The file has %(n)s problems; nothing was imported.") % {"n": record.error_count}, code="problems"
         )
-    # Checked again: the records may have changed since the preview.
-    result = stored_check(actor=actor, ledger_import=ledger_import)
-    if not result.ok:
-        raise ValidationError(
-            _("The file has %(n)s problems; nothing was imported.") % {"n": len(result.all_problems)}, code="problems"
-        )
-    existing: dict[str, SocialOrganization] = {}
-    codes = [fields["credit_code"] for _number, fields in result.rows]
-    for start in range(0, len(codes), BATCH):
-        chunk = codes[start : start + BATCH]
-        existing.update((o.credit_code, o) for o in SocialOrganization.objects.filter(credit_code__in=chunk))
+    rows = LedgerImportRow.objects.filter(ledger_import=record)
+    conflicts = _conflicts(actor, rows)
+    if conflicts:
+        raise ImportConflict(conflicts)
+    created = updated = 0
+    for chunk in _chunks(rows):
+        existing = {
+            o.credit_code: o for o in SocialOrganization.objects.filter(credit_code__in=chunk.values("credit_code"))
+        }
+        creates, updates, changed_fields = _plan(existing, chunk.order_by("number").values_list("values", flat=True))
+        try:
+            done = organizations_import(
+                actor=actor, creates=creates, updates=updates, update_fields=sorted(changed_fields)
+            )
+        except IntegrityError as exc:
+            # Someone broke a constraint since the check (a code registered in
+            # the meantime by a concurrent import): the transaction rolls back.
+            raise ValidationError(
+                _("The records changed while importing; nothing was imported. Check the file again."),
+                code="conflict",
+            ) from exc
+        created, updated = created + done[0], updated + done[1]
+    record.status = Status.IMPORTED
+    record.created_count = created
+    record.updated_count = updated
+    record.unchanged_count = record.row_count - created - updated
+    # The file and its check have served their purpose: keep the counts only.
+    record.content = b""
+    record.content_deleted_at = clock.now()
+    rows.delete()
+    LedgerImportProblem.objects.filter(ledger_import=record).delete()
+    record.save(
+        update_fields=[
+            "status",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "content",
+            "content_deleted_at",
+        ]
+    )
+    return record
+
+
+def _chunks(rows) -> Iterable:
+    """The stored rows IMPORT_CHUNK at a time, as querysets by row number: the
+    organisations of one chunk are in memory at a time, not the file's."""
+    numbers = rows.order_by("number").values_list("number", flat=True)
+    last = 0
+    while True:
+        bounds = list(numbers.filter(number__gt=last)[IMPORT_CHUNK - 1 : IMPORT_CHUNK])
+        if not bounds:
+            if numbers.filter(number__gt=last).exists():
+                yield rows.filter(number__gt=last)
+            return
+        yield rows.filter(number__gt=last, number__lte=bounds[0])
+        last = bounds[0]
+
+
+def _plan(
+    existing: dict[str, SocialOrganization], stored: Iterable[dict]
+) -> tuple[list[SocialOrganization], list[SocialOrganization], set[str]]:
     creates: list[SocialOrganization] = []
     updates: list[SocialOrganization] = []
     changed_fields: set[str] = set()
-    for _number, fields in result.rows:
+    for values in stored:
+        fields = model_values(values)
         organization = existing.get(fields["credit_code"])
         if organization is None:
             creates.append(SocialOrganization(**fields))
@@ -141,20 +390,28 @@ def ledger_import_run(*, actor: User, ledger_import: LedgerImport) -> LedgerImpo
                 setattr(organization, name, fields[name])
             changed_fields |= changed
             updates.append(organization)
-    try:
-        created, updated = organizations_import(
-            actor=actor, creates=creates, updates=updates, update_fields=sorted(changed_fields)
-        )
-    except IntegrityError as exc:
-        # Someone registered one of these codes, or broke a constraint, since
-        # the check: the transaction rolls back and the user tries again.
-        raise ValidationError(
-            _("The records changed while importing; nothing was imported. Check the file again."), code="conflict"
-        ) from exc
-    ledger_import.status = LedgerImport.Status.IMPORTED
-    ledger_import.created_count = created
-    ledger_import.updated_count = updated
-    ledger_import.unchanged_count = len(result.rows) - created - updated
-    ledger_import.error_count = 0
-    ledger_import.save(update_fields=["status", "created_count", "updated_count", "unchanged_count", "error_count"])
-    return ledger_import
+    return creates, updates, changed_fields
+
+
+# Retention ---------------------------------------------------------------------
+
+
+def ledger_imports_expire(*, now: dt.datetime | None = None) -> int:
+    """Delete the file and the stored check of every upload older than
+    RETENTION that was never imported; returns how many. Safe to repeat."""
+    now = now or clock.now()
+    stale = LedgerImport.objects.filter(uploaded_at__lt=now - RETENTION, content_deleted_at__isnull=True)
+    expired = 0
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Locked one by one: an import that is running keeps its file.
+            record = stale.select_for_update().filter(pk=pk).first()
+            if record is None or record.status == Status.IMPORTED:
+                continue
+            LedgerImportRow.objects.filter(ledger_import=record).delete()
+            LedgerImportProblem.objects.filter(ledger_import=record).delete()
+            LedgerImport.objects.filter(pk=pk).update(
+                status=Status.EXPIRED, content=b"", content_deleted_at=now, error_count=0, warning_count=0
+            )
+            expired += 1
+    return expired

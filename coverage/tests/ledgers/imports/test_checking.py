@@ -89,15 +89,28 @@ def test_every_problem_by_row_and_column(beilin_user, yanta, culture):
 
 
 def test_messages_follow_the_readers_language(beilin_user):
-    content = csv_bytes([row(staff_count="-1")])
+    # Checked once (here in English), read later by whoever opens the page.
+    content = csv_bytes([row(staff_count="-1", area="未知区"), row(staff_count="10", formal_party_members="30")])
     with translation.override("en"):
         _record, result = preview(beilin_user, content)
-    assert result.problems[0].message == "Ensure this value is greater than or equal to 0."
+    by_code = {p.code: p for p in result.problems}
+    with translation.override("en"):
+        assert by_code["staff_count_min_value"].message == "Ensure this value is greater than or equal to 0."
+        assert by_code["unknown_area"].message == "There is no registration area named “未知区”."
+        assert by_code["formal_party_members_invalid"].message == (
+            "Formal party members (30) cannot exceed the head count (10)."
+        )
+    with translation.override("zh-hans"):
+        assert by_code["staff_count_min_value"].message == "确保该值大于或等于0。"
+        assert by_code["unknown_area"].message == "没有名为“未知区”的登记区域。"
+        with pytest.raises(ValidationError) as excinfo:
+            SocialOrganization(staff_count=10, formal_party_members=30).clean()
+        assert by_code["formal_party_members_invalid"].message == excinfo.value.message_dict["formal_party_members"][0]
 
 
 def test_header_problems_are_on_row_one(beilin_user):
     header = [h for h in HEADERS if h != "状态"] + ["备注", "名称"]
-    _record, result = preview(beilin_user, csv_bytes([], header=header))
+    _record, result = preview(beilin_user, csv_bytes([row()], header=header))
     assert problems(result) == {
         (1, "状态", "missing_column"),
         (1, "备注", "unknown_column"),
@@ -120,7 +133,7 @@ def test_industry_committee_imports_only_its_own_unit(lawyers_user, justice, cul
         ]
     )
     record, result = preview(lawyers_user, content)
-    assert problems(result) == {(3, "业务主管单位", "unit_scope"), (4, "业务主管单位", "unit_scope")}
+    assert problems(result) == {(3, "业务主管单位", "unit_scope"), (4, "业务主管单位", "unit_missing")}
     assert (record.area, record.supervising_unit) == (None, justice)
 
 
