@@ -12,6 +12,7 @@ import datetime as dt
 from celery import shared_task
 from django.db import OperationalError
 
+from dashboard import tallies
 from organizations.coverage_state import refresh_coverage
 from xian_partybuild import clock
 
@@ -47,6 +48,8 @@ def recount(self, period: str, run_id: int | None = None) -> str:
         # The safety net for the stored current coverage (kept true by every
         # write and the daily job): it writes only rows found wrong.
         refresh_coverage()
+        # And for the dashboard's tallies (kept true by every write): rebuilt from the records.
+        tallies.rebuild()
     except services.RecountAlreadyRunning:
         return f"{period}: another recount is running"
     except Exception:

@@ -1,5 +1,6 @@
-"""Chart data endpoints (django-chartjs). Each one reads through for_user(),
-so a district official's JSON holds only their area.
+"""Chart data endpoints (django-chartjs). Each one reads snapshots or tallies
+of the user's own scope (for_user(), TallyQuerySet.own), so a district
+official's JSON holds only their area, in a fixed number of queries.
 
 Every bar links to the list of exactly the records it counts, as of the
 chart's half-year: `links[dataset][label]` is that list's URL and
@@ -20,7 +21,6 @@ from coverage.models import EarlyWarning
 from coverage.recount.links import figure_url
 from coverage.recount.selectors import period_or_latest
 from engagement.models import Contribution
-from engagement.selectors import contribution_summary
 from organizations.models import Area
 from ratings.models import MAX_STARS
 from ui.formatting import percent_value, wan_value
@@ -183,7 +183,7 @@ class ContributionsChart(ScopedChartView):
     unit = " 万元"
 
     def prepare(self):
-        self.summary = contribution_summary(Contribution.objects.for_user(self.request.user))
+        self.summary = selectors.contribution_figures(self.request.user)
         self.kinds = [kind for kind in Contribution.Kind if self.summary[kind.value]["records"]]
 
     def get_labels(self):

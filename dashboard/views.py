@@ -4,19 +4,19 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from coverage.changes.selectors import change_summary, coverage_rate_changes
+from coverage.changes.selectors import coverage_rate_changes
 from coverage.recount.links import figure_links
 from coverage.recount.selectors import period_or_latest, periods_with_snapshots
-from engagement.selectors import engagement_summary
-from ratings.models import Evaluation
-from ratings.selectors import round_summary
 from ui.views import PeriodFromRequestMixin
 
 from . import selectors
 
 
 class DashboardView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
-    """The landing page: key figures and charts for the user's scope and a half-year."""
+    """The landing page: key figures and charts for the user's scope and a half-year.
+
+    A fixed number of queries over snapshots and tallies, whatever the number
+    of organisations."""
 
     template_name = "dashboard/index.html"
     period_resolver = staticmethod(period_or_latest)
@@ -26,9 +26,9 @@ class DashboardView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
         user = self.request.user
         period = self.get_period()
         rating_round = selectors.rating_round_for(period)
-        snapshot = selectors.scope_snapshot(user, period)
-        # 变动明细: each figure's change since the previous half-year, from the records' dates.
-        changes = change_summary(user, period) if snapshot else None
+        snapshot, previous = selectors.scope_snapshots(user, period)
+        # 变动明细: each figure's change since the previous half-year's snapshot.
+        changes = selectors.snapshot_changes(snapshot, previous)
         context.update(
             title=_("Dashboard"),
             period=period,
@@ -39,9 +39,9 @@ class DashboardView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
             open_warnings=selectors.open_warning_count(user, period),
             changes=changes,
             rate_changes=coverage_rate_changes(snapshot, changes["delta"]) if changes else None,
-            engagement=engagement_summary(user),
+            engagement=selectors.engagement_figures(user),
             rating_round=rating_round,
-            ratings=round_summary(rating_round, Evaluation.objects.for_user(user)) if rating_round else None,
+            ratings=selectors.rating_figures(user, rating_round) if rating_round else None,
             period_query=self.period_query(),
         )
         return context

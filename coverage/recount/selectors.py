@@ -1,4 +1,5 @@
-"""Reads for the overview and area pages: snapshots, never a scan of the records."""
+"""Reads for the overview and area pages: snapshots and the dashboard's
+tallies, never a scan of the records."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from coverage.models import EarlyWarning, Ledger, Period, RecountRun, Snapshot
+from coverage.models import Ledger, Period, RecountRun, Snapshot
+from dashboard.models import Scope, WarningTally
 from xian_partybuild import clock
 
 from .periods import HalfYear
@@ -70,17 +72,20 @@ def recount_choices(*, recounted: Iterable[Period] | None = None) -> list[str]:
 
 
 def _open_warnings(owner: str, period: Period) -> Coalesce:
-    """The warnings of the row's owner open at the half-year's end (for the current half-year, open now)."""
-    warnings = EarlyWarning.objects.open_on(period.end)
+    """The warnings of the row's owner open at the half-year's end (for the
+    current half-year, open now), from the dashboard's warning tally: a few
+    tally rows per snapshot row, not a count over the warnings."""
     if owner == "supervising_unit":
         # The row of organisations without a supervising unit holds their warnings:
         # "no unit" must match "no unit", which NULL = NULL does not.
-        warnings = warnings.alias(owner_key=Coalesce(owner, Value(0))).filter(
-            owner_key=Coalesce(OuterRef(owner), Value(0))
+        rows = (
+            WarningTally.objects.filter(scope=Scope.UNIT)
+            .alias(owner_key=Coalesce(owner, Value(0)))
+            .filter(owner_key=Coalesce(OuterRef(owner), Value(0)))
         )
     else:
-        warnings = warnings.filter(**{owner: OuterRef(owner)})
-    counts = warnings.order_by().values(owner).annotate(n=Count("pk")).values("n")
+        rows = WarningTally.objects.filter(scope=Scope.AREA, area=OuterRef(owner))
+    counts = rows.open_at_end(period).order_by().values("scope").annotate(n=Sum("warnings")).values("n")
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 

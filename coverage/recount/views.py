@@ -19,7 +19,7 @@ from django_tables2 import SingleTableMixin
 from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action, can
 from coverage.models import Period, RecountRun, Snapshot
-from organizations.models import Area
+from organizations.models import Area, CoverageState, SocialOrganization
 from organizations.selectors import organization_rows
 from organizations.tables import SocialOrganizationTable
 from ui.formatting import format_percent
@@ -85,11 +85,17 @@ class AreaDetailView(LoginRequiredMixin, SingleTableMixin, TemplateView):
 
     def get_table_data(self):
         area = self.get_area()
+        # Today's coverage is stored on each organisation (organizations.coverage_state):
+        # needing attention is a filter on indexed columns of the area's
+        # organisations, and the table reads one page of them.
         return (
             organization_rows()
             .for_user(self.request.user)
-            .filter(area__path__startswith=area.path, status="active")
-            .filter(Q(coverage_state="uncovered") | Q(must_establish_not_established=True))
+            .filter(
+                area_id__in=Area.objects.filter(path__startswith=area.path).values("pk"),
+                status=SocialOrganization.Status.ACTIVE,
+            )
+            .filter(Q(current_coverage=CoverageState.UNCOVERED) | Q(current_must_establish_gap=True))
         )
 
     def get_context_data(self, **kwargs):

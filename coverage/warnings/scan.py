@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import StartsWith
 
 from coverage.models import EarlyWarning, RecountRun
+from dashboard import tallies
 from organizations.models import Area, PartyOrganization, SocialOrganization
 from xian_partybuild import clock
 from xian_partybuild.celery import enqueue
@@ -143,6 +144,8 @@ def warning_scan(*, today: dt.date | None = None) -> dict[str, int]:
     result["opened"] = sum(result[f"{rule}_opened"] for rule in RULES)
     result["closed"] = sum(result[f"{rule}_closed"] for rule in RULES)
     result["moved"] = _follow_records()
+    # Bulk writes send no signals: the dashboard's warning tally is rebuilt here, in the scan's transaction.
+    tallies.rebuild_warnings()
     return result
 
 
