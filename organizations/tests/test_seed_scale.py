@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -20,7 +21,9 @@ from organizations.coverage_state import organization_active_on, refresh_coverag
 from organizations.creditcode import code_warnings, validate_credit_code
 from organizations.models import Area, InstructorAssignment, PartyOrganization, SocialOrganization, SupervisingUnit
 from organizations.scale import seed
-from organizations.scale.common import MARKER, number_of
+from organizations.scale.activities import ChunkActivities
+from organizations.scale.common import CHUNK, MARKER, number_of
+from organizations.scale.records import ChunkRecords
 from organizations.scale.reference import load_reference
 from organizations.scale.writer import Writer
 from organizations.tests.factories import PartyOrganizationFactory
@@ -57,8 +60,20 @@ def table_counts() -> Counter:
 
 def planned(n: int) -> dict[str, Counter]:
     """What the plan says organisations 1…n bring, independently of how they were written."""
-    plan = seed.plan_chunk(load_reference(), 0)
-    records = plan.records
+    reference = load_reference()
+    plans = [seed.plan_chunk(reference, chunk) for chunk in range(-(-n // CHUNK))]
+    records = ChunkRecords(
+        organizations=[o for plan in plans for o in plan.records.organizations],
+        parties=[p for plan in plans for p in plan.records.parties],
+        assignments=[a for plan in plans for a in plan.records.assignments],
+    )
+    plan = SimpleNamespace(
+        evaluations=[e for plan in plans for e in plan.evaluations],
+        activities=ChunkActivities(
+            contributions=[c for plan in plans for c in plan.activities.contributions],
+            pilots=[p for plan in plans for p in plan.activities.pilots],
+        ),
+    )
     orgs = [o for o in records.organizations if o.number <= n]
     parties = [p for p in records.parties if p.owner <= n]
     pilots = [p for p in plan.activities.pilots if p.organization.number <= n]
@@ -261,3 +276,15 @@ def test_demo_credit_codes_never_look_like_scale_ones():
     )
     assert len(plan.organizations) > 3800
     assert not [o.credit_code for o in plan.organizations if o.credit_code[8:12] == MARKER]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two writers are PostgreSQL's path")
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_commit_the_chunks_in_order():
+    """Outside a transaction two connections write two chunks at once; what
+    they commit is still the plan, numbered 1 … N without a gap."""
+    run(CHUNK + 10)
+    assert seed.present() == CHUNK + 10
+    codes = seed.scale_organizations().values_list("credit_code", flat=True)
+    assert sorted(number_of(code[12:17]) for code in codes) == list(range(1, CHUNK + 11))
+    assert written() == planned(CHUNK + 10)
