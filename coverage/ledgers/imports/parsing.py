@@ -136,18 +136,30 @@ def open_file(file_name: str, content: bytes) -> LedgerFile:
     refuse_size(content)
     if _extension(file_name) == ".xlsx":
         workbook = _workbook(content)
-        source = _xlsx_rows(workbook)
         expected = workbook.declared_rows()
+        if workbook.row_elements() > MAX_ROWS + 1:
+            _refuse_too_many(_xlsx_rows(_workbook(content)))
+        source = _xlsx_rows(workbook)
     else:
         text = _csv_text(content)
-        source = _csv_rows(text)
         expected = max(text.count("\n") - 1, 0)
+        if expected > MAX_ROWS:
+            _refuse_too_many(_csv_rows(text))
+        source = _csv_rows(text)
     first = next(source, None)
     header = first[1] if first is not None and first[0] == 1 else None
     if header is None or _blank(header):
         source.close()
         raise FileRefused("empty")
     return LedgerFile(header=list(header), rows=_data_rows(source), expected_rows=expected)
+
+
+def _refuse_too_many(source: Iterator[tuple[int, list[Any]]]) -> None:
+    """Count the data rows of a file that may have too many, reading without
+    checking, so that a file too long is refused before its rows are checked."""
+    next(source, None)  # the header
+    for _number, _values in _data_rows(source):
+        pass
 
 
 def _data_rows(source: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:

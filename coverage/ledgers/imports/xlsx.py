@@ -37,6 +37,7 @@ DOC_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 # (2020年9月30日 and its kin): dates although openpyxl does not know them.
 CJK_DATE_FORMAT_IDS = frozenset({27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 55, 56, 57, 58})
 CHUNK = 256 * 1024
+_ROW_START = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+\d+(?::[A-Z]+(\d+))?\"")
 
 
@@ -198,6 +199,20 @@ class Workbook:
         with self.archive.open(self.sheet) as source:
             found = _DIMENSION.search(source.read(4096))
         return max(int(found.group(1)) - 1, 0) if found and found.group(1) else 0
+
+    def row_elements(self) -> int:
+        """How many <row> elements the sheet holds, counted in the inflated
+        bytes without parsing (a tenth of the time): an upper bound of its
+        data rows, which parsing alone can tell."""
+        count = 0
+        tail = b""
+        with self.archive.open(self.sheet) as source:
+            while chunk := source.read(CHUNK):
+                text = tail + chunk
+                # A tag cut in two by the chunk's end is counted with the next chunk, once.
+                count += sum(1 for found in _ROW_START.finditer(text) if found.end() > len(tail))
+                tail = text[-32:]
+        return count
 
     def rows(self, *, max_columns: int) -> Iterator[tuple[int, list[Any]]]:
         """(row number, values by column from A) for every row element of the

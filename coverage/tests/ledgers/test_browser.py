@@ -5,6 +5,7 @@ import re
 import pytest
 
 from conftest import log_in
+from coverage.ledgers.imports import services as imports
 from coverage.models import Ledger, LedgerImport, Snapshot
 from coverage.recount import services
 from coverage.tests.ledgers.files import code, row, xlsx_bytes
@@ -70,3 +71,25 @@ def test_beilin_imports_and_submits_the_ledger_and_the_city_accepts_it(page, dat
     ledger = Ledger.objects.get()
     assert (ledger.status, ledger.submitted_by.username, ledger.reviewed_by.username) == ("accepted", "beilin", "staff")
     assert Snapshot.objects.get(scope="area", scope_key="610103").frozen
+
+
+def test_the_preview_follows_a_check_running_elsewhere_and_shows_its_result(page, beilin, beilin_user):
+    """As with a broker: the upload returns at once, a worker checks, the page polls and then shows the result."""
+    services.recount_run(period="2020H2")
+    record = LedgerImport.objects.create(
+        period=services.period_get(period="2020H2"),
+        area=beilin,
+        uploaded_by=beilin_user,
+        file_name="碑林区台账.xlsx",
+        content=xlsx_bytes([row(), row(staff_count="-5")]),
+        sha256="0" * 64,
+    )
+    log_in(page, "beilin")
+    page.goto(f"/coverage/ledgers/import/{record.pk}/")
+    line = page.locator("[data-import-progress]")
+    assert line.get_attribute("data-job-state") == "checking"
+    assert page.locator("[data-import-refresh]").is_hidden()  # the script polls; no reload link needed
+    imports.ledger_import_check_stored(import_id=record.pk)  # what the worker does
+    page.wait_for_selector("table.problems tbody tr")
+    assert page.locator("[data-import-progress]").count() == 0
+    assert page.locator("table.problems tbody tr td").all_inner_texts()[:2] == ["3", "从业人员数"]
