@@ -4,26 +4,86 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, UpdateView
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action
+from exports import services as export_jobs
 
-from .exports import SafeTableExport
+from .exports import XLSX_DIRECT_MAX_ROWS, XLSX_MAX_ROWS, TableRows, TooManyRows, csv_response, xlsx_response
 from .forms import add_service_errors
 from .pagination import DEFAULT_PAGE_SIZE, PAGE_SIZES, CappedPaginator
 
 
 class SafeExportMixin(ExportMixin):
-    """CSV and XLSX export of exactly the table's rows, safe to open in a spreadsheet."""
+    """CSV and XLSX export of exactly the table's filtered rows in the user's
+    scope, safe to open in a spreadsheet, at any size (ui/exports.py).
+
+    CSV streams. XLSX answers at once up to `xlsx_direct_max_rows` rows;
+    beyond that it becomes an export job (the exports app), which dispatches
+    this same view again as the same user with the same query string, and
+    this mixin then writes the job's file instead of answering."""
 
     export_formats = ("csv", "xlsx")
-    export_class = SafeTableExport
+    xlsx_direct_max_rows = XLSX_DIRECT_MAX_ROWS
+    xlsx_max_rows = XLSX_MAX_ROWS
+
+    def get_export_format(self) -> str | None:
+        value = self.request.GET.get(self.export_trigger_param)
+        return value if value in self.export_formats else None
+
+    def get_context_data(self, **kwargs):
+        if self.get_export_format():
+            # An export builds its own table (get_export_table): the page's
+            # paginated table and its counts would be built for nothing.
+            return kwargs
+        return super().get_context_data(**kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        export_format = self.get_export_format()
+        if export_format:
+            return self.create_export(export_format)
+        # Past ExportMixin's own, which would export any format tablib knows.
+        return super(ExportMixin, self).render_to_response(context, **response_kwargs)
+
+    def get_export_table(self):
+        """The page's table, filtered and sorted like the page, not paginated:
+        the page's paginator caps and counts, an export takes every row."""
+        table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
+        return RequestConfig(self.request, paginate=False).configure(table)
+
+    def create_export(self, export_format):
+        rows = TableRows(self.get_export_table(), self.exclude_columns)
+        filename = self.get_export_filename(export_format)
+        if export_format == "csv":
+            return csv_response(rows, filename)
+        job = getattr(self.request, "export_job", None)
+        if job is not None:
+            export_jobs.export_job_write(job=job, rows=rows, max_rows=self.xlsx_max_rows)
+            return HttpResponse(status=204)
+        total = rows.count(up_to=self.xlsx_direct_max_rows + 1)
+        if total > self.xlsx_direct_max_rows:
+            job = export_jobs.export_job_start(
+                user=self.request.user,
+                path=self.request.path,
+                query=self.request.GET.urlencode(),
+                filename=filename,
+                language=get_language(),
+            )
+            return HttpResponseRedirect(job.get_absolute_url())
+        try:
+            return xlsx_response(rows, filename, total=total, max_rows=self.xlsx_max_rows)
+        except TooManyRows as exc:
+            messages.error(self.request, exc.message())
+            query = self.request.GET.copy()
+            query.pop(self.export_trigger_param, None)
+            return HttpResponseRedirect(f"{self.request.path}?{query.urlencode()}")
 
 
 class ScopedListView(PermissionRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):

@@ -12,5 +12,6 @@ urlpatterns = [
     path("coverage/", include("coverage.urls")),
     path("ratings/", include("ratings.urls")),
     path("engagement/", include("engagement.urls")),
+    path("exports/", include("exports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ratings",
     "engagement",
     "dashboard",
+    "exports",
     # Ships Chart.js (static/js/Chart.min.js): served locally, no CDN.
     "chartjs",
 ]
@@ -104,6 +105,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded and generated files (large exports); never served as static
+# files: a view checks who asks before handing one over.
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -170,6 +174,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coverage.tasks.ledger_imports_expire",
         "schedule": crontab(minute=30, hour=4),
         "options": _expires_after(hours=20),
+    },
+    # Hourly: export files past their 24 hours are deleted.
+    "exports-expire": {
+        "task": "exports.tasks.exports_expire",
+        "schedule": crontab(minute=15),
+        "options": _expires_after(hours=1),
     },
 }
 
