@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import OUT_OF_SCOPE, Action, require, restrict
 from accounts.services import data_values, record_save
+from dashboard import tallies
 from xian_partybuild import clock
 
 from .coverage_state import refresh_coverage
@@ -230,7 +231,12 @@ def organizations_import(
         for organization in updates:
             organization.updated_at = now
         fields = sorted({*update_fields, "updated_at"})
+        # An organisation that moves to another area or unit takes its records'
+        # figures along on the dashboard's tallies (bulk_update sends no signals).
+        moving = tallies.organizations_moving(ids) if {"area", "supervising_unit"} & set(fields) else None
         SocialOrganization.objects.bulk_update(updates, fields, batch_size=IMPORT_BATCH)
+        if moving is not None:
+            moving.done()
     # As organization_create does after its write: a row the write moved out
     # of the actor's scope rolls the whole import back. By credit code, which
     # every backend returns for created rows (not every one returns their ids).
