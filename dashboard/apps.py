@@ -7,7 +7,6 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dashboard")
 
     def ready(self) -> None:
-        # Connect the signals that keep the tallies true in every process.
-        # (dashboard.tasks is found by Celery's autodiscovery: nothing queues
-        # it by name in-process.)
-        from . import signals  # noqa: F401, PLC0415 (apps are not ready at import time)
+        # Connect the signals that keep the tallies true, and register the
+        # tasks in every process (web, worker, beat, shell).
+        from . import signals, tasks  # noqa: F401, PLC0415 (apps are not ready at import time)

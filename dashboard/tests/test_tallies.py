@@ -15,6 +15,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -23,7 +24,7 @@ from coverage.models import EarlyWarning, Period, Snapshot
 from coverage.recount import selectors as recount_selectors
 from coverage.warnings.scan import warning_scan
 from coverage.warnings.services import warning_rectify
-from dashboard import selectors, tallies
+from dashboard import selectors, tallies, tasks
 from dashboard.models import ContributionTally, EngagementTally, Membership, RatingTally, WarningTally
 from dashboard.tests import scanned
 from engagement import services as engagement
@@ -347,3 +348,16 @@ def test_each_figure_is_one_query(city_records, beilin_user, django_assert_num_q
         selectors.rating_figures(beilin_user, city_records.round_2020)
     with django_assert_num_queries(2):
         selectors.engagement_figures(beilin_user)
+
+
+def test_the_nightly_task_and_the_command_rebuild_and_check(city_records, capsys, settings):
+    ContributionTally.objects.filter(scope="city").update(records=0)
+    with pytest.raises(CommandError):
+        call_command("rebuild_tallies", "--check")
+    assert tasks.rebuild_tallies.apply().get() > 0
+    call_command("rebuild_tallies", "--check")
+    assert "agree" in capsys.readouterr().out
+    call_command("rebuild_tallies")
+    assert tallies.differences() == []
+    entry = settings.CELERY_BEAT_SCHEDULE["rebuild-dashboard-tallies"]
+    assert entry["task"] == tasks.rebuild_tallies.name

@@ -9,7 +9,7 @@ from coverage.models import EarlyWarning, Snapshot
 from coverage.recount import services
 from coverage.warnings.scan import warning_scan
 from engagement.tests.factories import ContributionFactory, TrainingBaseFactory
-from organizations.tests.factories import SocialOrganizationFactory
+from organizations.tests.factories import PartyOrganizationFactory, SocialOrganizationFactory
 from ratings.models import Evaluation
 from ratings.tests.factories import make_evaluation, make_round
 from ui.formatting import percent_value
@@ -180,3 +180,31 @@ def test_figures_show_their_change_since_the_previous_half_year(login, staff_use
     page = login(staff_user).get(HOME + "?period=2020H2").content.decode()
     assert f'data-change="organizations" title="较 2020H1">▲{grown}<' in page
     assert 'href="/coverage/changes/?period=2020H2"' in page
+
+
+# session, user, the half-year asked for, then the chart's one read (snapshots or a tally)
+CHART_QUERIES = {
+    "coverage-by-area": 4,
+    "coverage-trend": 3,
+    "warnings": 4,
+    "stars-by-round": 3,
+    "contributions": 3,
+}
+
+
+@pytest.mark.parametrize("name", CHART_QUERIES)
+def test_chart_query_counts_do_not_grow(login, staff_user, recounted, beilin, name, django_assert_num_queries):
+    client = login(staff_user)
+    query = "?period=2020H2"
+    with django_assert_num_queries(CHART_QUERIES[name]):
+        _chart(client, name, query)
+    round_2020 = make_round(2020)
+    for org in SocialOrganizationFactory.create_batch(20, area=beilin, formal_party_members=4):
+        ContributionFactory(organization=org, kind="poverty")
+        party = PartyOrganizationFactory(area=beilin, organizations=[org], secretary="")
+        make_evaluation(party, round_2020, state=Evaluation.State.APPROVED, total=85)
+    services.recount_run(period="2020H2")
+    warning_scan(today=dt.date(2020, 12, 31))
+    with django_assert_num_queries(CHART_QUERIES[name]):
+        spec = _chart(client, name, query)
+    assert spec["labels"]

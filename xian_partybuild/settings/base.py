@@ -169,6 +169,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=3),
         "options": _expires_after(hours=20),
     },
+    # After the scan: the dashboard's tallies rebuilt from the records, the
+    # safety net under the writes that keep them true.
+    "rebuild-dashboard-tallies": {
+        "task": "dashboard.tasks.rebuild_tallies",
+        "schedule": crontab(minute=30, hour=3),
+        "options": _expires_after(hours=20),
+    },
     # Daily: uploaded ledger files never imported are deleted after 7 days.
     "ledger-imports-expire": {
         "task": "coverage.tasks.ledger_imports_expire",
