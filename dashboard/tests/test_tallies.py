@@ -11,6 +11,7 @@ committee, for each half-year and for now.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -28,7 +29,7 @@ from dashboard import selectors, tallies, tasks
 from dashboard.models import ContributionTally, EngagementTally, Membership, RatingTally, WarningTally
 from dashboard.tests import scanned
 from engagement import services as engagement
-from engagement.models import PilotAssignment
+from engagement.models import Contribution, PilotAssignment
 from engagement.tests.factories import (
     CommunityFactory,
     ContributionFactory,
@@ -361,3 +362,10 @@ def test_the_nightly_task_and_the_command_rebuild_and_check(city_records, capsys
     assert tallies.differences() == []
     entry = settings.CELERY_BEAT_SCHEDULE["rebuild-dashboard-tallies"]
     assert entry["task"] == tasks.rebuild_tallies.name
+
+
+def test_the_scale_seed_leaves_the_tallies_true(staff_user, beilin_user, lawyers_user):
+    # COPY / bulk inserts send no signals: seed_scale rebuilds the tallies at its end.
+    call_command("seed_scale", "--orgs", "300", stdout=io.StringIO(), stderr=io.StringIO())
+    assert Contribution.objects.exists() and EarlyWarning.objects.exists()
+    scanned.assert_agree((staff_user, beilin_user, lawyers_user), list(Period.objects.all()))
