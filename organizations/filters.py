@@ -19,9 +19,9 @@ def _unit_filter() -> django_filters.ModelChoiceFilter:
 
 
 class SocialOrganizationFilter(django_filters.FilterSet):
-    q = SearchFilter(label=_("Name or credit code"), fields=("name", "credit_code"), upper=("credit_code",))
-    area = AreaSubtreeFilter(label=_("Area"), queryset=scoped_areas)
-    registration_area = RegistrationAreaFilter(label=_("Registered in"), field_name="area")
+    q = SearchFilter(label=_("Name or credit code"), fields=("name",), prefix=("credit_code",), gram_indexed=("name",))
+    area = AreaSubtreeFilter(label=_("Area"), queryset=scoped_areas, by_key=True)
+    registration_area = RegistrationAreaFilter(label=_("Registered in"), field_name="area", by_key=True)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=SocialOrganization.Category.choices)
     supervising_unit = _unit_filter()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SocialOrganization.Status.choices)
@@ -57,9 +57,9 @@ class SocialOrganizationFilter(django_filters.FilterSet):
 
 
 class PartyOrganizationFilter(django_filters.FilterSet):
-    q = SearchFilter(label=_("Name or secretary"), fields=("name", "secretary"))
-    area = AreaSubtreeFilter(label=_("Area"), queryset=scoped_areas)
-    registration_area = RegistrationAreaFilter(label=_("Registered in"), field_name="area")
+    q = SearchFilter(label=_("Name or secretary"), fields=("name", "secretary"), gram_indexed=("name", "secretary"))
+    area = AreaSubtreeFilter(label=_("Area"), queryset=scoped_areas, by_key=True)
+    registration_area = RegistrationAreaFilter(label=_("Registered in"), field_name="area", by_key=True)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PartyOrganization.Kind.choices)
     formation = django_filters.ChoiceFilter(label=_("Formation"), choices=PartyOrganization.Formation.choices)
     supervising_unit = _unit_filter()

@@ -198,6 +198,17 @@ class SocialOrganization(models.Model):
         indexes = [
             models.Index(fields=["area", "status"]),
             models.Index(fields=["supervising_unit", "status"]),
+            # The list's filters and sorts, each followed by name and key: a page
+            # (the list sorts by name, then key, within any of these) is a range of
+            # one index read in order. The name search has GIN indexes on
+            # PostgreSQL (migration 0003), which SQLite cannot have.
+            models.Index(fields=["name", "id"], name="org_name_id"),
+            models.Index(fields=["area", "name", "id"], name="org_area_name_id"),
+            models.Index(fields=["supervising_unit", "name", "id"], name="org_unit_name_id"),
+            models.Index(fields=["category", "name", "id"], name="org_category_name_id"),
+            models.Index(fields=["status", "name", "id"], name="org_status_name_id"),
+            models.Index(fields=["current_coverage", "name", "id"], name="org_coverage_name_id"),
+            models.Index(fields=["current_must_establish_gap", "name", "id"], name="org_gap_name_id"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -326,7 +337,19 @@ class PartyOrganization(models.Model):
         verbose_name = _("party organisation")
         verbose_name_plural = _("party organisations")
         ordering = ["name"]
-        indexes = [models.Index(fields=["area", "status"]), models.Index(fields=["supervising_unit", "status"])]
+        indexes = [
+            models.Index(fields=["area", "status"]),
+            models.Index(fields=["supervising_unit", "status"]),
+            # The list's filters and sorts, as for SocialOrganization; the dates
+            # that call for action (换届, activity) sort by their own.
+            models.Index(fields=["name", "id"], name="party_name_id"),
+            models.Index(fields=["area", "name", "id"], name="party_area_name_id"),
+            models.Index(fields=["supervising_unit", "name", "id"], name="party_unit_name_id"),
+            models.Index(fields=["status", "name", "id"], name="party_status_name_id"),
+            models.Index(fields=["term_due_on", "id"], name="party_term_due_id"),
+            models.Index(fields=["established_on", "id"], name="party_established_id"),
+            models.Index(fields=["last_activity_on", "id"], name="party_last_activity_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(term_due_on__gt=F("established_on")),

@@ -15,17 +15,34 @@ class YesNoColumn(tables.Column):
         return self.render(value)
 
 
+def by_name_after(*fields: str) -> tuple[str, ...]:
+    """A sort by these fields, then by name, then by key: one index per sort
+    (see the model's Meta.indexes) serves it in order, so a page reads its
+    rows and no more, and the key makes the order total, so no row is shown
+    on two pages or on none."""
+    return (*fields, "name", "pk")
+
+
+# Lists sort only by what an index serves: a sort by a joined table's column
+# (area, supervising unit) or a computed one would sort every matching row for
+# each page. Those columns are filters instead.
 class SocialOrganizationTable(tables.Table):
-    name = tables.Column(linkify=("organizations:organization-detail", {"pk": tables.A("pk")}))
+    name = tables.Column(
+        linkify=("organizations:organization-detail", {"pk": tables.A("pk")}), order_by=by_name_after()
+    )
     credit_code = tables.Column()
-    category = tables.Column()
-    area = tables.Column(order_by=("area__sort_order", "area__code"))
-    supervising_unit = tables.Column(default="—")
-    responsible_body = tables.Column(verbose_name=_("responsible body"))
-    formal_party_members = tables.Column(attrs={"td": {"class": "num"}})
-    coverage_state = tables.Column(verbose_name=_("coverage"), attrs={"td": {"class": "coverage"}})
-    must_establish_not_established = YesNoColumn(verbose_name=_("must establish, not established"))
-    status = tables.Column()
+    category = tables.Column(order_by=by_name_after("category"))
+    area = tables.Column(orderable=False)
+    supervising_unit = tables.Column(default="—", orderable=False)
+    responsible_body = tables.Column(verbose_name=_("responsible body"), orderable=False)
+    formal_party_members = tables.Column(attrs={"td": {"class": "num"}}, orderable=False)
+    coverage_state = tables.Column(
+        verbose_name=_("coverage"), attrs={"td": {"class": "coverage"}}, order_by=by_name_after("coverage_state")
+    )
+    must_establish_not_established = YesNoColumn(
+        verbose_name=_("must establish, not established"), order_by=by_name_after("must_establish_not_established")
+    )
+    status = tables.Column(order_by=by_name_after("status"))
 
     class Meta:
         model = SocialOrganization
@@ -52,18 +69,24 @@ class SocialOrganizationTable(tables.Table):
 
 
 class PartyOrganizationTable(tables.Table):
-    name = tables.Column(linkify=("organizations:party-organization-detail", {"pk": tables.A("pk")}))
-    kind = tables.Column()
-    formation = tables.Column()
-    area = tables.Column(order_by=("area__sort_order", "area__code"))
-    supervising_unit = tables.Column(default="—")
-    covered_count = tables.Column(verbose_name=_("organisations covered"), attrs={"td": {"class": "num"}})
-    secretary = tables.Column(default=_("(vacant)"))
-    member_count = tables.Column(attrs={"td": {"class": "num"}})
-    established_on = tables.DateColumn()
-    term_due_on = tables.DateColumn()
-    last_activity_on = tables.DateColumn(default="—")
-    status = tables.Column()
+    name = tables.Column(
+        linkify=("organizations:party-organization-detail", {"pk": tables.A("pk")}), order_by=by_name_after()
+    )
+    kind = tables.Column(orderable=False)
+    formation = tables.Column(orderable=False)
+    area = tables.Column(orderable=False)
+    supervising_unit = tables.Column(default="—", orderable=False)
+    # Counted for the page's rows only (a correlated count), so it cannot be sorted on.
+    covered_count = tables.Column(
+        verbose_name=_("organisations covered"), attrs={"td": {"class": "num"}}, orderable=False
+    )
+    secretary = tables.Column(default=_("(vacant)"), orderable=False)
+    member_count = tables.Column(attrs={"td": {"class": "num"}}, orderable=False)
+    # The dates that call for action (换届 due, no activity lately) sort, by their own indexes.
+    established_on = tables.DateColumn(order_by=("established_on", "pk"))
+    term_due_on = tables.DateColumn(order_by=("term_due_on", "pk"))
+    last_activity_on = tables.DateColumn(default="—", order_by=("last_activity_on", "pk"))
+    status = tables.Column(order_by=by_name_after("status"))
 
     class Meta:
         model = PartyOrganization

@@ -15,7 +15,17 @@ from .models import PartyOrganization, SocialOrganization
 from .tables import PartyOrganizationTable, SocialOrganizationTable
 
 
-class OrganizationListView(AsOfListMixin, ScopedListView):
+class KeyedAreaListMixin:
+    """Filters always bound, even without a query string: the area filter
+    (by_key) then narrows a district official's rows by area key on every
+    page, the form in which PostgreSQL reads their district in name order
+    from an index (ui.filters.area_keys)."""
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+
+class OrganizationListView(KeyedAreaListMixin, AsOfListMixin, ScopedListView):
     model = SocialOrganization
     selector = staticmethod(selectors.organization_rows)
     # ?period=2020H1: the organisations a half-year's figures count, as they stood on its last day.
@@ -38,7 +48,7 @@ class OrganizationDetailView(PermissionRequiredMixin, DetailView):
         return context
 
 
-class PartyOrganizationListView(AsOfListMixin, ScopedListView):
+class PartyOrganizationListView(KeyedAreaListMixin, AsOfListMixin, ScopedListView):
     model = PartyOrganization
     selector = staticmethod(selectors.party_organization_rows)
     period_resolver = staticmethod(half_year_or_none)

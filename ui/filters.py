@@ -13,8 +13,10 @@ from collections.abc import Callable
 import django_filters
 from django import forms
 from django.apps import apps
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.lookups import StartsWith
+from django.db import connections
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import StrIndex, Upper
+from django.db.models.lookups import GreaterThan, StartsWith
 
 from accounts.permissions import restrict
 
@@ -34,17 +36,49 @@ scoped_areas = scoped(lambda: apps.get_model("organizations", "Area").objects.re
 scoped_units = scoped(lambda: apps.get_model("organizations", "SupervisingUnit").objects.all())
 
 
-class AreaSubtreeFilter(django_filters.ModelChoiceFilter):
-    """An area and everything below it (areas carry a materialised path)."""
+def area_keys(areas: QuerySet, qs: QuerySet, field_name: str) -> list[int]:
+    """The keys of those `areas` that rows of qs's model are filed under.
 
-    def __init__(self, *args, **kwargs):
+    A list filter "area_id IN (42)" rather than a join on the area's path:
+    given keys, PostgreSQL knows how many rows each holds, and one key (a
+    district's rows are all filed under the district) is an equality that
+    the (area, name, id) index reads in name order, page by page. Joined on
+    the path, it reads the whole name index looking for the district's rows,
+    which (named after their district) all sort together, possibly last:
+    seconds at a million rows. Asking the small area tree which of its nodes
+    hold rows (one index probe each) keeps the subtree's exact meaning."""
+    holding = qs.model._default_manager.filter(**{field_name: OuterRef("pk")})
+    return list(areas.filter(Exists(holding)).values_list("pk", flat=True))
+
+
+class AreaSubtreeFilter(django_filters.ModelChoiceFilter):
+    """An area and everything below it (areas carry a materialised path).
+
+    `by_key` (for a field that is the records' own area key): matched by
+    area_keys(), and without a chosen area a district official's list is
+    narrowed to their own area the same way. for_user() already keeps their
+    rows to that subtree; this says it in the form the database can use."""
+
+    def __init__(self, *args, by_key: bool = False, **kwargs):
         kwargs.setdefault("queryset", scoped_areas)
+        self.by_key = by_key
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        if not value:
-            return qs
-        return qs.filter(**{f"{self.field_name}__path__startswith": value.path})
+        if not self.by_key:
+            return qs.filter(**{f"{self.field_name}__path__startswith": value.path}) if value else qs
+        area = value or self._officials_area()
+        if area is None or area.parent_id is None:
+            return qs  # the city's subtree is every area
+        subtree = apps.get_model("organizations", "Area").objects.filter(path__startswith=area.path)
+        return qs.filter(**{f"{self.field_name}__in": area_keys(subtree, qs, self.field_name)})
+
+    def _officials_area(self):
+        request = getattr(self.parent, "request", None)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.role == user.Role.DISTRICT and user.area_id:
+            return user.area
+        return None
 
 
 class RegistrationAreaFilter(AreaSubtreeFilter):
@@ -69,22 +103,80 @@ class RegistrationAreaFilter(AreaSubtreeFilter):
         # The area tree is small: the records are matched by their area's key
         # (indexed), the tree walked only over the areas.
         own_areas = area_model.objects.filter(~Exists(nested), path__startswith=value.path)
+        if self.by_key:
+            return qs.filter(**{f"{self.field_name}__in": area_keys(own_areas, qs, self.field_name)})
         return qs.filter(**{f"{self.field_name}__in": own_areas.values("pk")})
 
 
-class SearchFilter(django_filters.CharFilter):
-    """One search box over several text fields (any of them contains it)."""
+# Words shorter than this have no trigram: pg_trgm cannot answer them.
+TRIGRAM = 3
 
-    def __init__(self, *args, fields: tuple[str, ...], upper: tuple[str, ...] = (), **kwargs):
-        # `upper`: fields stored in upper case (credit codes) are searched so.
-        self.search_fields, self.upper_fields = fields, upper
+
+class HasGram(Func):
+    """PostgreSQL: the field's one- and two-character pieces include `gram`
+    (search_grams(), a function and GIN indexes that the organizations app's
+    migration 0003 creates). Exact for a word of one or two characters."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, gram: str):
+        super().__init__(F(field))
+        self.gram = gram
+
+    def as_sql(self, compiler, connection, **extra_context):  # noqa: ARG002 (the expression API passes them)
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"search_grams(UPPER(({sql})::text)) @> ARRAY[%s]::text[]", (*params, self.gram.upper())
+
+
+class SearchFilter(django_filters.CharFilter):
+    """One search box over several text fields: any of them contains the
+    words, whatever their case; `prefix` fields (codes, stored in upper case)
+    begin with them instead.
+
+    On PostgreSQL each condition is one an index answers, so a search costs
+    its matches, not the table:
+    - three characters or more: `icontains`, which compares UPPER(field) and
+      is answered by a pg_trgm index on UPPER(field);
+    - one or two characters (律所, 碑林 — common in Chinese), which have no
+      trigram: on `gram_indexed` fields the search_grams() index answers
+      (HasGram), beside a plain LIKE that is cheap to check row by row. On
+      other fields only that LIKE: an UPPER(field) LIKE of two characters
+      would make PostgreSQL scan a trigram index whole, slower than the table;
+    - codes begin with the words (LIKE 'X%', the unique btree's pattern-ops
+      twin that Django creates). Words no code can hold (Chinese, spaces)
+      skip the code condition, as an OR that one side cannot answer from an
+      index would read every row.
+    Elsewhere (SQLite) every field is `icontains`."""
+
+    def __init__(
+        self,
+        *args,
+        fields: tuple[str, ...],
+        prefix: tuple[str, ...] = (),
+        gram_indexed: tuple[str, ...] = (),
+        **kwargs,
+    ):
+        self.search_fields, self.prefix_fields, self.gram_indexed = fields, prefix, gram_indexed
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         value = (value or "").strip()
         if not value:
             return qs
+        short = connections[qs.db].vendor == "postgresql" and len(value) < TRIGRAM
         condition = Q()
         for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": value.upper() if field in self.upper_fields else value})
+            condition |= self._short_contains(field, value) if short else Q(**{f"{field}__icontains": value})
+        if value.isascii() and value.isalnum():
+            for field in self.prefix_fields:
+                condition |= Q(**{f"{field}__startswith": value.upper()})
         return qs.filter(condition)
+
+    def _short_contains(self, field: str, value: str) -> Q:
+        if value.upper() == value.lower():
+            # Nothing to fold (Chinese, digits): a plain LIKE, cheap per row.
+            contains = Q(**{f"{field}__contains": value})
+        else:
+            # A case-insensitive test that no trigram index matches.
+            contains = Q(GreaterThan(StrIndex(Upper(field), Value(value.upper())), 0))
+        return contains & Q(HasGram(field, value)) if field in self.gram_indexed else contains
