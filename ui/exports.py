@@ -18,13 +18,17 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext
+from django_tables2.columns import Column, ManyToManyColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow
+from django_tables2.utils import Accessor, signature
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -78,6 +82,92 @@ class TooManyRows(Exception):
         ) % {"rows": f"{self.rows:,}", "limit": f"{self.limit:,}"}
 
 
+# The keyword arguments django-tables2 offers a column's value or render method.
+_CELL_ARGUMENTS = frozenset({"value", "record", "column", "bound_column", "bound_row", "table"})
+
+
+class _CellValue:
+    """One export column's value for a record: exactly what
+    `BoundRow.get_cell_value()` returns (choice labels, the accessor, empty
+    values, the table's `value_*`/`render_*` or the column's value method),
+    with the introspection done once per column instead of once per cell.
+    django-tables2 inspects each method's signature for every cell, which
+    made a million rows take most of an hour (bench/exports.py)."""
+
+    def __init__(self, table, bound_column):
+        self.table, self.bound_column, self.column = table, bound_column, bound_column.column
+        self.accessor = Accessor(bound_column.accessor)
+        # Accessor.penultimate() splits the path for every cell; split it once.
+        path, _, self.remainder = self.accessor.rpartition(Accessor.SEPARATOR)
+        self.path = Accessor(path)
+        function = bound_column.value
+        # Column.value only hands its arguments on to the column's render.
+        if getattr(function, "__func__", None) is Column.value:
+            function = self.column.render
+        self.function = function
+        self.arguments, catch_all = signature(function)
+        self.catch_all = catch_all is not None
+        # A method asking for an argument django-tables2 does not offer is never called.
+        self.never = not self.catch_all and not _CELL_ARGUMENTS.issuperset(self.arguments)
+        self.many_to_many = isinstance(self.column, ManyToManyColumn)
+        self.link_text = isinstance(self.column, BaseLinkColumn) and self.column.text is not None
+        self._choice_fields: dict[type, models.Field | None] = {}
+        self._labels: dict = {}
+
+    def _choice_field(self, record):
+        # The field the accessor ends on depends on the record's model only.
+        key = type(record)
+        if key not in self._choice_fields:
+            try:
+                field = self.accessor.get_field(record)
+            except FieldDoesNotExist:
+                field = None
+            self._choice_fields[key] = field if getattr(field, "choices", ()) else None
+        return self._choice_fields[key]
+
+    def value(self, record):
+        value = None
+        penultimate, remainder = self.path.resolve(record, quiet=True), self.remainder
+        if isinstance(penultimate, models.Model):
+            field = self._choice_field(record)
+            display = getattr(penultimate, f"get_{remainder}_display", None) if field is not None else None
+            if display is not None:
+                # A label depends on the stored value only (and the language, fixed for one export).
+                raw = getattr(penultimate, field.attname, None)
+                try:
+                    value = self._labels[raw]
+                except KeyError:
+                    value = self._labels[raw] = display()
+                except TypeError:
+                    value = display()
+                remainder = None
+        if remainder:
+            try:
+                value = self.accessor.resolve(record)
+            except Exception:
+                if self.link_text:
+                    return self.call(None, record)
+        if value in self.column.empty_values or (self.many_to_many and not value.exists()):
+            return None
+        return self.call(value, record)
+
+    def call(self, value, record):
+        if self.never:
+            return None
+        offered = {
+            "value": value,
+            "record": record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "table": self.table,
+        }
+        if self.catch_all or "bound_row" in self.arguments:
+            offered["bound_row"] = BoundRow(record, table=self.table)
+        if self.catch_all:
+            return self.function(**offered)
+        return self.function(**{name: offered[name] for name in self.arguments})
+
+
 class TableRows:
     """The export's view of a table: its headers, then one list of values per
     record, exactly as `Table.as_values()` gives them (the old export), with
@@ -98,6 +188,7 @@ class TableRows:
             for column in table.columns.iterall()
             if not (column.column.exclude_from_export or column.name in exclude)
         ]
+        self.cells = [_CellValue(table, column) for column in self.columns]
 
     @property
     def data(self):
@@ -125,8 +216,7 @@ class TableRows:
         return len(data) if up_to is None else min(len(data), up_to)
 
     def values(self, record) -> list:
-        row = BoundRow(record, table=self.table)
-        return [neutralise(force_str(row.get_cell_value(column.name), strings_only=True)) for column in self.columns]
+        return [neutralise(force_str(cell.value(record), strings_only=True)) for cell in self.cells]
 
     def iterate(self, *, atomic: bool = True) -> Iterator[list]:
         data = self.data
