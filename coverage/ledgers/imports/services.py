@@ -30,6 +30,7 @@ from accounts.models import User
 from accounts.permissions import Action, require
 from coverage.ledgers.services import Owner, ledger_owner
 from coverage.models import LedgerImport, LedgerImportProblem, LedgerImportRow, Period
+from organizations.coverage_state import refresh_coverage
 from organizations.models import Area, SocialOrganization, SupervisingUnit
 from organizations.services import organizations_import
 from xian_partybuild import clock
@@ -325,7 +326,12 @@ def _import(actor: User, pk: int) -> LedgerImport:
         creates, updates, changed_fields = _plan(existing, chunk.order_by("number").values_list("values", flat=True))
         try:
             done = organizations_import(
-                actor=actor, creates=creates, updates=updates, update_fields=sorted(changed_fields)
+                actor=actor,
+                creates=creates,
+                updates=updates,
+                # Field names (area, not area_id): what a write says it moved.
+                update_fields=sorted({SocialOrganization._meta.get_field(name).name for name in changed_fields}),
+                refresh=False,
             )
         except IntegrityError as exc:
             # Someone broke a constraint since the check (a code registered in
@@ -335,6 +341,8 @@ def _import(actor: User, pk: int) -> LedgerImport:
                 code="conflict",
             ) from exc
         created, updated = created + done[0], updated + done[1]
+    # The stored coverage of every organisation written, in one set-based UPDATE.
+    refresh_coverage(SocialOrganization.objects.filter(credit_code__in=rows.values("credit_code")))
     record.status = Status.IMPORTED
     record.created_count = created
     record.updated_count = updated

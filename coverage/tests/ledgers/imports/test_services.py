@@ -9,8 +9,8 @@ from coverage.ledgers.imports import services as imports
 from coverage.models import LedgerImport
 from coverage.recount import services
 from coverage.tests.ledgers.files import code, csv_bytes, preview, problems, row
+from organizations import bulk
 from organizations.models import SocialOrganization
-from organizations.querysets import SocialOrganizationQuerySet
 from organizations.tests.factories import SocialOrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_a_failure_mid_import_writes_nothing(beilin_user, dataset, monkeypatch):
         raise RuntimeError("disk full")
 
     # The new row is inserted, then the update fails.
-    monkeypatch.setattr(SocialOrganizationQuerySet, "bulk_update", boom, raising=False)
+    monkeypatch.setattr(bulk, "update", boom)
     with pytest.raises(RuntimeError):
         imports.ledger_import_run(actor=beilin_user, ledger_import=record)
     assert SocialOrganization.objects.count() == before

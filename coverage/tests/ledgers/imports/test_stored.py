@@ -318,3 +318,21 @@ def _upload(content, name="ledger.csv"):
 def recounted_2020h2(beilin):
     # The upload form offers only half-years that have been recounted.
     recount.recount_run(period="2020H2")
+
+
+def test_the_import_keeps_the_stored_coverage_of_what_it_writes_true(beilin_user, beilin, dataset):
+    # E has no party organisation; with three members it must establish one (应建未建).
+    assert not SocialOrganization.objects.get(pk=dataset.e.pk).current_must_establish_gap
+    new = code()
+    changed = row(
+        credit_code=dataset.e.credit_code,
+        name=dataset.e.name,
+        staff_count="30",
+        formal_party_members="3",
+        registered_on=dataset.e.registered_on.isoformat(),
+    )
+    record, result = preview(beilin_user, csv_bytes([row(credit_code=new, formal_party_members="4"), changed]))
+    assert result.ok, result.all_problems
+    imports.ledger_import_run(actor=beilin_user, ledger_import=record)
+    assert SocialOrganization.objects.get(credit_code=new).current_must_establish_gap
+    assert SocialOrganization.objects.get(pk=dataset.e.pk).current_must_establish_gap

@@ -1,0 +1,101 @@
+"""Writing many organisations at once, for organizations.services.organizations_import.
+
+Django's bulk_create and bulk_update prepare every value in Python (about
+20 µs each: two million values for a ledger of 100,000 rows) and bulk_update
+sends one CASE per column per batch, which PostgreSQL evaluates row by row.
+On PostgreSQL the rows travel instead as one COPY: new rows into the table,
+changed rows into a temporary table that one UPDATE … FROM joins back.
+Elsewhere (SQLite) Django's own bulk methods do the work.
+
+What the model would do on save is done here: auto_now and auto_now_add
+columns get the time, every other column the value on the instance (which
+carries the field defaults). Constraints are the database's, as ever.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, models
+from django.utils import timezone
+
+from .models import SocialOrganization
+
+BATCH = 500  # Django's path: rows a statement
+_NULL = r"\N"  # COPY's NULL marker, so that an empty string stays one
+
+
+def _text(value) -> str:
+    if value is None:
+        return _NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy(cursor, table: str, fields: Sequence[models.Field], rows: Iterable[Sequence]) -> None:
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    for row in rows:
+        out.writerow([_text(value) for value in row])
+    buffer.seek(0)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')", buffer)
+
+
+def _value(organization: SocialOrganization, field: models.Field, now: dt.datetime):
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        setattr(organization, field.attname, now)
+    return getattr(organization, field.attname)
+
+
+def insert(organizations: list[SocialOrganization]) -> None:
+    """INSERT the new organisations (their primary keys are not read back)."""
+    if not organizations:
+        return
+    if connection.vendor != "postgresql":
+        SocialOrganization.objects.bulk_create(organizations, batch_size=BATCH)
+        return
+    meta = SocialOrganization._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.pk]
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        _copy(
+            cursor,
+            connection.ops.quote_name(meta.db_table),
+            fields,
+            ([_value(o, f, now) for f in fields] for o in organizations),
+        )
+
+
+def update(organizations: list[SocialOrganization], names: Sequence[str]) -> None:
+    """UPDATE the fields `names` of the organisations to their values on the
+    instances (as bulk_update, no auto_now: the caller sets what it wants)."""
+    if not organizations:
+        return
+    if connection.vendor != "postgresql":
+        SocialOrganization.objects.bulk_update(organizations, names, batch_size=BATCH)
+        return
+    meta = SocialOrganization._meta
+    fields = [meta.pk, *(meta.get_field(name) for name in names)]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    scratch = quote("organizations_import_changes")
+    columns = ", ".join(quote(f.column) for f in fields)
+    assignments = ", ".join(f"{quote(f.column)} = changes.{quote(f.column)}" for f in fields[1:])
+    with connection.cursor() as cursor:
+        # A private table of the changed rows, typed as the real one, gone at commit.
+        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA")
+        _copy(cursor, scratch, fields, ([getattr(o, f.attname) for f in fields] for o in organizations))
+        key = quote(meta.pk.column)
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {scratch} AS changes WHERE {table}.{key} = changes.{key}"
+        )
+        # Dropped now too: the same transaction may write another chunk.
+        cursor.execute(f"DROP TABLE {scratch}")
