@@ -154,3 +154,84 @@ def test_page_size_links_come_from_the_one_list(login, staff_user, forty):
     links = re.findall(r'href="\?[^"]*per_page=(\d+)[^"]*"( aria-current="true")?', counts)
     assert [int(size) for size, _current in links] == list(PAGE_SIZES)
     assert [int(size) for size, current in links if current] == [50]
+
+
+# Keys first: the count and the page's OFFSET read keys, without the joins only the columns need.
+def _count_sql(queries) -> str:
+    (sql,) = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    return sql
+
+
+@pytest.mark.django_db
+def test_a_city_wide_count_reads_the_organisation_table_alone(login, staff_user, forty):
+    with CaptureQueriesContext(connection) as queries:
+        response = login(staff_user).get(LIST, {"status": "active"})
+    assert response.context["table"].paginator.count == 40
+    assert "JOIN" not in _count_sql(queries)
+
+
+@pytest.mark.django_db
+def test_a_count_keeps_the_joins_its_filter_needs(login, beilin_user, forty, yanta):
+    SocialOrganizationFactory.create_batch(3, area=yanta)
+    with CaptureQueriesContext(connection) as queries:
+        response = login(beilin_user).get(LIST, {"q": "测试"})
+    # The district's scope asks the area's path: that join stays, the supervising unit's goes.
+    sql = _count_sql(queries)
+    assert "organizations_area" in sql and "organizations_supervisingunit" not in sql
+    assert response.context["table"].paginator.count == 40
+
+
+@pytest.mark.django_db
+def test_a_count_with_a_subquery_in_its_filter_is_exact(login, staff_user, beilin):
+    # As of a half-year, coverage is asked with EXISTS subqueries: every join is kept.
+    SocialOrganizationFactory.create_batch(4, area=beilin)
+    response = login(staff_user).get(LIST, {"period": "2020H2", "coverage": "uncovered"})
+    assert response.context["table"].paginator.count == 4
+
+
+@pytest.fixture
+def namesakes(beilin, yanta):
+    """60 organisations under 3 names, so that only the key orders them within a name."""
+    statuses = [SocialOrganization.Status.ACTIVE] * 2 + [SocialOrganization.Status.DEREGISTERED]
+    return [
+        SocialOrganizationFactory(
+            name=f"同名协会{i % 3}",
+            area=(beilin, yanta)[i % 2],
+            category=(SocialOrganization.Category.SOCIAL_GROUP, SocialOrganization.Category.FOUNDATION)[i % 4 // 2],
+            formal_party_members=i % 5,
+            status=statuses[i % 3],
+            deregistered_on=None if statuses[i % 3] == SocialOrganization.Status.ACTIVE else "2020-01-01",
+        )
+        for i in range(60)
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("sort", "key"),
+    [
+        ("name", lambda o: (o.name, o.pk)),
+        ("-name", lambda o: (o.name, o.pk)),
+        ("status", lambda o: (o.status, o.name, o.pk)),
+        ("-category", lambda o: (o.category, o.name, o.pk)),
+    ],
+)
+def test_pages_read_through_their_keys_hold_every_row_once_in_order(login, staff_user, namesakes, sort, key):
+    client = login(staff_user)
+    shown = []
+    for page in (1, 2, 3):
+        response = client.get(LIST, {"sort": sort, "page": page})
+        shown += [row.record.pk for row in response.context["table"].page.object_list]
+    expected = sorted(namesakes, key=key, reverse=sort.startswith("-"))
+    assert shown == [o.pk for o in expected]
+
+
+@pytest.mark.django_db
+def test_a_page_is_one_query_however_deep(login, staff_user, namesakes, django_assert_num_queries):
+    client = login(staff_user)
+    client.get(LIST)
+    with django_assert_num_queries(6):
+        first = client.get(LIST, {"page": 1})
+    with django_assert_num_queries(6):
+        last = client.get(LIST, {"page": 3})
+    assert len(first.context["table"].page.object_list) == 25 and len(last.context["table"].page.object_list) == 10
