@@ -28,12 +28,14 @@ from engagement.models import Contribution, PilotAssignment, PlaqueAward
 from organizations.coverage_state import organization_active_on, refresh_coverage
 from organizations.models import InstructorAssignment, PartyOrganization, SocialOrganization
 from ratings.models import Evaluation, EvaluationEvent, Score
+from xian_partybuild import clock
 
 from .activities import ChunkActivities, plan_activities
 from .common import AS_OF, CHUNK, MARKER, number_of
 from .evaluations import PlannedEvaluation, plan_evaluations
 from .records import ChunkRecords, plan_records
 from .reference import Reference, load_reference
+from .stored import stored_coverage, stored_fields
 from .writer import Writer
 
 Link = PartyOrganization.organizations.through
@@ -248,13 +250,16 @@ def write_chunk(writer: Writer, plan: ChunkPlan, low: int, high: int) -> Counter
     orgs = [o for o in records.organizations if new(o.number)]
     org_ids = dict(zip((o.number for o in orgs), writer.ids(SocialOrganization, len(orgs)), strict=True))
     count = Counter()
+    stored = stored_fields()
+    coverage = stored_coverage(records, clock.today()) if stored else {}
     count["organizations"] = writer.insert(
         SocialOrganization,
-        ORGANIZATION_FIELDS,
+        ORGANIZATION_FIELDS + stored,
         (
             (org_ids[o.number], o.name, o.credit_code, o.category, o.is_trade_association, o.is_decoupled)
             + (o.area.pk, o.supervising_unit_id, o.registered_on, o.status, o.deregistered_on, o.staff_count)
             + (o.formal_party_members, o.setup_path, o.setup_contact, o.setup_contact_phone)
+            + coverage.get(o, ())
             for o in orgs
         ),
     )

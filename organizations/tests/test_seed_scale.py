@@ -288,3 +288,13 @@ def test_two_writers_commit_the_chunks_in_order():
     codes = seed.scale_organizations().values_list("credit_code", flat=True)
     assert sorted(number_of(code[12:17]) for code in codes) == list(range(1, CHUNK + 11))
     assert written() == planned(CHUNK + 10)
+
+
+def test_organisations_are_loaded_with_their_stored_coverage():
+    """The load writes today's stored coverage itself: the refresh that follows has nothing to rewrite."""
+    run(0)
+    seed.seed(300)
+    assert seed.scale_organizations().count() == 300
+    assert refresh_coverage() == 0
+    assert seed.scale_organizations().filter(current_coverage="organisational").exists()
+    assert seed.scale_organizations().filter(current_must_establish_gap=True).exists()
