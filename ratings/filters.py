@@ -1,43 +1,70 @@
 from __future__ import annotations
 
 import django_filters
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from ui.filters import AreaSubtreeFilter, SearchFilter
 
+from . import selectors
 from .models import MAX_STARS, Evaluation, Pairing, Round
 from .selectors import Movement
 
 STAR_CHOICES = [(stars, f"{stars}★") for stars in range(MAX_STARS, 0, -1)]
 
 
-class EvaluationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Party organisation"), field_name="party_organization__name", lookup_expr="icontains"
-    )
-    round = django_filters.ModelChoiceFilter(
-        label=_("Round"), queryset=Round.objects.order_by("-year"), to_field_name="year"
-    )
+def _round_years() -> list[tuple[int, int]]:
+    return [(year, year) for year in Round.objects.order_by("-year").values_list("year", flat=True)]
+
+
+class OneRoundFilterSet(django_filters.FilterSet):
+    """A list of one round's evaluations. The view reads the round from the
+    URL (the latest unless asked) and hands it over as `round_`, with every
+    round as `rounds` for the choice, so that the rows, the choice and the
+    promotion filter (which compares with the previous round) speak of one
+    round, read once."""
+
+    def __init__(self, data=None, *args, round_: Round | None = None, rounds: list[Round] | None = None, **kwargs):
+        self.round = round_
+        if round_ is not None and "round" in self.base_filters and not (data or {}).get("round"):
+            # The form shows the round the rows are of.
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            data["round"] = str(round_.year)
+        super().__init__(data, *args, **kwargs)
+        if rounds is not None and "round" in self.filters:
+            self.filters["round"].extra["choices"] = [(r.year, r.year) for r in rounds]
+
+    def filter_round(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)
+        # The view's rows are already this round's.
+        return qs if self.round is not None else qs.filter(round__year=value)
+
+    def filter_movement(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)
+        if not value or self.round is None:
+            return qs
+        return qs.filter(selectors.movement_condition(self.round, [value]))
+
+
+class EvaluationFilter(OneRoundFilterSet):
+    q = SearchFilter(label=_("Party organisation"), fields=("party_organization__name",))
+    # One round at a time: no "every round" choice (a list across rounds could
+    # not be read in name order from an index).
+    round = django_filters.ChoiceFilter(label=_("Round"), choices=_round_years, empty_label=None, method="filter_round")
     area = AreaSubtreeFilter(label=_("Area"), field_name="party_organization__area")
     state = django_filters.ChoiceFilter(label=_("State"), choices=Evaluation.State.choices)
     final_stars = django_filters.ChoiceFilter(label=_("Final stars"), choices=STAR_CHOICES)
-    movement = django_filters.ChoiceFilter(
-        label=_("Promotion"),
-        field_name="movement",
-        choices=Movement.choices,
-    )
+    movement = django_filters.ChoiceFilter(label=_("Promotion"), choices=Movement.choices, method="filter_movement")
 
     class Meta:
         model = Evaluation
         fields = ["q", "round", "area", "state", "final_stars", "movement"]
 
 
-class MoversFilter(django_filters.FilterSet):
+class MoversFilter(OneRoundFilterSet):
     area = AreaSubtreeFilter(label=_("Area"), field_name="party_organization__area")
     movement = django_filters.ChoiceFilter(
         label=_("Promotion"),
-        field_name="movement",
         choices=[(movement.value, movement.label) for movement in (Movement.UP, Movement.DOWN)],
+        method="filter_movement",
     )
 
     class Meta:

@@ -7,7 +7,10 @@ round or a city-wide count is one statement whatever its size.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
 from typing import Any
 
 from django.db.models import (
@@ -44,22 +47,37 @@ class Movement(TextChoices):
     PENDING = "pending", _("Not decided")  # not yet decided this round
 
 
+def rounds_with_previous() -> QuerySet[Round]:
+    """Rounds, newest first, each with `previous_id`: the round just before it
+    by year (None for the first), so that a round's promotion compares with
+    one known round instead of looking it up for every row."""
+    previous = Round.objects.filter(year__lt=OuterRef("year")).order_by("-year").values("pk")[:1]
+    return Round.objects.annotate(previous_id=Subquery(previous)).order_by("-year")
+
+
 def latest_round() -> Round | None:
-    return Round.objects.order_by("-year").first()
+    return rounds_with_previous().first()
 
 
 def round_or_latest(year: str | int | None) -> Round | None:
     if year not in (None, ""):
         try:
-            return Round.objects.filter(year=int(year)).first()
-        except (TypeError, ValueError):
+            return rounds_with_previous().filter(year=int(year)).first()
+        except (TypeError, ValueError, OverflowError):
             return None
     return latest_round()
 
 
+def _previous_id(round_: Round) -> int | None:
+    if not hasattr(round_, "previous_id"):
+        round_.previous_id = rounds_with_previous().values_list("previous_id", flat=True).get(pk=round_.pk)
+    return round_.previous_id
+
+
 def _previous_round_stars() -> Subquery:
-    # The previous round is the latest one before this evaluation's round;
-    # the nested OuterRef reaches the evaluation being annotated.
+    # Any round: the previous round is the latest one before the evaluation's
+    # own, looked up per row (the nested OuterRef reaches the evaluation).
+    # For one evaluation (its page); lists are of one round (_previous_stars).
     previous_year = (
         Round.objects.filter(year__lt=OuterRef(OuterRef("round__year"))).order_by("-year").values("year")[:1]
     )
@@ -68,14 +86,39 @@ def _previous_round_stars() -> Subquery:
             party_organization_id=OuterRef("party_organization_id"),
             round__year=Subquery(previous_year),
             final_stars__isnull=False,
-        ).values("final_stars")[:1],
+        )
+        .order_by()
+        .values("final_stars")[:1],
         output_field=IntegerField(),
     )
 
 
-def with_promotion(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
-    """Annotate `previous_stars` and `movement` (up / held / down / new / pending)."""
-    return qs.annotate(previous_stars=_previous_round_stars()).annotate(
+def _previous_decided(round_: Round) -> QuerySet[Evaluation]:
+    """The decided evaluation, in the round before `round_`, of the outer row's
+    party organisation: one probe of the unique (round, party organisation) index."""
+    return Evaluation.objects.filter(
+        round_id=_previous_id(round_),
+        party_organization_id=OuterRef("party_organization_id"),
+        final_stars__isnull=False,
+    )
+
+
+def _previous_stars(round_: Round) -> Subquery | Value:
+    if _previous_id(round_) is None:
+        return Value(None, output_field=IntegerField())
+    # Unsorted: one row at most (unique per round), and the model's default
+    # ordering would join two more tables for each row.
+    return Subquery(_previous_decided(round_).order_by().values("final_stars")[:1], output_field=IntegerField())
+
+
+def with_promotion(qs: QuerySet[Evaluation], round_: Round | None = None) -> QuerySet[Evaluation]:
+    """Annotate `previous_stars` and `movement` (up / held / down / new / pending).
+
+    With `round_` the rows are that round's and the previous round is known;
+    the database computes both columns for the rows it returns (a page), not
+    for the rows it passes over."""
+    previous = _previous_round_stars() if round_ is None else _previous_stars(round_)
+    return qs.annotate(previous_stars=previous).annotate(
         movement=Case(
             When(final_stars__isnull=True, then=Value(Movement.PENDING)),
             When(previous_stars__isnull=True, then=Value(Movement.NEW)),
@@ -87,11 +130,45 @@ def with_promotion(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
     )
 
 
-def evaluation_rows() -> QuerySet[Evaluation]:
-    """The evaluation list: every column the table shows, in one query."""
-    return with_promotion(
-        Evaluation.objects.select_related("round", "party_organization__area", "party_organization__supervising_unit")
-    ).order_by("-round__year", "party_organization__name", "pk")
+# How the previous round's final stars compare with these, for each movement they decide.
+_COMPARED = {Movement.UP: "lt", Movement.DOWN: "gt", Movement.HELD: "exact"}
+
+
+def movement_condition(round_: Round, movements: Iterable[str]) -> Q:
+    """The evaluations of `round_` whose promotion is one of `movements`: the
+    same definition as `with_promotion`'s `movement`, written as EXISTS on the
+    previous round's evaluations, which the database joins as a set (one pass
+    for a count) or probes by index (a page), instead of computing the column
+    for every row."""
+    movements = set(movements)
+    parts: list[Q] = []
+    compared = [Q(**{f"final_stars__{_COMPARED[m]}": OuterRef("final_stars")}) for m in _COMPARED if m in movements]
+    if compared:
+        # One EXISTS for up and down together (the movers): an OR of two would be evaluated row by row.
+        parts.append(Q(Exists(_previous_decided(round_).filter(reduce(operator.or_, compared)))))
+    if Movement.NEW in movements:
+        parts.append(Q(final_stars__isnull=False) & ~Q(Exists(_previous_decided(round_))))
+    if Movement.PENDING in movements:
+        parts.append(Q(final_stars__isnull=True))
+    return reduce(operator.or_, parts) if parts else Q(pk__in=[])
+
+
+def evaluation_rows(round_: Round | None = None) -> QuerySet[Evaluation]:
+    """The evaluation list of one round: every column the table shows, in one query.
+
+    Sorted by party organisation name, then key: a page is a range of the
+    party organisations' (name, id) index joined to the round's evaluations
+    through their unique (round, party organisation) index, so it costs its
+    rows whatever the size of the round. Without a round: every evaluation
+    (for one evaluation's page)."""
+    rows = Evaluation.objects.select_related(
+        "round", "party_organization__area", "party_organization__supervising_unit"
+    )
+    if round_ is None:
+        return with_promotion(rows).order_by("-round__year", "party_organization__name", "pk")
+    return with_promotion(rows.filter(round=round_), round_).order_by(
+        "party_organization__name", "party_organization_id"
+    )
 
 
 def evaluation_detail() -> QuerySet[Evaluation]:
@@ -104,7 +181,7 @@ def evaluation_detail() -> QuerySet[Evaluation]:
 
 def movers(round_: Round) -> QuerySet[Evaluation]:
     """This round's evaluations whose final stars moved since the previous round."""
-    return evaluation_rows().filter(round=round_, movement__in=[Movement.UP, Movement.DOWN])
+    return evaluation_rows(round_).filter(movement_condition(round_, (Movement.UP, Movement.DOWN)))
 
 
 def _share(part: int, whole: int | None) -> Decimal | None:
@@ -231,11 +308,15 @@ def pairing_rows() -> QuerySet[Pairing]:
 
 
 def entry_party_organizations(qs: QuerySet[PartyOrganization]) -> QuerySet[PartyOrganization]:
-    """The rows of a round's entry table: ratable party organisations in qs (already scoped)."""
+    """The rows of a round's entry table: ratable party organisations in qs (already scoped).
+
+    By name, then key: a page walks the (name, id) index and checks each row's
+    EXISTS until it has its rows, instead of testing every party organisation
+    to sort them by area (the area is a filter, and shown under the name)."""
     return (
         qs.filter(covers_an_active_organization(), status=PartyOrganization.Status.ACTIVE)
         .select_related("area")
-        .order_by("area__sort_order", "name", "pk")
+        .order_by("name", "pk")
     )
 
 

@@ -32,23 +32,28 @@ class StarsColumn(tables.Column):
 
 
 class EvaluationTable(tables.Table):
+    """One round's evaluations (a page of them).
+
+    Every sort is read in order from an index: the party organisation's name
+    (its (name, id) index), total, final stars and state (the evaluations'
+    (round, …, id) indexes). "Stars by score" sorts by total, which orders
+    the stars the same way. Area and round are filters, not sorts (one round
+    is shown at a time); the previous round's stars and the promotion are
+    computed for the rows shown, so they cannot sort them."""
+
     party_organization = tables.Column(
         verbose_name=_("party organisation"),
         linkify=("ratings:evaluation-detail", {"pk": tables.A("pk")}),
-        order_by=("party_organization__name",),
+        order_by=("party_organization__name", "party_organization_id"),
     )
-    area = tables.Column(
-        verbose_name=_("area"),
-        accessor="party_organization__area",
-        order_by=("party_organization__area__sort_order", "party_organization__area__code"),
-    )
-    round = tables.Column(verbose_name=_("round"), order_by=("round__year",))
-    total = NumberColumn(verbose_name=_("total"))
-    stars = StarsColumn(verbose_name=_("stars by score"))
-    final_stars = StarsColumn(verbose_name=_("final stars"))
-    previous_stars = StarsColumn(verbose_name=_("previous round"))
-    movement = tables.Column(verbose_name=_("promotion"), attrs={"td": {"class": "movement"}})
-    state = tables.Column(verbose_name=_("state"))
+    area = tables.Column(verbose_name=_("area"), accessor="party_organization__area", orderable=False)
+    round = tables.Column(verbose_name=_("round"), orderable=False)
+    total = NumberColumn(verbose_name=_("total"), order_by=("total", "pk"))
+    stars = StarsColumn(verbose_name=_("stars by score"), order_by=("total", "pk"))
+    final_stars = StarsColumn(verbose_name=_("final stars"), order_by=("final_stars", "pk"))
+    previous_stars = StarsColumn(verbose_name=_("previous round"), orderable=False)
+    movement = tables.Column(verbose_name=_("promotion"), attrs={"td": {"class": "movement"}}, orderable=False)
+    state = tables.Column(verbose_name=_("state"), order_by=("state", "pk"))
 
     class Meta:
         model = Evaluation
@@ -63,7 +68,7 @@ class EvaluationTable(tables.Table):
             "movement",
             "state",
         )
-        order_by = ("-round", "party_organization")
+        order_by = ("party_organization",)
         row_attrs = {
             "data-pk": lambda record: record.pk,
             "data-area": lambda record: record.party_organization.area.name,

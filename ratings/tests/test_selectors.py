@@ -39,8 +39,18 @@ def promotion(beilin, round_2019, round_2020):
 
 
 def _movements(round_):
-    rows = selectors.evaluation_rows().filter(round=round_)
-    return {e.party_organization.name.split()[0]: (e.previous_stars, e.movement) for e in rows}
+    rows = selectors.evaluation_rows(round_)
+    moved = {e.party_organization.name.split()[0]: (e.previous_stars, e.movement) for e in rows}
+    # Any round's rows (one evaluation's page) say the same as the one round's list.
+    every = selectors.evaluation_rows().filter(round=round_)
+    assert {e.party_organization.name.split()[0]: (e.previous_stars, e.movement) for e in every} == moved
+    # And the promotion filter picks exactly the rows whose column says so.
+    for movement in Movement:
+        filtered = selectors.evaluation_rows(round_).filter(selectors.movement_condition(round_, [movement]))
+        assert {e.party_organization.name.split()[0] for e in filtered} == {
+            name for name, (_stars, m) in moved.items() if m == movement
+        }, movement
+    return moved
 
 
 def test_promotion_flags(promotion, round_2020, round_2019):
@@ -71,6 +81,27 @@ def test_promotion_is_one_query_for_any_number_of_rows(promotion, round_2020, dj
     with django_assert_num_queries(1):
         rows = list(selectors.evaluation_rows())
     assert len(rows) == 11
+    round_ = selectors.round_or_latest("2020")
+    with django_assert_num_queries(1):
+        rows = list(selectors.evaluation_rows(round_))
+    assert len(rows) == 6
+
+
+def test_one_round_list_is_that_rounds_rows_by_name(promotion, round_2019, round_2020):
+    names = [e.party_organization.name for e in selectors.evaluation_rows(round_2020)]
+    assert names == sorted(names) and len(names) == 6
+    assert {e.round_id for e in selectors.evaluation_rows(round_2019)} == {round_2019.pk}
+    # The first round has no previous one: every decided evaluation is new.
+    assert {e.movement for e in selectors.evaluation_rows(round_2019)} == {Movement.NEW}
+
+
+def test_rounds_know_their_previous_round(round_2019, round_2020):
+    make_round(2022)
+    previous = {r.year: r.previous_id for r in selectors.rounds_with_previous()}
+    assert previous == {2022: round_2020.pk, 2020: round_2019.pk, 2019: None}
+    assert selectors.round_or_latest(None).year == 2022
+    assert selectors.round_or_latest("2019").previous_id is None
+    assert selectors.round_or_latest("1999") is None and selectors.round_or_latest("x") is None
 
 
 def test_movers_are_the_ups_and_downs_of_a_round(promotion, round_2020):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.views.generic.detail import SingleObjectMixin
 
+from ratings import selectors
 from ratings.forms import points_field_name
 from ratings.models import Round
 from ui.forms import add_service_errors as shared_add_service_errors
@@ -29,7 +30,7 @@ class RoundMixin:
 
     def get_round(self) -> Round:
         if not hasattr(self, "_round"):
-            self._round = get_object_or_404(Round, year=self.kwargs["year"])
+            self._round = get_object_or_404(selectors.rounds_with_previous(), year=self.kwargs["year"])
         return self._round
 
 

@@ -29,14 +29,38 @@ from ui.views import ScopedListView
 from .common import ObjectFormMixin, add_service_errors
 
 
-class EvaluationListView(ScopedListView):
+class OneRoundListMixin:
+    """A list of one round's evaluations: the round `?round=` names (the
+    latest without one), read once and handed to the filters."""
+
+    def get_rounds(self) -> list:
+        if not hasattr(self, "_rounds"):
+            # Every round (one a year) in one query: the choice, and the one asked for.
+            self._rounds = list(selectors.rounds_with_previous())
+        return self._rounds
+
+    def get_round(self):
+        asked = self.request.GET.get("round")
+        if not asked:
+            return next(iter(self.get_rounds()), None)
+        return next((r for r in self.get_rounds() if str(r.year) == asked), None)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        return {**kwargs, "round_": self.get_round(), "rounds": self.get_rounds()}
+
+
+class EvaluationListView(OneRoundListMixin, ScopedListView):
     model = Evaluation
-    selector = staticmethod(selectors.evaluation_rows)
     table_class = EvaluationTable
     filterset_class = EvaluationFilter
     export_name = "evaluations"
     template_name = "ratings/evaluation_list.html"
     extra_context = {"title": _("Star ratings")}
+
+    def get_base_queryset(self):
+        round_ = self.get_round()
+        return selectors.evaluation_rows(round_) if round_ is not None else Evaluation.objects.none()
 
 
 class EvaluationDetailView(PermissionRequiredMixin, DetailView):

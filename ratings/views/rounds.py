@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -25,6 +24,7 @@ from ratings.models import Evaluation, Round
 from ratings.tables import EvaluationTable, RoundSummaryTable, RoundTable
 from ratings.workflow import Action
 from ui.formatting import format_percent
+from ui.pagination import DEFAULT_PAGE_SIZE, CappedPaginator
 from ui.views import SafeExportMixin, ScopedListView
 
 from .common import RoundMixin, add_service_errors
@@ -128,8 +128,11 @@ class RoundMoversView(RoundMixin, ScopedListView):
     filterset_class = MoversFilter
     template_name = "ratings/evaluation_list.html"
 
-    def get_queryset(self):
-        return selectors.movers(self.get_round()).for_user(self.request.user)
+    def get_base_queryset(self):
+        return selectors.movers(self.get_round())
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "round_": self.get_round()}
 
     def get_export_filename(self, export_format):
         return f"movers-{self.get_round().year}.{export_format}"
@@ -153,7 +156,7 @@ class RoundEntryView(PermissionRequiredMixin, RoundMixin, TemplateView):
     permission_model = Evaluation
     permission_action = Action.EDIT
     template_name = "ratings/round_entry.html"
-    page_size = 20
+    page_size = DEFAULT_PAGE_SIZE
 
     def get_areas(self):
         return Area.objects.for_user(self.request.user).registration_areas()
@@ -175,7 +178,8 @@ class RoundEntryView(PermissionRequiredMixin, RoundMixin, TemplateView):
         query = self.request.GET.get("q", "").strip()
         if query:
             parties = parties.filter(name__icontains=query)
-        return Paginator(parties, self.page_size).get_page(self.request.GET.get("page"))
+        # Capped like every list: the count stops at the cap and no page lies beyond it.
+        return CappedPaginator(parties, self.page_size).get_page(self.request.GET.get("page"))
 
     def build_rows(self, page, data=None):
         round_ = self.get_round()

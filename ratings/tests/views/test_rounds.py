@@ -162,9 +162,11 @@ def test_entry_filters_by_area_and_pages(login, staff_user, dataset, yanta_party
             name=f"批量{n:02d}", area=beilin, organizations=[SocialOrganizationFactory(area=beilin)]
         )
     response = client.get(url + f"?area={beilin.pk}")
-    assert len(response.context["rows"]) == 20 and response.context["page_obj"].paginator.num_pages == 2
+    # A and B、C are Beilin's too: 27 rows, by name.
+    assert len(response.context["rows"]) == 25 and response.context["page_obj"].paginator.num_pages == 2
+    assert [row["party"].name for row in response.context["rows"]][:3] == ["A 协会党支部", "B、C 联合党支部", "批量00"]
     response = client.get(url + f"?area={beilin.pk}&page=2")
-    assert len(response.context["rows"]) == 7
+    assert [row["party"].name for row in response.context["rows"]] == ["批量23", "批量24"]
 
 
 def test_entry_district_sees_only_its_rows(login, yanta_user, dataset, yanta_party, round_2020):
