@@ -15,6 +15,7 @@
   var label = box.querySelector("[data-export-label]");
   var text = box.querySelector("[data-export-text]");
   var bar = box.querySelector("[data-export-progress]");
+  var downloadBox = box.querySelector("[data-export-download-box]");
   var download = box.querySelector("[data-export-download]");
   var refresh = box.querySelector("[data-export-refresh]");
   var failures = 0;
@@ -33,7 +34,7 @@
     bar.hidden = !live(data.status);
     if (data.download_url) {
       download.href = data.download_url;
-      download.hidden = false;
+      downloadBox.hidden = false;
     }
     if (refresh) {
       refresh.hidden = live(data.status);
