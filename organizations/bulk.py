@@ -14,9 +14,9 @@ carries the field defaults). Constraints are the database's, as ever.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
@@ -28,25 +28,42 @@ BATCH = 500  # Django's path: rows a statement
 _NULL = r"\N"  # COPY's NULL marker, so that an empty string stays one
 
 
-def _text(value) -> str:
+def _field(value) -> str:
+    """A value as a CSV field for COPY: NULL unquoted, anything else quoted
+    (so that a text that reads \\N stays text)."""
     if value is None:
         return _NULL
     if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return str(value)
+        text = "t" if value else "f"
+    elif isinstance(value, dt.datetime):
+        text = value.isoformat()
+    elif isinstance(value, dict | list):
+        text = json.dumps(value, ensure_ascii=False)
+    else:
+        text = str(value)
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _copy(cursor, table: str, fields: Sequence[models.Field], rows: Iterable[Sequence]) -> None:
     buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\n")
     for row in rows:
-        out.writerow([_text(value) for value in row])
+        buffer.write(",".join([_field(value) for value in row]))
+        buffer.write("\n")
     buffer.seek(0)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')", buffer)
+
+
+def copy_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence]) -> bool:
+    """COPY rows of values for `attnames` into `model`'s table on PostgreSQL
+    (lists and dicts as JSON); False elsewhere, where the caller writes them its way."""
+    if connection.vendor != "postgresql":
+        return False
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    with connection.cursor() as cursor:
+        _copy(cursor, connection.ops.quote_name(model._meta.db_table), [by_attname[a] for a in attnames], rows)
+    return True
 
 
 def _value(organization: SocialOrganization, field: models.Field, now: dt.datetime):

@@ -43,10 +43,17 @@ QUERY_CHUNK = 500
 # Foreign keys the import resolves by name from rows loaded once; the
 # model's own existence check would cost a query per row.
 RESOLVED = ("area", "supervising_unit")
-# Fields with few distinct values: a value the model has accepted once is
-# not validated again (field validation depends on the value alone).
-REPEATING = ("category", "status", "setup_path", "registered_on", "deregistered_on", "staff_count")
+# A value the model has accepted once for a field is not validated again
+# (field validation depends on the value alone): most columns repeat a few
+# values, and the fields the file does not fill hold their defaults. Only
+# these, nearly unique a row, are validated every time.
+UNIQUE_VALUED = frozenset({"credit_code", "name", "setup_contact", "setup_contact_phone"})
 KNOWN_GOOD_LIMIT = 50_000
+_REPEATING = tuple(
+    (f.name, f.attname)
+    for f in SocialOrganization._meta.concrete_fields
+    if f.name not in UNIQUE_VALUED and not f.primary_key and f.name not in RESOLVED
+)
 
 
 @dataclass
@@ -274,7 +281,8 @@ class RowChecker:
         """
         organization = SocialOrganization(**fields)
         errors: dict[str, list[ValidationError]] = {}
-        known = {name for name in REPEATING if (name, fields[name]) in self.known_good}
+        values = {name: getattr(organization, attname) for name, attname in _REPEATING}
+        known = {name for name, value in values.items() if (name, value) in self.known_good}
         exclude = skip | known | {name for name in RESOLVED if fields[f"{name}_id"] is not None}
         try:
             organization.clean_fields(exclude=exclude)
@@ -283,7 +291,9 @@ class RowChecker:
             for name in exc.error_dict:
                 setattr(organization, SocialOrganization._meta.get_field(name).attname, None)
         if len(self.known_good) < KNOWN_GOOD_LIMIT:
-            self.known_good.update((name, fields[name]) for name in REPEATING if name not in exclude | set(errors))
+            self.known_good.update(
+                (name, value) for name, value in values.items() if name not in exclude and name not in errors
+            )
         try:
             organization.clean()
         except ValidationError as exc:

@@ -37,6 +37,7 @@ MAX_RATIO = 100
 EXTENSIONS = (".xlsx", ".csv")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S")
 _INTEGER = re.compile(r"^[+-]?\d+(\.0*)?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class FileRefused(ValidationError):
@@ -223,6 +224,12 @@ def cell_date(value: Any) -> dt.date | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
+    if _ISO_DATE.match(text):
+        # The template's own notation, read without strptime (a tenth of the time).
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date; only .date() is kept)

@@ -336,3 +336,18 @@ def test_the_import_keeps_the_stored_coverage_of_what_it_writes_true(beilin_user
     imports.ledger_import_run(actor=beilin_user, ledger_import=record)
     assert SocialOrganization.objects.get(credit_code=new).current_must_establish_gap
     assert SocialOrganization.objects.get(pk=dataset.e.pk).current_must_establish_gap
+
+
+def test_any_text_survives_the_bulk_write(beilin_user, beilin, dataset):
+    # COPY on PostgreSQL: quotes, commas, line breaks and its own NULL marker are text like any other.
+    awkward = ['带"引号"的,协会', "\\N", "第一行\n第二行", "N/A", ""]
+    rows = [row(name=f"协会{i}{text}", setup_contact=text) for i, text in enumerate(awkward)]
+    changed = row(credit_code=dataset.a.credit_code, name='A "协会",\\N', setup_contact="\\N")
+    record, result = preview(beilin_user, csv_bytes([*rows, changed]))
+    assert result.ok, result.all_problems
+    imports.ledger_import_run(actor=beilin_user, ledger_import=record)
+    for values in rows:
+        written = SocialOrganization.objects.get(credit_code=values[0])
+        assert (written.name, written.setup_contact) == (values[1], values[11])
+    dataset.a.refresh_from_db()
+    assert (dataset.a.name, dataset.a.setup_contact) == ('A "协会",\\N', "\\N")
