@@ -3,8 +3,9 @@
 A form with a picker carries only the chosen option(s); the browser asks one of
 these endpoints for a handful of matches as the user types. At a million
 organisations a full <select> would be megabytes per page, so the endpoint, not
-the page, answers "which rows may I pick": the user's scoped rows, searched on
-the name, at most `limit` of them, in one query.
+the page, answers "which rows may I pick": the user's scoped rows, searched as
+the list pages search (ui.filters.SearchFilter, index-backed on PostgreSQL),
+at most `limit` of them in name order, in one query.
 
 The apps name their endpoints (`<app>/autocomplete.py`): the rows that may be
 picked and the label, which is the form field's own `label_from_instance`, so
@@ -13,30 +14,15 @@ that a row reads the same in the list and once chosen.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import JsonResponse
 from django.views import View
 
-# Credit codes are 18 characters of digits and capitals (GB 32100-2015).
-_CODE_PREFIX = re.compile(r"^[0-9A-Za-z]{2,18}$")
-
-
-def name_or_code_query(term: str, *, name: str = "name", code: str | None = None) -> Q:
-    """Name contains the term, or (when the term looks like one) the credit code starts with it.
-
-    Both halves use an index: "contains" a trigram index on PostgreSQL, and a
-    case-sensitive prefix the unique credit code's own pattern index, which
-    is why the prefix is upper-cased here rather than compared case-blind.
-    """
-    query = Q(**{f"{name}__icontains": term})
-    if code and _CODE_PREFIX.match(term):
-        query |= Q(**{f"{code}__startswith": term.upper()})
-    return query
+from .filters import SearchFilter
 
 
 class AutocompleteView(LoginRequiredMixin, View):
@@ -59,6 +45,9 @@ class AutocompleteView(LoginRequiredMixin, View):
     ordering: tuple[str, ...] = ("name", "pk")
     name_field = "name"
     code_field: str | None = None
+    # The name has the list search's GIN indexes on PostgreSQL (pg_trgm and
+    # search_grams(), organizations migration 0003): short words use them too.
+    name_gram_indexed = False
     label: Callable[[Any], str] = staticmethod(str)
     hint: Callable[[Any], str] | None = None
 
@@ -66,7 +55,15 @@ class AutocompleteView(LoginRequiredMixin, View):
         raise NotImplementedError
 
     def search(self, queryset: QuerySet, term: str) -> QuerySet:
-        return queryset.filter(name_or_code_query(term, name=self.name_field, code=self.code_field))
+        # The list pages' own search box, so that a picker and a list find the
+        # same rows through the same indexes: name contains the words, a credit
+        # code begins with them.
+        search = SearchFilter(
+            fields=(self.name_field,),
+            prefix=(self.code_field,) if self.code_field else (),
+            gram_indexed=(self.name_field,) if self.name_gram_indexed else (),
+        )
+        return search.filter(queryset, term)
 
     def get(self, request, *args, **kwargs):
         term = request.GET.get("q", "").strip()[: self.max_length]

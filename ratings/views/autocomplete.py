@@ -14,6 +14,7 @@ from ui.autocomplete import AutocompleteView
 
 
 class PairingPartnerAutocomplete(AutocompleteView):
+    name_gram_indexed = True
     label = staticmethod(standing_label)
     hint = staticmethod(party_organization_hint)
 
