@@ -50,6 +50,11 @@ def _underlying(rows):
     return getattr(data, "data", data)
 
 
+def _plain_queryset(rows) -> bool:
+    """A queryset that can be filtered further (not sliced, not a union)."""
+    return isinstance(rows, QuerySet) and not rows.query.is_sliced and not rows.query.combinator
+
+
 def keys(rows: QuerySet, *, sorted_: bool = True) -> QuerySet:
     """The keys of `rows` (sorted like them, or not at all), without the joins
     that only the displayed columns need.
@@ -137,9 +142,12 @@ class CappedPaginator(Paginator):
         """The number of rows, counted no further than cap + 1."""
         rows = _underlying(self.object_list)
         limit = self.cap + 1
-        if isinstance(rows, QuerySet):
+        if _plain_queryset(rows):
             # Unsorted and limited: the database stops at the (cap + 1)th key.
             return keys(rows, sorted_=False)[:limit].count()
+        if isinstance(rows, QuerySet):
+            # Sliced or a union (which Django cannot count once sliced): read, no further than the limit.
+            return len(rows[:limit])
         return min(len(rows), limit)
 
     @property
@@ -162,7 +170,7 @@ class CappedPaginator(Paginator):
 
     def _rows(self, bottom: int, top: int):
         rows = _underlying(self.object_list)
-        if not isinstance(rows, QuerySet):
+        if not _plain_queryset(rows):
             return self.object_list[bottom:top]
         # A deferred join: the page's keys come first, so the OFFSET skips
         # entries of the sort's index instead of whole rows of the table, and

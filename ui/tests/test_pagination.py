@@ -76,6 +76,19 @@ def test_a_queryset_is_counted_by_key_unsorted_and_no_further_than_the_cap(beili
     assert "COUNT(" in count_sql and "LIMIT 6" in count_sql and "ORDER BY" not in count_sql
 
 
+@pytest.mark.django_db
+def test_a_union_or_a_sliced_queryset_is_paged_as_it_is(beilin, yanta):
+    SocialOrganizationFactory.create_batch(3, area=beilin)
+    SocialOrganizationFactory.create_batch(2, area=yanta)
+    orgs = SocialOrganization.objects.order_by()
+    union = orgs.filter(area=beilin).union(orgs.filter(area=yanta)).order_by("name")
+    paginator = CappedPaginator(union, 25, cap=4)
+    assert (paginator.counted, paginator.count, len(paginator.page(1).object_list)) == (5, 4, 4)
+    sliced = SocialOrganization.objects.order_by("name")[:3]
+    paginator = CappedPaginator(sliced, 25)
+    assert (paginator.count, len(paginator.page(1).object_list)) == (3, 3)
+
+
 # Through a real list page: a cap of 30 and 40 organisations.
 @pytest.fixture
 def forty(beilin):
