@@ -4,7 +4,7 @@ import django_filters
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from ui.filters import AreaSubtreeFilter, SearchFilter
+from ui.filters import AreaSubtreeFilter, RelatedNameSearchFilter, SearchFilter
 
 from . import selectors
 from .models import MAX_STARS, Evaluation, Pairing, Round
@@ -45,11 +45,15 @@ class OneRoundFilterSet(django_filters.FilterSet):
 
 
 class EvaluationFilter(OneRoundFilterSet):
-    q = SearchFilter(label=_("Party organisation"), fields=("party_organization__name",))
+    q = SearchFilter(
+        label=_("Party organisation"),
+        fields=("party_organization__name",),
+        gram_indexed=("party_organization__name",),
+    )
     # One round at a time: no "every round" choice (a list across rounds could
     # not be read in name order from an index).
     round = django_filters.ChoiceFilter(label=_("Round"), choices=_round_years, empty_label=None, method="filter_round")
-    area = AreaSubtreeFilter(label=_("Area"), field_name="party_organization__area")
+    area = AreaSubtreeFilter(label=_("Area"), field_name="party_organization__area", by_key=True)
     state = django_filters.ChoiceFilter(label=_("State"), choices=Evaluation.State.choices)
     final_stars = django_filters.ChoiceFilter(label=_("Final stars"), choices=STAR_CHOICES)
     movement = django_filters.ChoiceFilter(label=_("Promotion"), choices=Movement.choices, method="filter_movement")
@@ -60,7 +64,7 @@ class EvaluationFilter(OneRoundFilterSet):
 
 
 class MoversFilter(OneRoundFilterSet):
-    area = AreaSubtreeFilter(label=_("Area"), field_name="party_organization__area")
+    area = AreaSubtreeFilter(label=_("Area"), field_name="party_organization__area", by_key=True)
     movement = django_filters.ChoiceFilter(
         label=_("Promotion"),
         choices=[(movement.value, movement.label) for movement in (Movement.UP, Movement.DOWN)],
@@ -73,7 +77,12 @@ class MoversFilter(OneRoundFilterSet):
 
 
 class PairingFilter(django_filters.FilterSet):
-    q = SearchFilter(label=_("Party organisation"), fields=("party_organization__name", "partner__name"))
+    q = RelatedNameSearchFilter(
+        label=_("Party organisation"),
+        related={"party_organization": "organizations.PartyOrganization", "partner": "organizations.PartyOrganization"},
+    )
+    # Not by key: a district sees the pairings its organisations help in as
+    # well (PairingQuerySet.for_user), which the helped side's area would drop.
     area = AreaSubtreeFilter(label=_("Area"), field_name="party_organization__area")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Pairing.Status.choices)
     reason = django_filters.ChoiceFilter(label=_("Why it needs help"), choices=Pairing.Reason.choices)

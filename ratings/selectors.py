@@ -299,7 +299,7 @@ def pairing_candidates(qs: QuerySet[PartyOrganization]) -> QuerySet[PartyOrganiz
 def pairing_rows() -> QuerySet[Pairing]:
     return Pairing.objects.select_related(
         "party_organization__area", "partner__area", "party_organization__supervising_unit"
-    ).order_by("-started_on", "pk")
+    ).order_by("-started_on", "-pk")
 
 
 # --------------------------------------------------------------------------

@@ -128,20 +128,26 @@ class RoundTable(tables.Table):
 
 
 class PairingTable(tables.Table):
+    """Pairings, newest first. Sorts read an index in order: the start date
+    (started_on, id) and either side's name (the party organisations'
+    (name, id) index, joined to the pairings by key); the other columns are
+    filters or shown only."""
+
     partner = tables.Column(
         verbose_name=_("partner (three stars or more)"),
         linkify=("ratings:pairing-detail", {"pk": tables.A("pk")}),
-        order_by=("partner__name",),
+        order_by=("partner__name", "partner_id", "pk"),
     )
-    partner_area = tables.Column(verbose_name=_("partner's area"), accessor="partner__area")
-    partner_stars = StarsColumn(verbose_name=_("partner's stars at pairing"))
+    partner_area = tables.Column(verbose_name=_("partner's area"), accessor="partner__area", orderable=False)
+    partner_stars = StarsColumn(verbose_name=_("partner's stars at pairing"), orderable=False)
     party_organization = tables.Column(
-        verbose_name=_("party organisation helped"), order_by=("party_organization__name",)
+        verbose_name=_("party organisation helped"),
+        order_by=("party_organization__name", "party_organization_id", "pk"),
     )
-    area = tables.Column(verbose_name=_("area"), accessor="party_organization__area")
-    reason = tables.Column(verbose_name=_("why it needs help"))
-    started_on = tables.DateColumn(verbose_name=_("start date"))
-    status = tables.Column(verbose_name=_("status"))
+    area = tables.Column(verbose_name=_("area"), accessor="party_organization__area", orderable=False)
+    reason = tables.Column(verbose_name=_("why it needs help"), orderable=False)
+    started_on = tables.DateColumn(verbose_name=_("start date"), order_by=("started_on", "pk"))
+    status = tables.Column(verbose_name=_("status"), orderable=False)
 
     class Meta:
         model = Pairing

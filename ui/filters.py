@@ -180,3 +180,27 @@ class SearchFilter(django_filters.CharFilter):
             # A case-insensitive test that no trigram index matches.
             contains = Q(GreaterThan(StrIndex(Upper(field), Value(value.upper())), 0))
         return contains & Q(HasGram(field, value)) if field in self.gram_indexed else contains
+
+
+class RelatedNameSearchFilter(SearchFilter):
+    """One search box over the names of records a row points to (a warning's
+    party organisation or organisation, a pairing's two sides).
+
+    The names are searched in their own tables, where their search indexes
+    are, and the rows matched by the keys found: searched through the row's
+    joins, every row would be read to test its records' names. `related`
+    maps each foreign key to the model it points to ("app.Model"), whose
+    `name` is searched (with its search_grams() index on PostgreSQL)."""
+
+    def __init__(self, *args, related: dict[str, str], **kwargs):
+        self.related = related
+        super().__init__(*args, fields=("name",), gram_indexed=("name",), **kwargs)
+
+    def filter(self, qs, value):
+        if not (value or "").strip():
+            return qs
+        condition = Q()
+        for field, label in self.related.items():
+            model = apps.get_model(label)
+            condition |= Q(**{f"{field}__in": super().filter(model._default_manager.all(), value).values("pk")})
+        return qs.filter(condition)

@@ -3,6 +3,8 @@ and the entry table where many evaluations are scored at once."""
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +25,7 @@ from ratings.forms import EntryRowForm, RoundCreateForm, RoundUpdateForm, points
 from ratings.models import Evaluation, Round
 from ratings.tables import EvaluationTable, RoundSummaryTable, RoundTable
 from ratings.workflow import Action
+from ui.filters import SearchFilter, area_keys
 from ui.formatting import format_percent
 from ui.pagination import DEFAULT_PAGE_SIZE, CappedPaginator
 from ui.views import SafeExportMixin, ScopedListView
@@ -162,22 +165,29 @@ class RoundEntryView(PermissionRequiredMixin, RoundMixin, TemplateView):
         return Area.objects.for_user(self.request.user).registration_areas()
 
     def get_area(self):
-        area_id = self.request.GET.get("area")
-        if not area_id:
-            return None
-        try:
-            return self.get_areas().filter(pk=int(area_id)).first()
-        except ValueError:
-            return None
+        if not hasattr(self, "_area"):
+            self._area = None
+            area_id = self.request.GET.get("area")
+            if area_id:
+                with contextlib.suppress(ValueError, OverflowError):
+                    self._area = self.get_areas().filter(pk=int(area_id)).first()
+        return self._area
 
     def get_page(self):
-        parties = selectors.entry_party_organizations(PartyOrganization.objects.for_user(self.request.user))
+        user = self.request.user
+        parties = selectors.entry_party_organizations(PartyOrganization.objects.for_user(user))
+        # The chosen area, else a district official's own, matched by the keys
+        # of its areas that hold party organisations (ui.filters.area_keys):
+        # one key reads the (area, name, id) index in name order, page by page.
         area = self.get_area()
-        if area is not None:
-            parties = parties.filter(area__path__startswith=area.path)
+        if area is None and user.role == user.Role.DISTRICT and user.area_id:
+            area = user.area
+        if area is not None and area.parent_id is not None:
+            subtree = Area.objects.filter(path__startswith=area.path)
+            parties = parties.filter(area__in=area_keys(subtree, parties, "area"))
         query = self.request.GET.get("q", "").strip()
         if query:
-            parties = parties.filter(name__icontains=query)
+            parties = SearchFilter(fields=("name",), gram_indexed=("name",)).filter(parties, query)
         # Capped like every list: the count stops at the cap and no page lies beyond it.
         return CappedPaginator(parties, self.page_size).get_page(self.request.GET.get("page"))
 

@@ -46,6 +46,9 @@ def test_a_pairing_is_seen_from_both_sides(login, yanta_user, rated, dataset, ya
         goals="跨区结对",
     )
     assert login(yanta_user).get(reverse("ratings:pairing-detail", args=[cross.pk])).status_code == 200
+    # In the list too, with or without the area filter's default for a district official.
+    listed = login(yanta_user).get(PAIRINGS).context["table"].page.object_list
+    assert [row.record.pk for row in listed] == [cross.pk]
 
 
 def test_only_the_helped_side_changes_a_pairing(login, yanta_user, beilin_user, rated, dataset, yanta_party):
@@ -65,6 +68,31 @@ def test_only_the_helped_side_changes_a_pairing(login, yanta_user, beilin_user, 
     cross.refresh_from_db()
     assert (cross.status, cross.progress_notes) == (Pairing.Status.ACTIVE, "")
     assert login(beilin_user).get(url).status_code == 200
+
+
+def test_pairing_search_finds_either_side_and_sorts_by_index(login, staff_user, pairing, dataset, yanta_party):
+    other = Pairing.objects.create(
+        partner=yanta_party,
+        party_organization=dataset.joint,
+        partner_stars=5,
+        reason=Pairing.Reason.UNRATED,
+        started_on=dt.date(2020, 7, 1),
+        goals="跨区结对",
+    )
+    client = login(staff_user)
+
+    def found(query):
+        return [row.record.pk for row in client.get(PAIRINGS, {"q": query}).context["table"].page.object_list]
+
+    # The helper (A, G) or the helped (B、C) side's name; newest first.
+    assert found("协会") == [pairing.pk]
+    assert found("律师事务所") == [other.pk]
+    assert found("联合党支部") == [other.pk, pairing.pk]
+    assert found("无此党组织") == []
+    table = client.get(PAIRINGS).context["table"]
+    assert {c.name for c in table.columns if c.orderable} == {"partner", "party_organization", "started_on"}
+    by_partner = client.get(PAIRINGS, {"sort": "partner"}).context["table"].page.object_list
+    assert [row.record.partner.name for row in by_partner] == ["A 协会党支部", "G 律师事务所党支部"]
 
 
 def test_pairing_export_is_scoped(login, beilin_user, pairing, dataset, yanta_party, round_2020):
