@@ -14,11 +14,10 @@ from urllib.parse import urlencode
 
 from chartjs.views.lines import BaseLineChartView
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coverage.models import EarlyWarning
-from coverage.recount.links import figure_url
+from coverage.recount.links import figure_url, list_path
 from coverage.recount.selectors import period_or_latest
 from engagement.models import Contribution
 from organizations.models import Area
@@ -36,7 +35,7 @@ def percent(rate) -> float:
 
 
 def list_url(name: str, **filters) -> str:
-    return f"{reverse(name)}?{urlencode({k: v for k, v in filters.items() if v is not None})}"
+    return f"{list_path(name)}?{urlencode({k: v for k, v in filters.items() if v is not None})}"
 
 
 class ScopedChartView(LoginRequiredMixin, PeriodFromRequestMixin, BaseLineChartView):

@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from coverage.changes.selectors import coverage_rate_changes
 from coverage.recount.links import figure_links
-from coverage.recount.selectors import period_or_latest, periods_with_snapshots
+from coverage.recount.selectors import choose_period, periods_with_snapshots
 from ui.views import PeriodFromRequestMixin
 
 from . import selectors
@@ -19,7 +19,13 @@ class DashboardView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
     of organisations."""
 
     template_name = "dashboard/index.html"
-    period_resolver = staticmethod(period_or_latest)
+
+    def get_period(self):
+        # The half-year selector's list and the half-year shown: one query.
+        if not hasattr(self, "_period"):
+            self.periods = list(periods_with_snapshots())
+            self._period = choose_period(self.periods, self.request.GET.get("period"))
+        return self._period
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -32,7 +38,7 @@ class DashboardView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
         context.update(
             title=_("Dashboard"),
             period=period,
-            periods=periods_with_snapshots(),
+            periods=self.periods,
             snapshot=snapshot,
             # Each figure opens the list of exactly the records it counts, as of its half-year.
             links=figure_links(snapshot, period),

@@ -10,10 +10,11 @@ figure-specific filters ask the list the recount's own coverage questions
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from coverage.models import Snapshot
 from organizations.selectors import WORK_COVERED, CoverageState
@@ -41,6 +42,18 @@ FIGURE_LISTS: dict[str, tuple[str, dict[str, str]]] = {
 RATE_COUNTS = {"org_coverage_rate": "org_covered", "work_coverage_rate": "work_covered"}
 
 
+@lru_cache(maxsize=256)
+def _reversed(name: str, prefix: str, urlconf: str | None) -> str:  # noqa: ARG001 (the cache's key)
+    return reverse(name, urlconf=urlconf)
+
+
+def list_path(name: str) -> str:
+    """reverse(name) for a URL without arguments, once per process: an
+    overview or a chart links hundreds of cells to a handful of lists. Keyed
+    by the script prefix and URLconf, which are all reverse() reads."""
+    return _reversed(name, get_script_prefix(), get_urlconf())
+
+
 def scope_query(snapshot: Snapshot) -> dict[str, str] | None:
     """The list filters that hold the records a snapshot row counts, or None
     for a scope no list filter reproduces (categories, responsible bodies)."""
@@ -63,7 +76,7 @@ def figure_url(figure: str, snapshot: Snapshot, period: Period | None = None) ->
         return None
     name, filters = FIGURE_LISTS[figure]
     period = period or snapshot.period
-    return f"{reverse(name)}?{urlencode({'period': period.code, **scope, **filters})}"
+    return f"{list_path(name)}?{urlencode({'period': period.code, **scope, **filters})}"
 
 
 def figure_links(snapshot: Snapshot | None, period: Period | None = None) -> dict[str, str | None]:

@@ -44,10 +44,12 @@ def periods_due() -> QuerySet[Period]:
     return periods_with_snapshots().filter(up_to(last_due()))
 
 
-def period_or_latest(code: str | None) -> Period | None:
+def choose_period(periods: Iterable[Period], code: str | None) -> Period | None:
     """The recounted half-year asked for, else the newest recounted one that
-    has ended; the current half-year only when nothing earlier is recounted."""
-    periods = periods_with_snapshots()
+    has ended; the current half-year only when nothing earlier is recounted.
+    `periods` are periods_with_snapshots(), newest first: a page that lists
+    them for its selector chooses from the same rows, in no further query."""
+    periods = list(periods)
     half = None
     if code:
         try:
@@ -55,10 +57,16 @@ def period_or_latest(code: str | None) -> Period | None:
         except ValueError:
             half = None
     if half is not None:
-        found = periods.filter(year=half.year, half=half.half).first()
+        found = next((p for p in periods if (p.year, p.half) == (half.year, half.half)), None)
         if found is not None:
             return found
-    return periods_due().first() or periods.first()
+    due = last_due()
+    ended = next((p for p in periods if (p.year, p.half) <= (due.year, due.half)), None)
+    return ended or (periods[0] if periods else None)
+
+
+def period_or_latest(code: str | None) -> Period | None:
+    return choose_period(periods_with_snapshots(), code)
 
 
 def recount_choices(*, recounted: Iterable[Period] | None = None) -> list[str]:

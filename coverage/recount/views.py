@@ -38,7 +38,13 @@ class OverviewView(LoginRequiredMixin, PeriodFromRequestMixin, SafeExportMixin, 
     table_class = OverviewTable
     table_pagination = False
     export_name = "coverage-overview"
-    period_resolver = staticmethod(selectors.period_or_latest)
+
+    def get_period(self):
+        # The half-year selector's list and the half-year shown: one query.
+        if not hasattr(self, "_period"):
+            self.periods = list(selectors.periods_with_snapshots())
+            self._period = selectors.choose_period(self.periods, self.request.GET.get("period"))
+        return self._period
 
     def get_scope(self) -> str:
         by = self.request.GET.get("by")
@@ -53,7 +59,7 @@ class OverviewView(LoginRequiredMixin, PeriodFromRequestMixin, SafeExportMixin, 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period = self.get_period()
-        periods = list(selectors.periods_with_snapshots())
+        periods = self.periods
         context.update(
             period=period,
             periods=periods,
