@@ -4,16 +4,17 @@ a district official is offered only their own areas, bases and communities."""
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Min
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import SocialOrganization
-from ui.filters import AreaSubtreeFilter, SearchFilter, scoped
+from ui.filters import AreaSubtreeFilter, RelatedNameSearchFilter, SearchFilter, scoped
 
 from .forms import CommunityChoiceField
 from .models import Contribution, PilotAssignment, PilotCommunity, PlaqueAward, TrainingBase, TrainingSession
 
 _bases = scoped(lambda: TrainingBase.objects.only("pk", "name"))
+_ORGANIZATION_NAME = SearchFilter(fields=("name",), gram_indexed=("name",))
 _pilot_communities = scoped(lambda: PilotCommunity.objects.select_related("community__parent"))
 
 
@@ -64,7 +65,7 @@ class PilotCommunityFilter(django_filters.FilterSet):
 
 
 class PilotAssignmentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Organisation"), field_name="organization__name", lookup_expr="icontains")
+    q = RelatedNameSearchFilter(label=_("Organisation"), related={"organization": "organizations.SocialOrganization"})
     area = AreaSubtreeFilter(label=_("Area of the community"), field_name="community__community")
     community = PilotCommunityChoiceFilter(label=_("Pilot community"), queryset=_pilot_communities)
     category = django_filters.ChoiceFilter(
@@ -83,12 +84,15 @@ class PilotAssignmentFilter(django_filters.FilterSet):
     def filter_per_organization(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)
         if not value:
             return qs
-        first = qs.order_by().values("organization").annotate(first=Min("pk")).values("first")
-        return qs.filter(pk__in=first)
+        # No earlier assignment of the same organisation in these rows: an
+        # anti-join probed per row (the organisation's one or two
+        # assignments), where a grouped MIN would read every row first.
+        earlier = qs.order_by().filter(organization=OuterRef("organization"), pk__lt=OuterRef("pk"))
+        return qs.filter(~Exists(earlier))
 
 
 class PlaqueAwardFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Organisation"), field_name="organization__name", lookup_expr="icontains")
+    q = RelatedNameSearchFilter(label=_("Organisation"), related={"organization": "organizations.SocialOrganization"})
     area = AreaSubtreeFilter(label=_("Area"), field_name="organization__area")
     agreement_signed = django_filters.BooleanFilter(label=_("Pairing agreement signed"), widget=YES_NO())
     awarded_on = django_filters.DateFilter(label=_("Date"))
@@ -99,7 +103,7 @@ class PlaqueAwardFilter(django_filters.FilterSet):
 
 
 class ContributionFilter(django_filters.FilterSet):
-    q = SearchFilter(label=_("Organisation or description"), fields=("organization__name", "description"))
+    q = django_filters.CharFilter(label=_("Organisation or description"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Contribution.Kind.choices)
     area = AreaSubtreeFilter(label=_("Area"), field_name="organization__area")
     is_exemplary_case = django_filters.BooleanFilter(label=_("Exemplary case"), widget=YES_NO())
@@ -110,6 +114,15 @@ class ContributionFilter(django_filters.FilterSet):
     class Meta:
         model = Contribution
         fields = ["q", "kind", "area", "is_exemplary_case", "sent_teams", "made_after", "made_before"]
+
+    def filter_q(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)
+        value = (value or "").strip()
+        if not value:
+            return qs
+        # The organisation's name in its own table's search indexes, matched by
+        # key; the description on the contribution itself.
+        names = _ORGANIZATION_NAME.filter(SocialOrganization.objects.all(), value).values("pk")
+        return qs.filter(Q(organization__in=names) | Q(description__icontains=value))
 
     def filter_teams(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)
         if value is None:

@@ -157,6 +157,8 @@ class TrainingSession(models.Model):
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
         ordering = ["-held_on", "topic"]
+        # The list, newest first: a page is a range of this index.
+        indexes = [models.Index(fields=["held_on", "id"], name="session_held_id")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(new_secretaries__lte=F("attendees")),
@@ -243,6 +245,8 @@ class PilotAssignment(models.Model):
         verbose_name = _("pilot organisation")
         verbose_name_plural = _("pilot organisations")
         ordering = ["community__community__path", "organization__name"]
+        # A pilot community's first serving organisations (the pilot list's rows).
+        indexes = [models.Index(fields=["community", "selected_on", "id"], name="assignment_community_first")]
         constraints = [
             models.UniqueConstraint(fields=["organization", "community"], name="one_assignment_per_pilot_and_org"),
             models.CheckConstraint(
@@ -292,6 +296,8 @@ class PlaqueAward(models.Model):
         verbose_name = _("plaque award")
         verbose_name_plural = _("plaque awards")
         ordering = ["-awarded_on", "organization__name"]
+        # The list, newest first: a page is a range of this index.
+        indexes = [models.Index(fields=["awarded_on", "id"], name="plaque_awarded_id")]
         constraints = [
             models.UniqueConstraint(fields=["organization", "awarded_on"], name="one_plaque_per_org_and_day"),
         ]
@@ -355,7 +361,11 @@ class Contribution(models.Model):
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
         ordering = ["-made_on", "organization__name"]
-        indexes = [models.Index(fields=["kind", "made_on"])]
+        indexes = [
+            models.Index(fields=["kind", "made_on"]),
+            # The list, newest first: a page is a range of this index.
+            models.Index(fields=["made_on", "id"], name="contribution_made_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(money_yuan__gte=0),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from .models import (
@@ -34,10 +34,20 @@ ZERO = Decimal("0.00")
 
 
 def training_base_rows() -> QuerySet[TrainingBase]:
+    """Bases by name (its unique index), each with the number of sessions held
+    there, counted for the page's rows only: a grouped join would count the
+    sessions of every base before the page is cut."""
+    sessions = (
+        TrainingSession.objects.filter(base=OuterRef("pk"))
+        .order_by()
+        .values("base")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         TrainingBase.objects.select_related("area", "host_organization")
-        .annotate(session_count=Count("sessions"))
-        .order_by("name", "pk")
+        .annotate(session_count=Coalesce(Subquery(sessions, output_field=IntegerField()), 0))
+        .order_by("name")
     )
 
 
@@ -49,50 +59,91 @@ def training_base_detail() -> QuerySet[TrainingBase]:
 
 
 def training_session_rows() -> QuerySet[TrainingSession]:
-    return TrainingSession.objects.select_related("base__area").order_by("-held_on", "topic", "pk")
+    """Newest first, read in order from the (held_on, id) index."""
+    return TrainingSession.objects.select_related("base__area").order_by("-held_on", "-pk")
+
+
+# A pilot community's row names this many of the organisations serving it
+# (and says how many there are): at a million organisations a community is
+# served by hundreds, which the pilot organisation list pages through.
+SERVING_SHOWN = 5
+
+
+def _serving(user: User | None) -> QuerySet[PilotAssignment]:
+    assignments = PilotAssignment.objects.all()
+    return assignments.for_user(user) if user is not None else assignments
 
 
 def pilot_community_rows(*, user: User | None = None) -> QuerySet[PilotCommunity]:
-    """Pilot communities with the organisations serving them.
+    """Pilot communities with the organisations serving them: the first
+    SERVING_SHOWN chosen (`serving`) and how many (`serving_count`), for the
+    page's communities only. The first ones are taken by the assignments'
+    own columns and their organisations read afterwards for just those rows:
+    taken by name, every serving organisation of the page's communities
+    would be read to sort them.
 
-    The serving organisations are prefetched within the user's own scope: an
+    The serving organisations are those within the user's own scope: an
     industry committee sees a community because one of its organisations
     serves it, not the other industries' organisations beside it.
     """
-    assignments = PilotAssignment.objects.select_related("organization").order_by("organization__name", "pk")
-    if user is not None:
-        assignments = assignments.for_user(user)
+    counts = (
+        _serving(user)
+        .filter(community=OuterRef("pk"))
+        .order_by()
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         PilotCommunity.objects.select_related("community__parent__parent")
-        .prefetch_related(Prefetch("assignments", queryset=assignments, to_attr="serving"))
+        .annotate(serving_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
+        .prefetch_related(
+            Prefetch(
+                "assignments", queryset=_serving(user).order_by("selected_on", "pk")[:SERVING_SHOWN], to_attr="serving"
+            ),
+            "serving__organization",
+        )
         .order_by("community__path", "pk")
     )
 
 
 def pilot_community_detail(*, user: User | None = None) -> QuerySet[PilotCommunity]:
+    """One community with every organisation serving it (in the user's scope) and its plaques."""
     plaques = PlaqueAward.objects.select_related("organization").order_by("-awarded_on", "organization__name")
     if user is not None:
         plaques = plaques.for_user(user)
-    return pilot_community_rows(user=user).prefetch_related(
-        Prefetch("plaques", queryset=plaques, to_attr="visible_plaques")
+    return (
+        PilotCommunity.objects.select_related("community__parent__parent")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=_serving(user).select_related("organization").order_by("organization__name", "pk"),
+                to_attr="serving",
+            )
+        )
+        .prefetch_related(Prefetch("plaques", queryset=plaques, to_attr="visible_plaques"))
     )
 
 
 def pilot_assignment_rows() -> QuerySet[PilotAssignment]:
+    """By community (the area tree's path index, a few hundred communities),
+    then organisation name within each community's few hundred rows."""
     return PilotAssignment.objects.select_related(
         "organization__area", "organization__supervising_unit", "community__community__parent"
     ).order_by("community__community__path", "organization__name", "pk")
 
 
 def plaque_award_rows() -> QuerySet[PlaqueAward]:
+    """Newest first, read in order from the (awarded_on, id) index."""
     return PlaqueAward.objects.select_related("organization__area", "community__community").order_by(
-        "-awarded_on", "organization__name", "pk"
+        "-awarded_on", "-pk"
     )
 
 
 def contribution_rows() -> QuerySet[Contribution]:
+    """Newest first, read in order from the (made_on, id) index."""
     return Contribution.objects.select_related("organization__area", "organization__supervising_unit").order_by(
-        "-made_on", "organization__name", "pk"
+        "-made_on", "-pk"
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations.tables import YesNoColumn
@@ -26,15 +27,17 @@ class YuanColumn(tables.Column):
 
 
 class TrainingBaseTable(tables.Table):
+    """Bases by name (a unique index); area, functions and the yes/no columns
+    are filters, and the session count is counted for the page's rows only,
+    so none of them sorts."""
+
     name = tables.Column(linkify=("engagement:base-detail", {"pk": tables.A("pk")}))
-    host = tables.Column(
-        verbose_name=_("host"), accessor="host_label", order_by=("host_organization__name", "host_name")
-    )
-    area = tables.Column(order_by=("area__sort_order", "area__code"))
+    host = tables.Column(verbose_name=_("host"), accessor="host_label", orderable=False)
+    area = tables.Column(orderable=False)
     functions = tables.Column(verbose_name=_("functions"), accessor="function_labels", orderable=False)
-    is_provincial_point = YesNoColumn()
-    active = YesNoColumn()
-    session_count = tables.Column(verbose_name=_("sessions held"), attrs=NUM)
+    is_provincial_point = YesNoColumn(orderable=False)
+    active = YesNoColumn(orderable=False)
+    session_count = tables.Column(verbose_name=_("sessions held"), attrs=NUM, orderable=False)
 
     class Meta:
         model = TrainingBase
@@ -50,16 +53,15 @@ class TrainingBaseTable(tables.Table):
 
 
 class TrainingSessionTable(tables.Table):
-    held_on = tables.DateColumn()
-    topic = tables.Column(linkify=lambda record: record.get_absolute_url())
-    base = tables.Column(linkify=("engagement:base-detail", {"pk": tables.A("base_id")}), order_by=("base__name",))
-    area = tables.Column(
-        verbose_name=_("registration area"),
-        accessor="base__area",
-        order_by=("base__area__sort_order", "base__area__code"),
-    )
-    attendees = tables.Column(attrs=NUM)
-    new_secretaries = tables.Column(attrs=NUM)
+    """Newest first; the date is the one sort (its (held_on, id) index), the
+    base, area and topic are filters."""
+
+    held_on = tables.DateColumn(order_by=("held_on", "pk"))
+    topic = tables.Column(linkify=lambda record: record.get_absolute_url(), orderable=False)
+    base = tables.Column(linkify=("engagement:base-detail", {"pk": tables.A("base_id")}), orderable=False)
+    area = tables.Column(verbose_name=_("registration area"), accessor="base__area", orderable=False)
+    attendees = tables.Column(attrs=NUM, orderable=False)
+    new_secretaries = tables.Column(attrs=NUM, orderable=False)
 
     class Meta:
         model = TrainingSession
@@ -68,16 +70,15 @@ class TrainingSessionTable(tables.Table):
 
 
 class PilotCommunityTable(tables.Table):
-    community = tables.Column(
-        linkify=("engagement:pilot-detail", {"pk": tables.A("pk")}), order_by=("community__name",)
-    )
-    subdistrict = tables.Column(
-        verbose_name=_("sub-district"), accessor="community__parent", order_by=("community__path",)
-    )
+    """Pilot communities in the area tree's order (a few hundred at most, one
+    per community); each names its first serving organisations and counts them."""
+
+    community = tables.Column(linkify=("engagement:pilot-detail", {"pk": tables.A("pk")}), orderable=False)
+    subdistrict = tables.Column(verbose_name=_("sub-district"), accessor="community__parent", orderable=False)
     district = tables.Column(
-        verbose_name=_("district"), accessor="community__parent__parent", order_by=("community__path",)
+        verbose_name=_("district"), accessor="community__parent__parent", order_by=("community__path", "pk")
     )
-    selected_on = tables.DateColumn()
+    selected_on = tables.DateColumn(orderable=False)
     organizations = tables.Column(verbose_name=_("serving organisations"), accessor="serving", orderable=False)
 
     class Meta:
@@ -85,33 +86,37 @@ class PilotCommunityTable(tables.Table):
         fields = ("community", "subdistrict", "district", "selected_on", "organizations")
         order_by = ("district",)
 
-    def render_organizations(self, value):
-        return "、".join(a.organization.name for a in value) or "—"
+    def render_organizations(self, value, record):
+        return self.value_organizations(value, record) or "—"
 
-    def value_organizations(self, value):
-        return "、".join(a.organization.name for a in value)
+    def value_organizations(self, value, record):
+        names = "、".join(a.organization.name for a in value)
+        if record.serving_count > len(value):
+            return gettext("%(names)s, %(total)s in all") % {"names": names, "total": record.serving_count}
+        return names
 
 
 class PilotAssignmentTable(tables.Table):
-    organization = tables.Column(
-        linkify=("engagement:pilot-detail", {"pk": tables.A("community_id")}), order_by=("organization__name",)
-    )
-    category = tables.Column(verbose_name=_("category"), accessor="organization__category")
+    """By community (in the area tree's order, a few hundred communities),
+    then organisation name. Not by organisation name alone: a few in a
+    hundred organisations serve a pilot, so the organisations' name index
+    would be read far past a page to find them. Category, area, community and
+    the organisation's name (search) are filters."""
+
+    organization = tables.Column(linkify=("engagement:pilot-detail", {"pk": tables.A("community_id")}), orderable=False)
+    category = tables.Column(verbose_name=_("category"), accessor="organization__category", orderable=False)
     organization_area = tables.Column(
-        verbose_name=_("registration area"),
-        accessor="organization__area",
-        order_by=("organization__area__sort_order", "organization__area__code"),
+        verbose_name=_("registration area"), accessor="organization__area", orderable=False
     )
     community = tables.Column(
-        linkify=("engagement:pilot-detail", {"pk": tables.A("community_id")}), order_by=("community__community__path",)
+        linkify=("engagement:pilot-detail", {"pk": tables.A("community_id")}),
+        order_by=("community__community__path", "organization__name", "pk"),
     )
     subdistrict = tables.Column(
-        verbose_name=_("sub-district"),
-        accessor="community__community__parent",
-        order_by=("community__community__path",),
+        verbose_name=_("sub-district"), accessor="community__community__parent", orderable=False
     )
-    selected_on = tables.DateColumn()
-    star_level_at_selection = tables.Column(default="—", attrs=NUM)
+    selected_on = tables.DateColumn(orderable=False)
+    star_level_at_selection = tables.Column(default="—", attrs=NUM, orderable=False)
 
     class Meta:
         model = PilotAssignment
@@ -134,18 +139,19 @@ class PilotAssignmentTable(tables.Table):
 
 
 class PlaqueAwardTable(tables.Table):
-    organization = tables.Column(
-        linkify=("engagement:plaque-detail", {"pk": tables.A("pk")}), order_by=("organization__name",)
-    )
+    """Newest first (the (awarded_on, id) index). Not by organisation name:
+    about one organisation in a hundred has a plaque, so the organisations'
+    name index would be read far past a page to find them. Area, community,
+    agreement and the organisation's name (search) are filters."""
+
+    organization = tables.Column(linkify=("engagement:plaque-detail", {"pk": tables.A("pk")}), orderable=False)
     organization_area = tables.Column(
-        verbose_name=_("registration area"),
-        accessor="organization__area",
-        order_by=("organization__area__sort_order", "organization__area__code"),
+        verbose_name=_("registration area"), accessor="organization__area", orderable=False
     )
-    awarded_on = tables.DateColumn()
-    place = tables.Column()
-    community = tables.Column(default="—", order_by=("community__community__path",))
-    agreement_signed = YesNoColumn()
+    awarded_on = tables.DateColumn(order_by=("awarded_on", "pk"))
+    place = tables.Column(orderable=False)
+    community = tables.Column(default="—", orderable=False)
+    agreement_signed = YesNoColumn(orderable=False)
 
     class Meta:
         model = PlaqueAward
@@ -154,21 +160,23 @@ class PlaqueAwardTable(tables.Table):
 
 
 class ContributionTable(tables.Table):
-    made_on = tables.DateColumn()
+    """Newest first (the (made_on, id) index) or by organisation name (its
+    (name, id) index); kind, area, exemplary case and teams are filters."""
+
+    made_on = tables.DateColumn(order_by=("made_on", "pk"))
     organization = tables.Column(
-        linkify=("engagement:contribution-detail", {"pk": tables.A("pk")}), order_by=("organization__name",)
+        linkify=("engagement:contribution-detail", {"pk": tables.A("pk")}),
+        order_by=("organization__name", "organization_id", "pk"),
     )
     organization_area = tables.Column(
-        verbose_name=_("registration area"),
-        accessor="organization__area",
-        order_by=("organization__area__sort_order", "organization__area__code"),
+        verbose_name=_("registration area"), accessor="organization__area", orderable=False
     )
-    kind = tables.Column()
-    money_yuan = YuanColumn()
-    goods_value_yuan = YuanColumn()
-    people_helped = tables.Column(attrs=NUM)
-    is_exemplary_case = YesNoColumn()
-    teams_sent = tables.Column(attrs=NUM)
+    kind = tables.Column(orderable=False)
+    money_yuan = YuanColumn(orderable=False)
+    goods_value_yuan = YuanColumn(orderable=False)
+    people_helped = tables.Column(attrs=NUM, orderable=False)
+    is_exemplary_case = YesNoColumn(orderable=False)
+    teams_sent = tables.Column(attrs=NUM, orderable=False)
 
     class Meta:
         model = Contribution

@@ -373,11 +373,12 @@ def _make(name: str, n: int, beilin, nanyuanmen) -> None:
 
 
 # session, user, count, page of rows, the filters' dropdowns (and the
-# pilot list's serving organisations, one prefetch for the whole page).
+# pilot list's first serving assignments and their organisations, one
+# prefetch each for the whole page).
 QUERIES = {
     "base-list": 5,
     "session-list": 6,
-    "pilot-list": 6,
+    "pilot-list": 7,
     "assignment-list": 6,
     "plaque-list": 5,
     "contribution-list": 5,
@@ -393,3 +394,78 @@ def test_list_query_count_does_not_grow(login, staff_user, beilin, nanyuanmen, n
         response = client.get(url(name) + "?per_page=100")
     rows = len(response.context["table"].page.object_list)
     assert rows == (2 * n if name == "assignment-list" else n)
+
+
+# --------------------------------------------------------------------------
+# At scale: columns counted per page, sorts an index serves
+# --------------------------------------------------------------------------
+
+SORTS = {
+    "base-list": {"name"},
+    "session-list": {"held_on"},
+    "pilot-list": {"district"},
+    "assignment-list": {"community"},
+    "plaque-list": {"awarded_on"},
+    "contribution-list": {"organization", "made_on"},
+}
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_lists_sort_only_by_what_an_index_serves(login, staff_user, eng, name):
+    client = login(staff_user)
+    table = client.get(url(name)).context["table"]
+    assert {column.name for column in table.columns if column.orderable} == SORTS[name]
+    # Each sort ends with the key: the two directions are exact mirrors.
+    for column in SORTS[name]:
+        up = [row.record.pk for row in client.get(url(name), {"sort": column}).context["table"].page.object_list]
+        down = [
+            row.record.pk for row in client.get(url(name), {"sort": f"-{column}"}).context["table"].page.object_list
+        ]
+        assert up == down[::-1] and up, (name, column)
+
+
+def test_base_list_counts_each_pages_sessions(login, staff_user, eng):
+    TrainingSessionFactory.create_batch(3, base=eng.y_base)
+    counts = {
+        row.record.pk: row.record.session_count
+        for row in login(staff_user).get(url("base-list")).context["table"].page.object_list
+    }
+    assert counts == {
+        eng.b_base.pk: TrainingSession.objects.filter(base=eng.b_base).count(),
+        eng.y_base.pk: TrainingSession.objects.filter(base=eng.y_base).count(),
+    }
+    assert counts[eng.y_base.pk] >= 4
+
+
+def test_pilot_list_names_the_first_serving_organisations_and_counts_them(login, staff_user, eng, beilin):
+    for n in range(7):
+        PilotAssignmentFactory(
+            organization=SocialOrganizationFactory(area=beilin, name=f"服务组织{n}"), community=eng.b_pilot
+        )
+    response = login(staff_user).get(url("pilot-list"))
+    row = next(r for r in response.context["table"].page.object_list if r.record.pk == eng.b_pilot.pk)
+    total = PilotAssignment.objects.filter(community=eng.b_pilot).count()
+    assert row.record.serving_count == total == 9
+    first = list(
+        PilotAssignment.objects.filter(community=eng.b_pilot)
+        .order_by("selected_on", "pk")
+        .values_list("organization__name", flat=True)[:5]
+    )
+    assert [a.organization.name for a in row.record.serving] == first
+    page = response.content.decode()
+    assert "、".join(first) in page
+    # The pilot page itself lists every one of them.
+    detail = login(staff_user).get(url("pilot-detail", eng.b_pilot.pk))
+    assert len(detail.context["object"].serving) == 9
+
+
+def test_one_row_per_organisation_keeps_each_organisations_first_assignment(login, staff_user, eng, nanyuanmen):
+    second = PilotCommunityFactory(community=CommunityFactory(parent=nanyuanmen))
+    again = PilotAssignmentFactory(organization=eng.b_assign.organization, community=second)
+    client = login(staff_user)
+    every = _rows(client.get(url("assignment-list")))
+    assert again.pk in every
+    once = _rows(client.get(url("assignment-list"), {"per_organization": "true"}))
+    assert once == every - {again.pk}
+    # Within other filters' rows: Beilin's second community only, so its assignment is the first there.
+    assert again.pk in _rows(client.get(url("assignment-list"), {"per_organization": "true", "community": second.pk}))
