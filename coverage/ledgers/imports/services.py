@@ -31,7 +31,7 @@ from accounts.permissions import Action, require
 from coverage.ledgers.services import Owner, ledger_owner
 from coverage.models import LedgerImport, LedgerImportProblem, LedgerImportRow, Period
 from organizations.coverage_state import refresh_coverage
-from organizations.models import Area, SocialOrganization, SupervisingUnit
+from organizations.models import MUST_ESTABLISH_MEMBERS, Area, SocialOrganization, SupervisingUnit
 from organizations.services import organizations_import
 from xian_partybuild import clock
 from xian_partybuild.celery import enqueue
@@ -320,9 +320,8 @@ def _import(actor: User, pk: int) -> LedgerImport:
         raise ImportConflict(conflicts)
     created = updated = 0
     for chunk in _chunks(rows):
-        existing = {
-            o.credit_code: o for o in SocialOrganization.objects.filter(credit_code__in=chunk.values("credit_code"))
-        }
+        found = SocialOrganization.objects.filter(credit_code__in=chunk.values("credit_code"))
+        existing = {row[1]: (row[0], *row[2:]) for row in found.values_list("pk", "credit_code", *WRITTEN_FIELDS)}
         creates, updates, changed_fields = _plan(existing, chunk.order_by("number").values_list("values", flat=True))
         try:
             done = organizations_import(
@@ -341,8 +340,10 @@ def _import(actor: User, pk: int) -> LedgerImport:
                 code="conflict",
             ) from exc
         created, updated = created + done[0], updated + done[1]
-    # The stored coverage of every organisation written, in one set-based UPDATE.
-    refresh_coverage(SocialOrganization.objects.filter(credit_code__in=rows.values("credit_code")))
+    if created or updated:
+        # The stored coverage of every organisation written, in one set-based
+        # UPDATE (which writes only the rows whose coverage changed).
+        refresh_coverage(SocialOrganization.objects.filter(credit_code__in=rows.values("credit_code")))
     record.status = Status.IMPORTED
     record.created_count = created
     record.updated_count = updated
@@ -380,24 +381,40 @@ def _chunks(rows) -> Iterable:
         last = bounds[0]
 
 
+def _gap(fields: dict, today: dt.date) -> bool:
+    """Whether a new organisation is 应建未建 today, as refresh_coverage would
+    store it (no party organisation can cover a row not yet written). Only a
+    saving: written right, the refresh that follows leaves the row alone
+    instead of writing it twice; written wrong, the refresh corrects it."""
+    deregistered = fields["deregistered_on"]
+    return (
+        fields["status"] == SocialOrganization.Status.ACTIVE
+        and fields["registered_on"] <= today
+        and (deregistered is None or deregistered > today)
+        and fields["formal_party_members"] >= MUST_ESTABLISH_MEMBERS
+    )
+
+
 def _plan(
-    existing: dict[str, SocialOrganization], stored: Iterable[dict]
+    existing: dict[str, tuple], stored: Iterable[dict]
 ) -> tuple[list[SocialOrganization], list[SocialOrganization], set[str]]:
+    """New organisations, and changed ones (the primary key and the file's
+    values: only the changed fields are written), from the stored rows and
+    the records' current values (pk, *WRITTEN_FIELDS) by credit code."""
     creates: list[SocialOrganization] = []
     updates: list[SocialOrganization] = []
     changed_fields: set[str] = set()
+    today = clock.today()
     for values in stored:
         fields = model_values(values)
-        organization = existing.get(fields["credit_code"])
-        if organization is None:
-            creates.append(SocialOrganization(**fields))
+        current = existing.get(fields["credit_code"])
+        if current is None:
+            creates.append(SocialOrganization(**fields, current_must_establish_gap=_gap(fields, today)))
             continue
-        changed = {name for name in WRITTEN_FIELDS if getattr(organization, name) != fields[name]}
+        changed = {name for name, value in zip(WRITTEN_FIELDS, current[1:], strict=True) if value != fields[name]}
         if changed:
-            for name in changed:
-                setattr(organization, name, fields[name])
             changed_fields |= changed
-            updates.append(organization)
+            updates.append(SocialOrganization(pk=current[0], **fields))
     return creates, updates, changed_fields
 
 

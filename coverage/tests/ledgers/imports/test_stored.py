@@ -16,6 +16,7 @@ from coverage.ledgers.services import Owner
 from coverage.models import LedgerImport, LedgerImportProblem, LedgerImportRow
 from coverage.recount import services as recount
 from coverage.tests.ledgers.files import code, csv_bytes, preview, realistic_rows, row, xlsx_bytes
+from organizations.coverage_state import refresh_coverage
 from organizations.models import SocialOrganization
 from organizations.tests.factories import SocialOrganizationFactory
 from xian_partybuild import clock
@@ -351,3 +352,23 @@ def test_any_text_survives_the_bulk_write(beilin_user, beilin, dataset):
         assert (written.name, written.setup_contact) == (values[1], values[11])
     dataset.a.refresh_from_db()
     assert (dataset.a.name, dataset.a.setup_contact) == ('A "协会",\\N', "\\N")
+
+
+def test_new_organisations_are_written_with_their_coverage_already_right(beilin_user, beilin, monkeypatch):
+    # Without the import's own refresh, nothing is left to correct: the rows were written once.
+    monkeypatch.setattr(imports, "refresh_coverage", lambda *args, **kwargs: 0)
+    today = clock.today()
+    rows = [
+        row(formal_party_members="3"),  # 应建未建
+        row(formal_party_members="2"),
+        row(formal_party_members="5", status="已注销", deregistered_on=(today - dt.timedelta(days=1)).isoformat()),
+        row(formal_party_members="4", registered_on=today.isoformat()),  # registered today: counts
+    ]
+    record, result = preview(beilin_user, csv_bytes(rows))
+    assert result.ok, result.all_problems
+    imports.ledger_import_run(actor=beilin_user, ledger_import=record)
+    written = SocialOrganization.objects.filter(credit_code__in=[r[0] for r in rows])
+    assert refresh_coverage(written) == 0
+    assert [o.current_must_establish_gap for o in written.order_by("credit_code")] == [
+        r[7] in ("3", "4") for r in sorted(rows)
+    ]
