@@ -25,13 +25,17 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     TextChoices,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import EarlyWarning
+from dashboard.models import RatingTally
+from dashboard.selectors import rating_figures
 from organizations.models import PartyOrganization, SocialOrganization
 
 from .models import MAX_STARS, STRONG_MIN_STARS, WEAK_MAX_STARS, Evaluation, EvaluationEvent, Pairing, Round, Score
@@ -237,6 +241,57 @@ def round_summary_by_area(round_: Round, qs: QuerySet[Evaluation]) -> QuerySet:
         .annotate(**aggregates)
         .order_by("area_order", "area_code")
     )
+
+
+# --------------------------------------------------------------------------
+# The round pages' figures, from the dashboard's rating tally
+# --------------------------------------------------------------------------
+# round_summary() above counts the records (the definition, and what the
+# tally is checked against); the pages read the tally, which every write
+# keeps true in its own transaction: a few rows per round and scope, so a
+# page costs the same at a hundred evaluations or a million.
+
+
+def round_figures(round_: Round, user) -> dict[str, Any]:
+    """round_summary()'s figures for the user's evaluations of the round."""
+    figures = rating_figures(user, round_)
+    figures["by_stars"] = [(stars, figures[f"stars_{stars}"]) for stars in range(MAX_STARS, 0, -1)]
+    figures["by_state"] = [(state, figures[f"state_{state.value}"]) for state in Evaluation.State]
+    return figures
+
+
+def round_figures_by_area(round_: Round, user) -> list[dict[str, Any]]:
+    """round_summary_by_area()'s rows for the user's evaluations of the round.
+
+    An industry committee's rows by area are counted from its own
+    evaluations: the tally splits ratings by area or by unit, not by both."""
+    if not user.is_citywide and user.role == user.Role.INDUSTRY:
+        return list(round_summary_by_area(round_, Evaluation.objects.for_user(user)))
+
+    def total(**bucket) -> Sum:
+        return Coalesce(Sum("evaluations", filter=Q(**bucket)), 0)
+
+    return list(
+        RatingTally.objects.by_area(user)
+        .filter(round=round_)
+        .values(area_name=F("area__name"), area_order=F("area__sort_order"), area_code=F("area__code"))
+        .annotate(
+            decided=total(final_stars__gt=0),
+            four_star_named=total(final_stars=4),
+            five_star_certified=total(state=Evaluation.State.CERTIFIED),
+            **{f"stars_{stars}": total(final_stars=stars) for stars in range(1, MAX_STARS + 1)},
+            # Last: the name is the tally's own column, which the sums above read.
+            evaluations=Coalesce(Sum("evaluations"), 0),
+        )
+        .filter(evaluations__gt=0)
+        .order_by("area_order", "area_code")
+    )
+
+
+def evaluation_counts_by_round(user) -> dict[int, int]:
+    """{round id: the user's evaluations in it}."""
+    rows = RatingTally.objects.own(user).order_by().values("round").annotate(n=Sum("evaluations"))
+    return {row["round"]: row["n"] for row in rows}
 
 
 # --------------------------------------------------------------------------

@@ -8,8 +8,6 @@ import contextlib
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -39,17 +37,12 @@ class RoundListView(LoginRequiredMixin, SingleTableMixin, TemplateView):
     table_pagination = False
 
     def get_table_data(self):
-        counts = (
-            Evaluation.objects.for_user(self.request.user)
-            .filter(round=OuterRef("pk"))
-            .order_by()
-            .values("round")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return Round.objects.annotate(
-            evaluation_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
-        ).order_by("-year")
+        # The user's evaluations per round from the rating tally: one query, a few rows.
+        counts = selectors.evaluation_counts_by_round(self.request.user)
+        rounds = list(Round.objects.order_by("-year"))
+        for round_ in rounds:
+            round_.evaluation_count = counts.get(round_.pk, 0)
+        return rounds
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("Rating rounds"), **kwargs)
@@ -103,16 +96,13 @@ class RoundSummaryView(LoginRequiredMixin, RoundMixin, SafeExportMixin, SingleTa
     def get_export_filename(self, export_format):
         return f"ratings-{self.get_round().year}.{export_format}"
 
-    def scoped(self):
-        return Evaluation.objects.for_user(self.request.user)
-
     def get_table_data(self):
-        return list(selectors.round_summary_by_area(self.get_round(), self.scoped()))
+        return selectors.round_figures_by_area(self.get_round(), self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         round_ = self.get_round()
-        summary = selectors.round_summary(round_, self.scoped())
+        summary = selectors.round_figures(round_, self.request.user)
         context.update(
             round=round_,
             rounds=Round.objects.order_by("-year"),

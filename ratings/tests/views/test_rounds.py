@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from organizations.tests.factories import PartyOrganizationFactory, SocialOrganizationFactory
+from ratings import selectors
 from ratings.models import Evaluation, EvaluationEvent, Round
 from ratings.tests.factories import make_evaluation, points_for
 
@@ -208,3 +209,53 @@ def test_entry_query_count_does_not_grow_with_rows(login, staff_user, beilin, ro
     add(17)
     with django_assert_num_queries(9):
         assert len(client.get(url).context["rows"]) == 20
+
+
+# --------------------------------------------------------------------------
+# The round pages read the rating tally
+# --------------------------------------------------------------------------
+
+FIGURES = ("evaluations", "decided", "four_star_named", "five_star_certified", "sent_to_province", "province_share")
+
+
+def test_round_pages_agree_with_the_records_for_every_scope(
+    login, staff_user, beilin_user, yanta_user, lawyers_user, rated, round_2020
+):
+    url = reverse("ratings:round-summary", args=[2020])
+    for user in (staff_user, beilin_user, yanta_user, lawyers_user):
+        response = login(user).get(url)
+        records = selectors.round_summary(round_2020, Evaluation.objects.for_user(user))
+        shown = response.context["summary"]
+        assert {k: shown[k] for k in FIGURES} == {k: records[k] for k in FIGURES}, user.username
+        assert shown["by_stars"] == records["by_stars"] and shown["by_state"] == records["by_state"]
+        by_area = selectors.round_summary_by_area(round_2020, Evaluation.objects.for_user(user))
+        assert [dict(row.record) for row in response.context["table"].rows] == [dict(row) for row in by_area]
+        listed = login(user).get(reverse("ratings:round-list")).context["table"].rows
+        counted = {row.record.year: row.record.evaluation_count for row in listed}
+        assert counted[2020] == records["evaluations"]
+
+
+def test_round_pages_cost_the_same_for_any_number_of_evaluations(
+    login, staff_user, beilin, round_2019, round_2020, django_assert_num_queries
+):
+    client = login(staff_user)
+
+    def add(n):
+        for _ in range(n):
+            party = PartyOrganizationFactory(area=beilin, organizations=[SocialOrganizationFactory(area=beilin)])
+            make_evaluation(party, round_2020, state=State.APPROVED, total=85)
+
+    add(2)
+    # session, user, the round, its figures by area, its figures, whether the
+    # user may edit it (the page's button), the rounds to choose from
+    with django_assert_num_queries(7):
+        client.get(reverse("ratings:round-summary", args=[2020]))
+    # session, user, the counts per round, the rounds
+    with django_assert_num_queries(4):
+        client.get(reverse("ratings:round-list"))
+    add(20)
+    with django_assert_num_queries(7):
+        response = client.get(reverse("ratings:round-summary", args=[2020]))
+    assert response.context["summary"]["evaluations"] == 22
+    with django_assert_num_queries(4):
+        client.get(reverse("ratings:round-list"))
