@@ -369,3 +369,13 @@ def test_the_scale_seed_leaves_the_tallies_true(staff_user, beilin_user, lawyers
     call_command("seed_scale", "--orgs", "300", stdout=io.StringIO(), stderr=io.StringIO())
     assert Contribution.objects.exists() and EarlyWarning.objects.exists()
     scanned.assert_agree((staff_user, beilin_user, lawyers_user), list(Period.objects.all()))
+
+
+def test_a_migrate_fills_empty_tallies_and_leaves_kept_ones_alone(city_records, staff_user):
+    for tally in (RatingTally, WarningTally, ContributionTally, EngagementTally):
+        tally.objects.all().delete()
+    call_command("migrate", "dashboard", verbosity=0)
+    assert tallies.differences() == []
+    EngagementTally.objects.filter(scope="city").update(plaques=7)
+    call_command("migrate", "dashboard", verbosity=0)
+    assert selectors.engagement_figures(staff_user)["pilots"]["plaques"] == 7  # not rebuilt: only empty tallies are
