@@ -17,6 +17,11 @@ and a district official of 雁塔区 as the uploader. For each size it measures:
 - the import, as the worker runs it: N new organisations from the CSV, then
   the same N again from the XLSX (all unchanged), then N changed (all updated).
 
+For the check and the import it prints the wall time and the CPU time spent
+by the worker and by its PostgreSQL backend (read from /proc when the server
+runs on this machine): on a machine shared with other work, the wall time
+measures the others' work too.
+
 Each step runs in a forked process, so that its peak resident memory
 (resource.getrusage) is its own (it includes the process it was forked from,
 printed first). Times are wall-clock seconds; the organisations table is
@@ -64,8 +69,38 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of this process, or of process `pid` (from /proc), in seconds."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _timed(step):
+    """`step()` with the CPU it cost here and in its PostgreSQL backend (when the
+    server runs on this machine): on a machine shared with other work, wall
+    time measures the others too; CPU time is the step's own."""
+    from django.db import connection
+
+    backend = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+    client, server = _cpu_seconds(), _cpu_seconds(backend) if backend else 0.0
+    result = step()
+    result["cpu"] = _cpu_seconds() - client + ((_cpu_seconds(backend) - server) if backend else 0.0)
+    return result
+
+
 def in_child(step):
-    """Run `step()` in a forked process; its result (a dict) with the child's peak memory."""
+    """Run `step()` in a forked process; its result (a dict) with the child's
+    peak memory and CPU seconds (its own and its database backend's)."""
     from django.db import connections
 
     connections.close_all()
@@ -75,7 +110,7 @@ def in_child(step):
         os.close(read_end)
         code = 0
         try:
-            result = step()
+            result = _timed(step)
             result["rss"] = peak_mb()
         except BaseException as exc:  # report, never fall back into the parent's code
             result = {"error": repr(exc)}
@@ -240,7 +275,9 @@ def main() -> None:
             checked = in_child(lambda pk=up["pk"]: check(pk))
             first = in_child(lambda pk=up["pk"]: page(pk, last=False))
             last = in_child(lambda pk=up["pk"]: page(pk, last=True))
-            done = in_child(lambda pk=up["pk"]: run_import(pk)) if expect else {"seconds": None, "rss": None}
+            done = (
+                in_child(lambda pk=up["pk"]: run_import(pk)) if expect else {"seconds": None, "rss": None, "cpu": None}
+            )
             if expect:
                 assert done[expect] == n, done
             else:
@@ -252,9 +289,11 @@ def main() -> None:
                     path.stat().st_size / 2**20,
                     up["seconds"],
                     checked["seconds"],
+                    checked["cpu"],
                     first["seconds"] * 1000,
                     last["seconds"] * 1000,
                     done["seconds"],
+                    done["cpu"] if expect else None,
                     up["rss"],
                     checked["rss"],
                     done["rss"],
@@ -274,9 +313,11 @@ COLUMNS = (
     ("MB", 5, "{:.1f}"),
     ("upload s", 8, "{:.2f}"),
     ("check s", 7, "{:.1f}"),
+    ("check CPU s", 11, "{:.1f}"),
     ("page 1 ms", 9, "{:.0f}"),
     ("last page ms", 12, "{:.0f}"),
     ("import s", 8, "{:.1f}"),
+    ("import CPU s", 12, "{:.1f}"),
     ("upload MB", 9, "{:.0f}"),
     ("check MB", 8, "{:.0f}"),
     ("import MB", 9, "{:.0f}"),
