@@ -47,6 +47,7 @@ def pickable_parents(user) -> QuerySet[PartyOrganization]:
 class OrganizationAutocomplete(AutocompleteView):
     code_field = "credit_code"
     name_gram_indexed = True
+    area_field = "area"
     label = staticmethod(organization_label)
     hint = staticmethod(organization_hint)
 
@@ -56,6 +57,7 @@ class OrganizationAutocomplete(AutocompleteView):
 
 class ParentPartyOrganizationAutocomplete(AutocompleteView):
     name_gram_indexed = True
+    area_field = "area"
     label = staticmethod(party_organization_label)
     hint = staticmethod(party_organization_hint)
 

@@ -1,11 +1,12 @@
 """The organisation pickers' endpoints: the user's own rows only, whatever is
-typed; twenty at most, by name; one query for the rows."""
+typed; twenty at most, by name; two queries for the rows."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
+from organizations.autocomplete import OrganizationAutocomplete
 from organizations.models import PartyOrganization
 from organizations.tests.factories import PartyOrganizationFactory, SocialOrganizationFactory
 
@@ -80,20 +81,41 @@ def test_twenty_at_most_in_name_order(login, beilin_user, beilin):
     assert _names(login(beilin_user), ORGS, "第") == [f"{name}（碑林区）" for name in names[:20]]
 
 
+def test_past_the_candidates_the_twenty_are_still_matches_in_scope_in_name_order(
+    login, beilin_user, beilin, yanta, monkeypatch
+):
+    for n in range(30):
+        SocialOrganizationFactory(name=f"碑林区第{n:02d}协会", area=beilin)
+        SocialOrganizationFactory(name=f"雁塔区第{n:02d}协会", area=yanta)
+    monkeypatch.setattr(OrganizationAutocomplete, "candidates", 25)
+    names = _names(login(beilin_user), ORGS, "协会")
+    assert len(names) == 20 and names == sorted(names)
+    assert all(name.startswith("碑林区第") for name in names)
+
+
 def test_nothing_is_listed_before_anything_is_typed(login, staff_user, dataset):
     assert _results(login(staff_user), ORGS, "") == []
     assert _results(login(staff_user), ORGS, "   ") == []
 
 
 @pytest.mark.parametrize("user", ["beilin_user", "lawyers_user", "staff_user"])
-def test_one_query_for_the_rows_whatever_the_scope(request, login, user, dataset, beilin, django_assert_num_queries):
+def test_two_queries_for_the_rows_whatever_the_scope(
+    request, login, user, dataset, beilin, justice, django_assert_num_queries
+):
     for n in range(25):
-        SocialOrganizationFactory(name=f"碑林区协会{n}", area=beilin)
+        SocialOrganizationFactory(name=f"碑林区协会{n}", area=beilin, supervising_unit=justice)
     client = login(request.getfixturevalue(user))
-    # Session, user, then the rows; a district official's scope reads the user's area once.
-    expected = 4 if user == "beilin_user" else 3
-    with django_assert_num_queries(expected):
-        client.get(ORGS, {"q": "协会"})
+    # Session and user (a district official's scope reads the user's area and
+    # the keys of the areas holding its rows), then the matches' keys and the
+    # twenty rows; nothing found, no second query.
+    base = 4 if user == "beilin_user" else 2
+    with django_assert_num_queries(base + 2):
+        assert len(client.get(ORGS, {"q": "协会"}).json()["results"]) == 20
+    with django_assert_num_queries(base + 1):
+        client.get(ORGS, {"q": "无此组织"})
+    # Nothing typed: no search at all.
+    with django_assert_num_queries(2):
+        client.get(ORGS, {"q": ""})
 
 
 def test_anonymous_gets_403_not_the_login_page(client, dataset):

@@ -15,6 +15,7 @@ from ui.autocomplete import AutocompleteView
 
 class PairingPartnerAutocomplete(AutocompleteView):
     name_gram_indexed = True
+    area_field = "area"
     label = staticmethod(standing_label)
     hint = staticmethod(party_organization_hint)
 
