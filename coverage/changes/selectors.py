@@ -162,19 +162,50 @@ def _touched(window: ChangeWindow) -> Q:
     )
 
 
-def _organization_conditions(window: ChangeWindow) -> dict[Kind, Q]:
+def _facts(window: ChangeWindow) -> dict[str, Q]:
+    """Every input of the organisation kinds: registered or deregistered in
+    H, active on either day, and each coverage figure's condition (the
+    recount's own) on either day."""
     before, after = coverage_conditions(on=window.since), coverage_conditions(on=window.until)
-    active_before, active_after = organization_active_on(window.since), organization_active_on(window.until)
-    conditions = {
-        Kind.REGISTERED: window.dates("registered_on"),
-        Kind.DEREGISTERED: window.dates("deregistered_on"),
+    facts = {
+        # Not named as the kinds: the counts take those names.
+        "registered_in": window.dates("registered_on"),
+        "deregistered_in": window.dates("deregistered_on"),
+        "active_before": organization_active_on(window.since),
+        "active_after": organization_active_on(window.until),
     }
+    for figure in STATE_FIGURES:
+        facts[f"{figure}_before"], facts[f"{figure}_after"] = before[figure], after[figure]
+    return facts
+
+
+def _organization_conditions(window: ChangeWindow, facts: dict[str, Q] | None = None) -> dict[Kind, Q]:
+    """Each organisation kind as a condition over the facts: the facts
+    themselves (a list's rows), or references to them computed once per row
+    (the counts, see change_counts)."""
+    facts = facts if facts is not None else _facts(window)
+    conditions = {Kind.REGISTERED: facts["registered_in"], Kind.DEREGISTERED: facts["deregistered_in"]}
     for figure, (gained, lost) in STATE_FIGURES.items():
         # Counted on a day = active that day and the condition true that day, as the recount counts.
-        was, now = active_before & before[figure], active_after & after[figure]
+        was = facts["active_before"] & facts[f"{figure}_before"]
+        now = facts["active_after"] & facts[f"{figure}_after"]
         conditions[gained] = now & ~was
         conditions[lost] = was & ~now
     return conditions
+
+
+def _organization_counts(queryset: QuerySet, window: ChangeWindow) -> dict[str, int]:
+    """Every organisation kind's count over `queryset` in one query that
+    computes each fact once per organisation: the facts are the inner
+    query's columns and the counts filter on them (DISTINCT over the key
+    makes Django put the facts in a subquery), where the kinds written out
+    in full would repeat each EXISTS in every count that uses it."""
+    facts = _facts(window)
+    columns = {name: ExpressionWrapper(condition, BooleanField()) for name, condition in facts.items()}
+    references = {name: Q(**{name: True}) for name in facts}
+    conditions = _organization_conditions(window, references)
+    rows = queryset.annotate(**columns).values("pk", *columns).distinct()
+    return rows.aggregate(**{kind.value: Count("pk", filter=condition) for kind, condition in conditions.items()})
 
 
 def _party_conditions(window: ChangeWindow) -> dict[Kind, Q]:
@@ -208,14 +239,10 @@ def change_counts(
     user: User, window: ChangeWindow, *, area: Area | None = None, unit: SupervisingUnit | None = None
 ) -> dict[Kind, int]:
     """Every kind's count for the scope, in three queries (one per model)."""
-    organizations = _organization_conditions(window)
     party = _party_conditions(window)
     instructors = _instructor_conditions(window)
-    counts = (
-        _in_scope(SocialOrganization.objects.all(), user, area=area, unit=unit)
-        .filter(_touched(window))
-        .aggregate(**{kind.value: Count("pk", filter=condition) for kind, condition in organizations.items()})
-    )
+    touched = _in_scope(SocialOrganization.objects.all(), user, area=area, unit=unit).filter(_touched(window))
+    counts = _organization_counts(touched, window)
     counts |= (
         _in_scope(PartyOrganization.objects.all(), user, area=area, unit=unit)
         .filter(party[Kind.PARTY_ESTABLISHED] | party[Kind.PARTY_DISSOLVED])

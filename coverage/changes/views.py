@@ -13,12 +13,23 @@ from django_tables2 import SingleTableMixin
 from accounts.mixins import PermissionRequiredMixin
 from coverage.recount.selectors import periods_with_snapshots
 from organizations.models import SocialOrganization
+from ui.pagination import DEFAULT_PAGE_SIZE, CappedPaginator
 from ui.views import PeriodFromRequestMixin, SafeExportMixin
 
 from . import selectors
 from .forms import ChangeScopeForm
 from .selectors import INSTRUCTOR_KINDS, PARTY_KINDS, Kind
 from .tables import InstructorChangeTable, OrganizationChangeTable, PartyOrganizationChangeTable
+
+
+class CountedPaginator(CappedPaginator):
+    """The capped paginator over rows whose number the page has counted
+    already (`counted`): counting them again would cost the summary's work twice."""
+
+    def __init__(self, *args, counted: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["counted"] = min(counted, self.cap + 1)
+
 
 # Registrations and deregistrations need no note saying so.
 NO_NOTE = (Kind.REGISTERED, Kind.DEREGISTERED)
@@ -63,11 +74,18 @@ class ChangesView(PermissionRequiredMixin, PeriodFromRequestMixin, SafeExportMix
     def get_table_data(self):
         return selectors.change_rows(self.request.user, self.get_window(), self.get_kind(), **self.get_scope())
 
-    def get_table_pagination(self, table):
-        per_page = self.request.GET.get("per_page")
-        if per_page in {"25", "50", "100"}:
-            return {"per_page": int(per_page)}
-        return super().get_table_pagination(table)
+    def get_counts(self) -> dict[Kind, int]:
+        if not hasattr(self, "_counts"):
+            self._counts = selectors.change_counts(self.request.user, self.get_window(), **self.get_scope())
+        return self._counts
+
+    def get_table_pagination(self, table):  # noqa: ARG002 (django-tables2 passes the table)
+        # Capped like every list, and counted already: the summary holds this kind's count.
+        return {
+            "per_page": self.request.GET.get("per_page", DEFAULT_PAGE_SIZE),
+            "paginator_class": CountedPaginator,
+            "counted": self.get_counts()[self.get_kind()],
+        }
 
     def get_export_filename(self, export_format):
         return f"changes-{self.get_period().code}-{self.get_kind().value}.{export_format}"
@@ -82,10 +100,9 @@ class ChangesView(PermissionRequiredMixin, PeriodFromRequestMixin, SafeExportMix
         return "?" + urlencode(params)
 
     def get_context_data(self, **kwargs):
-        scope = self.get_scope()
         window = self.get_window()
         kind = self.get_kind()
-        counts = selectors.change_counts(self.request.user, window, **scope)
+        counts = self.get_counts()
 
         def cell(k: Kind) -> dict:
             return {"kind": k, "label": k.label, "count": counts[k], "url": self._query(k), "selected": k == kind}
