@@ -10,6 +10,9 @@ from . import selectors
 from .models import MAX_STARS, Evaluation, Pairing, Round
 from .selectors import Movement
 
+# A promotion filter matching at most this many rows lists them by key.
+RARE_ROWS = 1000
+
 STAR_CHOICES = [(stars, f"{stars}★") for stars in range(MAX_STARS, 0, -1)]
 
 
@@ -41,7 +44,13 @@ class OneRoundFilterSet(django_filters.FilterSet):
     def filter_movement(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)
         if not value or self.round is None:
             return qs
-        return qs.filter(selectors.movement_condition(self.round, [value]))
+        rows = qs.filter(selectors.movement_condition(self.round, [value]))
+        # A rare promotion (moving down is) would be found by reading the name
+        # index far past a page, row by row: when it is rare, its rows are
+        # named by key (one pass over the round's two sets of evaluations)
+        # and the page sorts just those.
+        keys = list(rows.order_by().values_list("pk", flat=True)[: RARE_ROWS + 1])
+        return rows if len(keys) > RARE_ROWS else qs.filter(pk__in=keys)
 
 
 class EvaluationFilter(OneRoundFilterSet):

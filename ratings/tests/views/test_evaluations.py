@@ -214,3 +214,13 @@ def test_list_sorts_only_by_what_an_index_serves(login, staff_user, rated):
         up = [row.record.pk for row in client.get(LIST + f"?sort={column}").context["table"].page.object_list]
         down = [row.record.pk for row in client.get(LIST + f"?sort=-{column}").context["table"].page.object_list]
         assert up == down[::-1] and len(up) == 4
+
+
+@pytest.mark.parametrize("rare_rows", [0, 1, 1000])
+def test_promotion_filter_lists_the_same_rows_rare_or_not(login, staff_user, rated, monkeypatch, rare_rows):
+    # Rare promotions are listed by key, common ones by the filter itself: the same rows either way.
+    monkeypatch.setattr("ratings.filters.RARE_ROWS", rare_rows)
+    client = login(staff_user)
+    assert _names(client.get(LIST + "?round=2020&movement=up")) == {"A 协会党支部"}
+    assert _names(client.get(LIST + "?round=2020&movement=new")) == {"G 律师事务所党支部"}
+    assert _names(client.get(LIST + "?round=2020&movement=pending")) == {"B、C 联合党支部", "碑林律所党支部"}
