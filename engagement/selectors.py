@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from dashboard.selectors import engagement_figures
+
 from .models import (
     Contribution,
     PilotAssignment,
@@ -226,6 +228,23 @@ def contribution_summary(contributions: QuerySet[Contribution]) -> dict[str, dic
         # back as a float on SQLite, the two sums do not.
         figures["total"] = figures["money"] + figures["goods"]
     return summary
+
+
+def index_figures(user: User) -> dict[str, dict[str, Any]]:
+    """The index page's figures within the user's scope, in four queries
+    whatever the number of records: training from the bases and sessions
+    (a few hundred at most), pilots and contributions from the dashboard's
+    tallies (kept true by every write), which engagement_summary() counts
+    from the records."""
+    tallied = engagement_figures(user)
+    return {
+        "training": {
+            **training_base_summary(TrainingBase.objects.for_user(user)),
+            **training_session_summary(TrainingSession.objects.for_user(user)),
+        },
+        "pilots": tallied["pilots"],
+        "contributions": tallied["contributions"],
+    }
 
 
 def engagement_summary(user: User) -> dict[str, dict[str, Any]]:

@@ -54,7 +54,7 @@ class IndexView(LoginRequiredMixin, TemplateView):
     extra_context = {"title": _("Training, pilots and contributions")}
 
     def get_context_data(self, **kwargs):
-        summary = selectors.engagement_summary(self.request.user)
+        summary = selectors.index_figures(self.request.user)
         rows = [(kind.value, kind.label, summary["contributions"][kind.value]) for kind in Contribution.Kind]
         return {**super().get_context_data(**kwargs), "summary": summary, "contribution_rows": rows}
 

@@ -169,3 +169,16 @@ def test_pilot_rows_show_only_the_organisations_in_scope(eng, lawyers_user, beil
 
     assert serving(lawyers_user) == {"保吉巷社区": {"碑林律所"}, "吉祥村社区": {"雁塔律所"}}
     assert serving(beilin_user) == {"保吉巷社区": {"碑林律所", "碑林文化协会"}}
+
+
+@pytest.mark.parametrize("who", ["staff_user", "beilin_user", "yanta_user", "lawyers_user"])
+def test_index_figures_read_the_tallies_and_agree_with_the_records(request, eng, who, django_assert_num_queries):
+    user = request.getfixturevalue(who)
+    records = selectors.engagement_summary(user)
+    # The bases and the sessions, then the engagement and the contribution tallies.
+    with django_assert_num_queries(4):
+        shown = selectors.index_figures(user)
+    assert shown["training"] == records["training"]
+    assert shown["contributions"] == records["contributions"]
+    for name in ("pilot_communities", "pilot_organizations", "plaques", "agreements"):
+        assert shown["pilots"][name] == records["pilots"][name], name
