@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,7 +60,8 @@ def test_no_page_template_loads_anything_from_the_internet():
         # quote addresses in their comments.
         if not path.is_file() or path.suffix == ".map":
             continue
-        text = path.read_text(errors="ignore")
+        # A vendored release's licence banner (/*! ... */) names its home page; it loads nothing.
+        text = re.sub(r"/\*!.*?\*/", "", path.read_text(errors="ignore"), flags=re.DOTALL)
         for needle in ("http://", "https://", "//cdn", "googleapis"):
             if needle in text:
                 offenders.append(f"{path.relative_to(ROOT)}: {needle}")
