@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import charts
+from .leadership.urls import urlpatterns as leadership_urls
 
 app_name = "dashboard"
 
@@ -11,3 +12,4 @@ urlpatterns = [
     path("charts/stars-by-round.json", charts.StarsByRoundChart.as_view(), name="chart-stars-by-round"),
     path("charts/contributions.json", charts.ContributionsChart.as_view(), name="chart-contributions"),
 ]
+urlpatterns += leadership_urls

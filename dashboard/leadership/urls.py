@@ -1,0 +1,10 @@
+"""Leadership routes, appended to the dashboard's URLconf (dashboard namespace)."""
+
+from django.urls import path
+
+from . import charts, views
+
+urlpatterns = [
+    path("districts/", views.LeagueView.as_view(), name="league"),
+    path("charts/stars-by-area.json", charts.StarsByAreaChart.as_view(), name="chart-stars-by-area"),
+]

@@ -1,0 +1,68 @@
+"""Leadership pages: thin views over dashboard.leadership's selectors."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from django_tables2 import SingleTableMixin
+
+from coverage.recount.selectors import choose_period, periods_with_snapshots
+from ui.views import PeriodFromRequestMixin, SafeExportMixin
+
+from .league import league, may_see_league
+from .tables import LeagueTable
+
+
+class LeadershipMixin(LoginRequiredMixin, UserPassesTestMixin, PeriodFromRequestMixin):
+    """City-wide users and district officials; the half-year chosen like the dashboard's."""
+
+    def test_func(self) -> bool:
+        return may_see_league(self.request.user)
+
+    def get_period(self):
+        # The half-year selector's list and the half-year shown: one query.
+        if not hasattr(self, "_period"):
+            self.periods = list(periods_with_snapshots())
+            self._period = choose_period(self.periods, self.request.GET.get("period"))
+        return self._period
+
+    def handle_no_permission(self):
+        # Signed in without the right: 403; not signed in: the login page.
+        self.raise_exception = self.request.user.is_authenticated
+        return super().handle_no_permission()
+
+
+class LeagueView(LeadershipMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+    """Districts compared for a half-year: coverage, 应建未建, warnings, stars
+    and ledgers, each with its change and rank. Five queries over snapshots,
+    tallies and ledgers whatever the number of organisations."""
+
+    template_name = "dashboard/league.html"
+    table_class = LeagueTable
+    table_pagination = False
+    export_name = "districts-compared"
+
+    def get_league(self):
+        if not hasattr(self, "_league"):
+            period = self.get_period()
+            self._league = league(self.request.user, period) if period else None
+        return self._league
+
+    def get_table_data(self):
+        found = self.get_league()
+        return found.rows if found else []
+
+    def get_table_kwargs(self):
+        return {"league": self.get_league()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=_("Districts compared"),
+            period=self.get_period(),
+            periods=self.periods,
+            league=self.get_league(),
+            period_query=self.period_query(),
+        )
+        return context
