@@ -64,11 +64,27 @@ class LedgerListView(LoginRequiredMixin, LedgerPeriodMixin, SafeExportMixin, Sin
             self._rows = selectors.ledger_report_rows(period=period, user=self.request.user) if period else []
         return self._rows
 
+    # ?status= and ?timeliness= (each repeatable): the rows a dashboard figure
+    # counts, e.g. the ledgers that came in, and of those the ones on time.
+    ROW_FILTERS = {"status": Ledger.Status, "timeliness": selectors.Timeliness}
+
+    def row_filters(self) -> dict[str, set[str]]:
+        return {
+            name: {value for value in self.request.GET.getlist(name) if value in choices.values}
+            for name, choices in self.ROW_FILTERS.items()
+            if self.request.GET.getlist(name)
+        }
+
     def get_table_data(self):
-        return self.get_rows()
+        filters = self.row_filters()
+        return [row for row in self.get_rows() if all(getattr(row, name) in values for name, values in filters.items())]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        filters = self.row_filters()
+        context["row_filters"] = [
+            str(choices(value).label) for name, choices in self.ROW_FILTERS.items() for value in filters.get(name, ())
+        ]
         owner = services.ledger_owner(self.request.user)
         own = next((row for row in self.get_rows() if row.key == owner.key), None) if owner else None
         context.update(
