@@ -60,7 +60,7 @@ def test_leader_sees_every_chart_drawn_clicks_beilin_and_prints_one_page(page, l
     x, y = page.locator("#canvas-coverage-by-area").evaluate(
         """canvas => {
           const index = canvas.chart.data.labels.indexOf('碑林区');
-          const bar = canvas.chart.getDatasetMeta(1).data[index]._model;
+          const bar = canvas.chart.getDatasetMeta(1).data[index];
           return [bar.x, (bar.y + bar.base) / 2];
         }"""
     )
@@ -87,3 +87,35 @@ def test_beilin_sees_only_beilin(page, beilin_user, city_data):
     assert labels == ["碑林区"]
     warning_areas = page.locator("#canvas-warnings").evaluate("canvas => canvas.chart ? canvas.chart.data.labels : []")
     assert set(warning_areas) <= {"碑林区"}
+
+
+def _collect_errors(page) -> list[str]:
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+@pytest.mark.parametrize("username", ["leader", "beilin"])
+def test_dashboard_draws_with_chart_js_4_and_no_console_errors(page, username, leader_user, beilin_user, city_data):
+    errors = _collect_errors(page)
+    log_in(page, username)
+    _wait_for_charts(page)
+    assert page.evaluate("() => Chart.version").startswith("4.")
+    assert page.locator("canvas[data-error]").count() == 0
+    # Hovering a bar shows its tooltip (Chart.js 4's plugins.tooltip) and the pointer says it opens a list.
+    canvas = page.locator("#canvas-coverage-by-area")
+    box = canvas.bounding_box()
+    x, y = canvas.evaluate(
+        """canvas => {
+          const values = canvas.chart.data.datasets[1].data;
+          const bar = canvas.chart.getDatasetMeta(1).data[values.indexOf(Math.max(...values))];
+          return [bar.x, (bar.y + bar.base) / 2];
+        }"""
+    )
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    # Chart.js handles the pointer on the next animation frame.
+    canvas.evaluate("canvas => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    assert canvas.evaluate("canvas => canvas.chart.tooltip.getActiveElements().length") == 1
+    assert canvas.evaluate("canvas => canvas.style.cursor") == "pointer"
+    assert errors == []

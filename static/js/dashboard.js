@@ -1,5 +1,7 @@
-/* Draws every <canvas data-chart-url> from its django-chartjs JSON with the
-   Chart.js that ships in the django-chartjs package (no CDN). */
+/* Draws every <canvas data-chart-url> on the page from its django-chartjs JSON
+   with the vendored Chart.js 4 (static/vendor/chart.js/, no CDN). Any page that
+   loads Chart.js and this file gets, for each such canvas: the chart, a click
+   from a bar to the records it counts and a PNG download (a[data-png-for]). */
 (function () {
   "use strict";
   var charts = [];
@@ -8,36 +10,45 @@
   // links[dataset][label] (one list per bar), or links[label] (one per label).
   function linkFor(links, chart, event, elements) {
     if (!links || !links.length) { return null; }
-    var hit = chart.getElementAtEvent(event)[0] || (elements && elements[0]);
+    var hit = (elements && elements[0]) ||
+      chart.getElementsAtEventForMode(event, "nearest", { intersect: true }, true)[0];
     if (!hit) { return null; }
-    if (Array.isArray(links[0])) { return (links[hit._datasetIndex] || [])[hit._index] || null; }
-    return links[hit._index] || null;
+    if (Array.isArray(links[0])) { return (links[hit.datasetIndex] || [])[hit.index] || null; }
+    return links[hit.index] || null;
+  }
+
+  function withUnit(unit) {
+    return function (value, index, ticks) {
+      return Chart.Ticks.formatters.numeric.call(this, value, index, ticks) + unit;
+    };
   }
 
   function draw(canvas, spec) {
     var stacked = !!spec.stacked;
     var unit = spec.unit || "";
-    var chart = new Chart(canvas.getContext("2d"), {
+    var chart = new Chart(canvas, {
       type: spec.type || "bar",
       data: { labels: spec.labels, datasets: spec.datasets },
       options: {
         responsive: true,
         maintainAspectRatio: false,
-        animation: { duration: 0 },  // printed and screenshotted as drawn
-        legend: { position: "bottom" },
+        animation: false,  // printed and screenshotted as drawn
         scales: spec.type === "pie" ? {} : {
-          xAxes: [{ stacked: stacked, ticks: { autoSkip: false, maxRotation: 60 } }],
-          yAxes: [{ stacked: stacked, ticks: { beginAtZero: true, callback: function (v) { return v + unit; } } }]
+          x: { stacked: stacked, ticks: { autoSkip: false, maxRotation: 60 } },
+          y: { stacked: stacked, beginAtZero: true, ticks: { callback: withUnit(unit) } }
         },
-        tooltips: { callbacks: { label: function (item, data) {
-          return data.datasets[item.datasetIndex].label + ": " + item.yLabel + unit;
-        } } },
-        onClick: function (event, elements) {
-          var link = linkFor(spec.links, this, event, elements);
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: { callbacks: { label: function (item) {
+            return (item.dataset.label ? item.dataset.label + ": " : "") + item.formattedValue + unit;
+          } } }
+        },
+        onClick: function (event, elements, chart) {
+          var link = linkFor(spec.links, chart, event, elements);
           if (link) { window.location.href = link; }
         },
-        onHover: function (event, elements) {
-          canvas.style.cursor = linkFor(spec.links, this, event, elements) ? "pointer" : "default";
+        onHover: function (event, elements, chart) {
+          canvas.style.cursor = linkFor(spec.links, chart, event, elements) ? "pointer" : "default";
         }
       }
     });
@@ -64,8 +75,6 @@
     request.send();
   }
 
-  document.querySelectorAll("canvas[data-chart-url]").forEach(load);
-
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a[data-png-for]");
     if (!link) { return; }
@@ -75,4 +84,6 @@
 
   // Resize before printing so each chart fits its printed cell.
   window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
+
+  document.querySelectorAll("canvas[data-chart-url]").forEach(load);
 })();

@@ -39,8 +39,6 @@ INSTALLED_APPS = [
     "engagement",
     "dashboard",
     "exports",
-    # Ships Chart.js (static/js/Chart.min.js): served locally, no CDN.
-    "chartjs",
 ]
 
 MIDDLEWARE = [
@@ -113,7 +111,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+# The default table inside a box that scrolls sideways, so a wide table never widens a phone's page.
+DJANGO_TABLES2_TEMPLATE = "ui/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "data-table"}
 
 # Celery: without a broker the tasks run in-process (eager), which is what
