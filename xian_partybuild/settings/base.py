@@ -111,8 +111,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# The default table inside a box that scrolls sideways, so a wide table never widens a phone's page.
-DJANGO_TABLES2_TEMPLATE = "ui/table.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "data-table"}
 
 # Celery: without a broker the tasks run in-process (eager), which is what
