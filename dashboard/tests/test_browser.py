@@ -1,7 +1,10 @@
 """Leadership's journey through the dashboard, in Chromium."""
 
 import datetime as dt
+import pathlib
 import re
+import struct
+import zlib
 from decimal import Decimal
 
 import pytest
@@ -119,3 +122,50 @@ def test_dashboard_draws_with_chart_js_4_and_no_console_errors(page, username, l
     assert canvas.evaluate("canvas => canvas.chart.tooltip.getActiveElements().length") == 1
     assert canvas.evaluate("canvas => canvas.style.cursor") == "pointer"
     assert errors == []
+
+
+def _png_size_and_corner(data: bytes) -> tuple[int, int, tuple[int, ...]]:
+    """Width, height and top-left pixel (RGBA) of an 8-bit RGB(A) PNG. The first
+    pixel of the first row is stored as is under every PNG filter (its left and
+    upper neighbours count as zero), so it needs no unfiltering."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, idat, header = 8, b"", None
+    while position < len(data):
+        length = struct.unpack(">I", data[position : position + 4])[0]
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBB", body[:10])
+        elif kind == b"IDAT":
+            idat += body
+        position += 12 + length
+    width, height, depth, colour = header
+    assert depth == 8 and colour in (2, 6), header
+    pixel = zlib.decompress(idat)[1 : 1 + (4 if colour == 6 else 3)]
+    return width, height, tuple(pixel) + (() if colour == 6 else (255,))
+
+
+@pytest.mark.parametrize("username", ["leader", "beilin"])
+def test_chart_png_for_slides_has_white_background_and_a_title_band(
+    page, username, leader_user, beilin_user, city_data
+):
+    log_in(page, username)
+    _wait_for_charts(page)
+    canvas = page.locator("#canvas-coverage-by-area")
+    chart_width, chart_height = canvas.evaluate("canvas => [canvas.width, canvas.height]")
+    link = page.locator('a[data-png-for="canvas-coverage-by-area"]')
+    assert link.get_attribute("data-png-period") == "2020H2"
+    assert (
+        link.get_attribute("data-png-scope")
+        == page.evaluate("() => document.querySelector('h1').textContent").split(" · ")[1]
+    )
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "coverage-by-area-2020H2.png"
+    width, height, corner = _png_size_and_corner(pathlib.Path(download.value.path()).read_bytes())
+    assert corner == (255, 255, 255, 255)  # opaque white, not transparent
+    # Drawn at (at least) twice the screen's resolution, with a band for title, scope and half-year on top.
+    assert width > 2 * chart_width
+    assert height > 2 * chart_height + 80
+    # The chart on the page is back at its own resolution and still clickable.
+    assert canvas.evaluate("canvas => [canvas.width, canvas.height]") == [chart_width, chart_height]

@@ -1,7 +1,7 @@
 /* Draws every <canvas data-chart-url> on the page from its django-chartjs JSON
    with the vendored Chart.js 4 (static/vendor/chart.js/, no CDN). Any page that
    loads Chart.js and this file gets, for each such canvas: the chart, a click
-   from a bar to the records it counts and a PNG download (a[data-png-for]). */
+   from a bar to the records it counts, and a PNG for slides (a[data-png-for]). */
 (function () {
   "use strict";
   var charts = [];
@@ -75,11 +75,43 @@
     request.send();
   }
 
+  // ---- PNG for slides: white background, the title and "scope · half-year"
+  // above the chart, drawn at twice the screen's resolution.
+  function slideImage(canvas, link) {
+    var chart = canvas.chart;
+    var screenRatio = chart.currentDevicePixelRatio;
+    var ratio = Math.max(2, screenRatio);
+    if (ratio !== screenRatio) { chart.options.devicePixelRatio = ratio; chart.resize(); }
+    var font = getComputedStyle(document.body).fontFamily;
+    var pad = 16 * ratio;
+    var titleSize = 18 * ratio;
+    var lineSize = 13 * ratio;
+    var band = pad + titleSize + 8 * ratio + lineSize + pad;
+    var out = document.createElement("canvas");
+    out.width = canvas.width + 2 * pad;
+    out.height = band + canvas.height + pad;
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.textBaseline = "top";
+    ctx.fillStyle = "#1f2937";
+    ctx.font = "600 " + titleSize + "px " + font;
+    ctx.fillText(link.getAttribute("data-png-title") || "", pad, pad, out.width - 2 * pad);
+    ctx.fillStyle = "#475569";
+    ctx.font = lineSize + "px " + font;
+    var line = [link.getAttribute("data-png-scope"), link.getAttribute("data-png-period")].filter(Boolean).join(" · ");
+    ctx.fillText(line, pad, pad + titleSize + 8 * ratio, out.width - 2 * pad);
+    ctx.drawImage(canvas, pad, band);
+    if (ratio !== screenRatio) { delete chart.options.devicePixelRatio; chart.resize(); }
+    return out.toDataURL("image/png");
+  }
+
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a[data-png-for]");
     if (!link) { return; }
     var canvas = document.getElementById(link.getAttribute("data-png-for"));
-    link.href = canvas.toDataURL("image/png");
+    if (!canvas || !canvas.chart) { event.preventDefault(); return; }
+    link.href = slideImage(canvas, link);
   });
 
   // Resize before printing so each chart fits its printed cell.
