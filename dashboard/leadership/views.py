@@ -10,6 +10,7 @@ from django_tables2 import SingleTableMixin
 from coverage.recount.selectors import choose_period, periods_with_snapshots
 from ui.views import PeriodFromRequestMixin, SafeExportMixin
 
+from .compare import compare
 from .league import league, may_see_league
 from .tables import LeagueTable
 
@@ -64,5 +65,28 @@ class LeagueView(LeadershipMixin, SafeExportMixin, SingleTableMixin, TemplateVie
             periods=self.periods,
             league=self.get_league(),
             period_query=self.period_query(),
+        )
+        return context
+
+
+class CompareView(LoginRequiredMixin, TemplateView):
+    """Any two recounted half-years side by side for the user's own scope;
+    by default the latest and the one before it."""
+
+    template_name = "dashboard/compare.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        periods = list(periods_with_snapshots())
+        b = choose_period(periods, self.request.GET.get("b"))
+        # The earlier default: the recounted half-year just before b.
+        earlier = next((p for p in periods if b is not None and (p.year, p.half) < (b.year, b.half)), b)
+        a = choose_period(periods, self.request.GET.get("a") or (earlier.code if earlier else None))
+        context.update(
+            title=_("Two half-years compared"),
+            periods=periods,
+            a=a,
+            b=b,
+            comparison=compare(self.request.user, a, b) if a and b else None,
         )
         return context
