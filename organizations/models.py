@@ -209,6 +209,15 @@ class SocialOrganization(models.Model):
             models.Index(fields=["status", "name", "id"], name="org_status_name_id"),
             models.Index(fields=["current_coverage", "name", "id"], name="org_coverage_name_id"),
             models.Index(fields=["current_must_establish_gap", "name", "id"], name="org_gap_name_id"),
+            # An area page lists the area's organisations that need attention (not
+            # covered, or must establish and has not): a few per cent of the
+            # area's rows. Only those rows are in this index, in the page's order,
+            # so the page and its capped count read them and nothing else.
+            models.Index(
+                fields=["area", "name", "id"],
+                name="org_attention_area_name_id",
+                condition=Q(status="active") & (Q(current_coverage="uncovered") | Q(current_must_establish_gap=True)),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

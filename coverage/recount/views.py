@@ -23,6 +23,7 @@ from organizations.models import Area, CoverageState, SocialOrganization
 from organizations.selectors import organization_rows
 from organizations.tables import SocialOrganizationTable
 from ui.formatting import format_percent
+from ui.pagination import DEFAULT_PAGE_SIZE, CappedPaginator
 from ui.views import PeriodFromRequestMixin, SafeExportMixin
 from xian_partybuild import clock
 
@@ -81,7 +82,8 @@ class AreaDetailView(LoginRequiredMixin, SingleTableMixin, TemplateView):
 
     template_name = "coverage/area_detail.html"
     table_class = SocialOrganizationTable
-    table_pagination = {"per_page": 25}
+    # Capped like every list: the count stops at 10,001 keys, pages go no deeper.
+    table_pagination = {"per_page": DEFAULT_PAGE_SIZE, "paginator_class": CappedPaginator}
 
     def get_area(self) -> Area:
         if not hasattr(self, "_area"):
