@@ -8,6 +8,7 @@ from coverage.changes.selectors import coverage_rate_changes
 from coverage.recount.links import figure_links
 from coverage.recount.selectors import choose_period, periods_with_snapshots
 from ui.views import PeriodFromRequestMixin
+from xian_partybuild import clock
 
 from . import selectors
 
@@ -37,6 +38,7 @@ class DashboardView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
         changes = selectors.snapshot_changes(snapshot, previous)
         context.update(
             title=_("Dashboard"),
+            today=clock.today(),  # the printed page's date
             period=period,
             periods=self.periods,
             snapshot=snapshot,

@@ -15,6 +15,7 @@ from coverage.warnings.scan import warning_scan
 from engagement.tests.factories import ContributionFactory, TrainingBaseFactory
 from ratings.models import Evaluation
 from ratings.tests.factories import make_evaluation, make_round
+from xian_partybuild import clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -169,3 +170,64 @@ def test_chart_png_for_slides_has_white_background_and_a_title_band(
     assert height > 2 * chart_height + 80
     # The chart on the page is back at its own resolution and still clickable.
     assert canvas.evaluate("canvas => [canvas.width, canvas.height]") == [chart_width, chart_height]
+
+
+# A4 landscape less the stylesheet's 8 mm margins, in CSS pixels (96 per inch).
+PRINTABLE_WIDTH = (297 - 2 * 8) / 25.4 * 96
+PRINTABLE_HEIGHT = (210 - 2 * 8) / 25.4 * 96
+
+PRINTED_BOXES = """() => [...document.querySelectorAll(
+    '[data-print-header], h1, .figure, .chart, canvas[data-chart-url]')]
+  .filter(e => e.getClientRects().length)
+  .map(e => {
+    const r = e.getBoundingClientRect();
+    return {what: e.id || e.className || e.tagName, card: e.matches('.figure, .chart'),
+            left: r.left + scrollX, top: r.top + scrollY, right: r.right + scrollX, bottom: r.bottom + scrollY};
+  })"""
+
+
+@pytest.mark.parametrize("username", ["leader", "beilin"])
+def test_dashboard_prints_on_one_a4_landscape_page(page, username, request, city_data):
+    user = request.getfixturevalue(f"{username}_user")
+    log_in(page, username)
+    _wait_for_charts(page)
+    page.emulate_media(media="print")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('canvas[data-chart-url]')].filter(c => c.chart)
+           .every(c => Math.abs(c.chart.width - c.parentNode.clientWidth) <= 1)"""
+    )
+
+    header = page.locator("[data-print-header]")
+    assert header.is_visible()
+    text = header.inner_text()
+    for expected in (user.scope_label, "2020H2", clock.today().isoformat(), user.get_full_name() or user.username):
+        assert expected in text
+    for hidden in (".topbar", ".dash-head .actions", "a[data-png-for]"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+
+    boxes = page.evaluate(PRINTED_BOXES)
+    assert len([box for box in boxes if box["what"].startswith("canvas-")]) >= 5
+    for box in boxes:
+        assert box["left"] >= 0 and box["top"] >= 0, box
+        assert box["right"] <= PRINTABLE_WIDTH and box["bottom"] <= PRINTABLE_HEIGHT, box
+    cards = [box for box in boxes if box["card"]]
+    for i, one in enumerate(cards):
+        for other in cards[i + 1 :]:
+            apart = (
+                one["right"] <= other["left"] + 0.5
+                or other["right"] <= one["left"] + 0.5
+                or one["bottom"] <= other["top"] + 0.5
+                or other["bottom"] <= one["top"] + 0.5
+            )
+            assert apart, (one, other)
+
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"the dashboard prints on {pages} pages"
+
+    # Back on screen the charts fill their cards again.
+    page.emulate_media(media="screen")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('canvas[data-chart-url]')].filter(c => c.chart)
+           .every(c => c.chart.width > 400 && Math.abs(c.chart.width - c.parentNode.clientWidth) <= 1)"""
+    )

@@ -1,10 +1,12 @@
 /* Draws every <canvas data-chart-url> on the page from its django-chartjs JSON
    with the vendored Chart.js 4 (static/vendor/chart.js/, no CDN). Any page that
    loads Chart.js and this file gets, for each such canvas: the chart, a click
-   from a bar to the records it counts, and a PNG for slides (a[data-png-for]). */
+   from a bar to the records it counts, a PNG for slides (a[data-png-for]) and
+   a size fitted to the printed page (dashboard.css's --print-chart-*). */
 (function () {
   "use strict";
   var charts = [];
+  var printing = window.matchMedia("print");
 
   // The bar under the pointer opens the list of the records it counts:
   // links[dataset][label] (one list per bar), or links[label] (one per label).
@@ -55,6 +57,7 @@
     canvas.setAttribute("data-drawn", "true");
     canvas.chart = chart;
     charts.push(chart);
+    if (onPaper) { fitToPaper(chart); }
   }
 
   function load(canvas) {
@@ -114,8 +117,63 @@
     link.href = slideImage(canvas, link);
   });
 
-  // Resize before printing so each chart fits its printed cell.
-  window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
+  // ---- Print. Chromium lays the page out for paper after `beforeprint` and
+  // does not tell the charts, so they are drawn beforehand at the size of
+  // their box on paper (the stylesheet's --print-chart-width/-height, which
+  // it also gives .canvas-box in print) and redrawn to fit the screen after.
+  function paperSize() {
+    var probe = document.createElement("div");
+    probe.style.cssText = "position:absolute;visibility:hidden;width:var(--print-chart-width,0);height:var(--print-chart-height,0)";
+    document.body.appendChild(probe);
+    var size = { width: probe.offsetWidth, height: probe.offsetHeight };
+    probe.remove();
+    return size.width && size.height ? size : null;
+  }
+
+  function fitToPaper(chart) {
+    var size = paperSize();
+    chart.options.devicePixelRatio = Math.max(3, window.devicePixelRatio);  // sharp on a printer
+    if (size) { chart.resize(size.width, size.height); } else { chart.resize(); }
+    chart.update();  // a resize to the same size does not redraw with the paper's fonts
+  }
+
+  // On paper a chart is a third of the page wide, on a phone the screen's
+  // width: smaller text and legend boxes leave the plot its room.
+  var narrow = window.matchMedia("(max-width: 600px)");
+  var onPaper = false;
+
+  function lettering(small, size) {
+    Chart.defaults.font.size = small ? size : 12;
+    Chart.defaults.plugins.legend.labels.boxWidth = small ? 12 : 40;
+  }
+
+  function toPaper() {
+    onPaper = true;
+    lettering(true, 9);
+    charts.forEach(fitToPaper);
+  }
+
+  function toScreen() {
+    if (!onPaper) { return; }
+    onPaper = false;
+    lettering(narrow.matches, 10);
+    charts.forEach(function (chart) {
+      delete chart.options.devicePixelRatio;
+      chart.resize();
+      chart.update();
+    });
+  }
+
+  window.addEventListener("beforeprint", toPaper);
+  window.addEventListener("afterprint", toScreen);
+  // Print preview and emulated print media switch the media without the events.
+  printing.addEventListener("change", function (event) { if (event.matches) { toPaper(); } else { toScreen(); } });
+  narrow.addEventListener("change", function () {
+    if (onPaper) { return; }
+    lettering(narrow.matches, 10);
+    charts.forEach(function (chart) { chart.update(); });
+  });
+  if (printing.matches) { toPaper(); } else { lettering(narrow.matches, 10); }
 
   document.querySelectorAll("canvas[data-chart-url]").forEach(load);
 })();
