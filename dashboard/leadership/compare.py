@@ -38,7 +38,7 @@ SNAPSHOT_FIGURES = (
     ("uncovered", _("Not covered")),
     ("must_establish", _("Must establish")),
     ("must_establish_not_established", _("Must establish, not yet established")),
-    ("formal_party_members", _("Formal party members")),
+    ("formal_party_members", _("Party members (formal)")),
     ("instructors", _("Instructors")),
     ("party_committees", _("Party committees")),
     ("party_general_branches", _("General branches")),
@@ -72,7 +72,7 @@ class ComparedFigure:
 
 @dataclass
 class Comparison:
-    a: Period
+    a: Period | None
     b: Period
     a_snapshot: Snapshot | None
     b_snapshot: Snapshot | None
@@ -111,13 +111,16 @@ def _star_url(figure: str, round_: Round | None) -> str | None:
     return f"{list_path('ratings:evaluation-list')}?{urlencode({'round': round_.year, **extra})}"
 
 
-def compare(user: User, a: Period, b: Period) -> Comparison:
-    """The user's own scope in half-years `a` and `b`."""
+def compare(user: User, a: Period | None, b: Period) -> Comparison:
+    """The user's own scope in half-years `a` and `b` (`a` None: never recounted, its column empty)."""
+    periods = [p for p in (a, b) if p is not None]
     snapshots = {
         row.period_id: row
-        for row in Snapshot.objects.for_user(user).filter(period__in=[a.pk, b.pk], **own_snapshot_filter(user))
+        for row in Snapshot.objects.for_user(user).filter(
+            period__in=[p.pk for p in periods], **own_snapshot_filter(user)
+        )
     }
-    a_snapshot, b_snapshot = snapshots.get(a.pk), snapshots.get(b.pk)
+    a_snapshot, b_snapshot = (snapshots.get(a.pk) if a else None), snapshots.get(b.pk)
     figures = [
         ComparedFigure(
             name,
@@ -130,16 +133,16 @@ def compare(user: User, a: Period, b: Period) -> Comparison:
         for name, label in SNAPSHOT_FIGURES
     ]
 
-    warnings = {a.pk: 0, b.pk: 0}
+    warnings = {p.pk: 0 for p in periods}
     for row in WarningTally.objects.own(user).values("opened_half", "closed_half").annotate(n=Sum("warnings")):
-        for period in (a, b):
+        for period in periods:
             if _open_at_end(row, period.half_year):
                 warnings[period.pk] += row["n"]
     figures.append(
         ComparedFigure(
             "open_warnings",
             _("Open early warnings"),
-            warnings[a.pk],
+            warnings[a.pk] if a else None,
             warnings[b.pk],
             figure_url("open_warnings", a_snapshot, a) if a_snapshot else None,
             figure_url("open_warnings", b_snapshot, b) if b_snapshot else None,
@@ -147,7 +150,8 @@ def compare(user: User, a: Period, b: Period) -> Comparison:
     )
 
     rounds = list(Round.objects.order_by("-year"))
-    a_round, b_round = _round_for(rounds, a.half_year), _round_for(rounds, b.half_year)
+    a_round = _round_for(rounds, a.half_year) if a else None
+    b_round = _round_for(rounds, b.half_year)
     stars = _stars(user, [r for r in {a_round, b_round} if r is not None])
     for name, label in RATINGS:
         figures.append(

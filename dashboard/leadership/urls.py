@@ -7,5 +7,6 @@ from . import charts, views
 urlpatterns = [
     path("districts/", views.LeagueView.as_view(), name="league"),
     path("compare/", views.CompareView.as_view(), name="compare"),
+    path("briefing/", views.BriefingView.as_view(), name="briefing"),
     path("charts/stars-by-area.json", charts.StarsByAreaChart.as_view(), name="chart-stars-by-area"),
 ]

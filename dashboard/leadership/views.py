@@ -10,6 +10,7 @@ from django_tables2 import SingleTableMixin
 from coverage.recount.selectors import choose_period, periods_with_snapshots
 from ui.views import PeriodFromRequestMixin, SafeExportMixin
 
+from .briefing import briefing
 from .compare import compare
 from .league import league, may_see_league
 from .tables import LeagueTable
@@ -88,5 +89,34 @@ class CompareView(LoginRequiredMixin, TemplateView):
             a=a,
             b=b,
             comparison=compare(self.request.user, a, b) if a and b else None,
+        )
+        return context
+
+
+class BriefingView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
+    """The half-year briefing of the user's own scope: one A4 portrait page
+    (static/css/briefing.css) to print or hand out."""
+
+    template_name = "dashboard/briefing.html"
+
+    def get_period(self):
+        if not hasattr(self, "_period"):
+            self.periods = list(periods_with_snapshots())
+            self._period = choose_period(self.periods, self.request.GET.get("period"))
+        return self._period
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = self.get_period()
+        previous = None
+        if period is not None:
+            half = period.half_year.previous()
+            previous = next((p for p in self.periods if (p.year, p.half) == (half.year, half.half)), None)
+        context.update(
+            title=_("Half-year briefing"),
+            period=period,
+            periods=self.periods,
+            brief=briefing(self.request.user, period, previous) if period else None,
+            period_query=self.period_query(),
         )
         return context
