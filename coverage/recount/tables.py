@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Ledger, Snapshot
@@ -97,7 +97,12 @@ class ChangeColumn(tables.Column):
         return shown
 
     def render(self, record):
-        return " · ".join(self.parts(record)) or "—"
+        # Each part (and the dot after it) kept on one line, so a narrow column on a
+        # phone breaks between parts, not inside one.
+        parts = self.parts(record)
+        if not parts:
+            return "—"
+        return format_html_join("\u00a0· ", '<span class="nowrap">{}</span>', ((part,) for part in parts))
 
     def value(self, record):
         return " · ".join(self.parts(record))

@@ -111,7 +111,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+# The default table inside a box that scrolls sideways, so a wide table never widens a phone's page.
+DJANGO_TABLES2_TEMPLATE = "ui/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "data-table"}
 
 # Celery: without a broker the tasks run in-process (eager), which is what
@@ -187,6 +188,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": _expires_after(hours=1),
     },
 }
+
+# Mail: leadership notices (dashboard.leadership.notices) are emailed to users
+# with an address. The console backend until a deployment names its own.
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# The site's address as users reach it, for links in emails.
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 
 # One documented password for the demo users that seed_demo creates when
 # DEBUG is on (or when asked with --demo-users).
