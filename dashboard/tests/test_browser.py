@@ -185,12 +185,21 @@ PRINTED_BOXES = """() => [...document.querySelectorAll(
             left: r.left + scrollX, top: r.top + scrollY, right: r.right + scrollX, bottom: r.bottom + scrollY};
   })"""
 
+ON_SCREEN = """() => [...document.querySelectorAll('canvas[data-chart-url]')].filter(c => c.chart)
+  .every(c => c.chart.width > 400 && Math.abs(c.chart.width - c.parentNode.clientWidth) <= 1)"""
+
 
 @pytest.mark.parametrize("username", ["leader", "beilin"])
 def test_dashboard_prints_on_one_a4_landscape_page(page, username, request, city_data):
     user = request.getfixturevalue(f"{username}_user")
     log_in(page, username)
     _wait_for_charts(page)
+    # Printing as the browser does (beforeprint, print media, afterprint): one page, and the charts back after.
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    page.wait_for_function(ON_SCREEN)
+
+    # The print layout, measured: emulated print media lays the page out as on paper.
     page.emulate_media(media="print")
     page.wait_for_function(
         """() => [...document.querySelectorAll('canvas[data-chart-url]')].filter(c => c.chart)
@@ -227,7 +236,4 @@ def test_dashboard_prints_on_one_a4_landscape_page(page, username, request, city
 
     # Back on screen the charts fill their cards again.
     page.emulate_media(media="screen")
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('canvas[data-chart-url]')].filter(c => c.chart)
-           .every(c => c.chart.width > 400 && Math.abs(c.chart.width - c.parentNode.clientWidth) <= 1)"""
-    )
+    page.wait_for_function(ON_SCREEN)
