@@ -15,6 +15,7 @@ from django.db import OperationalError
 from dashboard import tallies
 from organizations.coverage_state import refresh_coverage
 from xian_partybuild import clock
+from xian_partybuild.celery import enqueue
 
 from .ledgers.imports import services as imports
 from .recount import services
@@ -26,6 +27,9 @@ from .warnings import scan
 # which marks the run failed and keeps the last good figures; the hard limit
 # stays below recount_run's STALE_AFTER so a killed run never blocks the next
 # one for longer than that.
+# The dashboard's task that tells leadership a recount completed, by name (the
+# dashboard's tasks module is its own app's to import).
+NOTICES_TASK = "dashboard.tasks.recount_notices"
 RECOUNT_LIMITS = {"soft_time_limit": 15 * 60, "time_limit": 20 * 60}
 SCAN_LIMITS = {"soft_time_limit": 10 * 60, "time_limit": 15 * 60}
 
@@ -50,6 +54,8 @@ def recount(self, period: str, run_id: int | None = None) -> str:
         refresh_coverage()
         # And for the dashboard's tallies (kept true by every write): rebuilt from the records.
         tallies.rebuild()
+        # Leadership hears of it, with the briefing read from the figures just written.
+        enqueue(NOTICES_TASK, run_id=run.pk)
     except services.RecountAlreadyRunning:
         return f"{period}: another recount is running"
     except Exception:

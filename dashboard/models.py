@@ -211,3 +211,7 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.figure} {self.owner_id} {self.scope_key}"
+
+
+# Leadership notices live with the leadership pages; imported here so that they are the app's models.
+from .leadership.models import Notice  # noqa: E402, F401

@@ -189,6 +189,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Mail: leadership notices (dashboard.leadership.notices) are emailed to users
+# with an address. The console backend until a deployment names its own.
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+# The site's address as users reach it, for links in emails.
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
+
 # One documented password for the demo users that seed_demo creates when
 # DEBUG is on (or when asked with --demo-users).
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="xian2020demo")

@@ -159,7 +159,11 @@ def test_pressing_recount_queues_a_run_and_the_status_follows_it(
         page = client.get(OVERVIEW + "?period=2020H1").content.decode()
         assert 'data-job-state="queued"' in page and "刷新查看进度" in page
         assert "2020H1 的重新排查已排队，进度见下方。" in page
-    assert len(callbacks) == 1  # the task, queued at the commit
+    # The task, queued at the commit; once it had succeeded it queued the leadership notices.
+    assert [callback.func.__self__.name for callback in callbacks] == [
+        "coverage.tasks.recount",
+        "dashboard.tasks.recount_notices",
+    ]
     done = _status(client, run)
     assert (done["status"], done["label"], done["done"]) == ("succeeded", "成功", True)
     assert done["figures"] == {
