@@ -181,12 +181,13 @@ def _gap_sentence(brief: Briefing) -> str:
             _("%(place)s (%(count)s)") % {"place": row.label, "count": row.values["must_establish_not_established"]}
             for row in rows[:MOST_PLACES]
         ]
-        if len(rows) > MOST_PLACES:
-            places.append(_("and others"))
     if places:
+        joined = _(", ").join(places)
+        if len(rows) > MOST_PLACES:
+            joined = _("%(places)s and others") % {"places": joined}
         return _("Must establish a party organisation but have not: %(count)s, in %(places)s.") % {
             "count": figure.b,
-            "places": _(", ").join(places),
+            "places": joined,
         }
     change = _count_change(figure.delta)
     if change is None:
