@@ -19,6 +19,7 @@ from .compare import compare
 from .league import league, may_see_league
 from .models import Notice
 from .tables import LeagueTable
+from .tilemap import COLUMNS, DEFAULT_FIGURE, MAP_FIGURES, ROWS, tile_map
 
 
 class LeadershipMixin(LoginRequiredMixin, UserPassesTestMixin, PeriodFromRequestMixin):
@@ -147,3 +148,29 @@ class NoticeOpenView(LoginRequiredMixin, View):
         notice = get_object_or_404(Notice.objects.for_user(request.user).select_related("period"), pk=pk)
         Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=clock.now())
         return HttpResponseRedirect(notice.briefing_url())
+
+
+class TileMapView(LeadershipMixin, TemplateView):
+    """The districts on a tile map coloured by a chosen league figure, each
+    tile opening its district's page; districts with no place are listed beside it."""
+
+    template_name = "dashboard/map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = self.get_period()
+        found = league(self.request.user, period) if period else None
+        figure = self.request.GET.get("figure", DEFAULT_FIGURE)
+        placed, unplaced, legend = tile_map(found, figure) if found else ([], [], None)
+        context.update(
+            title=_("Map of the districts"),
+            period=period,
+            periods=self.periods,
+            league=found,
+            tiles=placed,
+            unplaced=unplaced,
+            legend=legend,
+            figures=MAP_FIGURES,
+            grid={"rows": ROWS, "columns": COLUMNS},
+        )
+        return context
