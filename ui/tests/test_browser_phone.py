@@ -80,10 +80,13 @@ EVERY_ROLE = {
     "exports:job-detail",
 }
 AREA_PAGES = {"coverage:area-detail", "coverage:overview by=unit", "coverage:changes kind"}
+# The issue names these for leader and beilin: the league table, the period comparison, the briefing.
+LEADERSHIP = {"dashboard:league", "dashboard:compare", "dashboard:briefing"}
 ROLE_ALSO = {
     "yanta": AREA_PAGES,
-    "leader": AREA_PAGES,
+    "leader": AREA_PAGES | LEADERSHIP,
     "beilin": AREA_PAGES
+    | LEADERSHIP
     | {
         "coverage:ledger-import",
         "coverage:ledger-import-preview",
