@@ -14,10 +14,11 @@ from coverage.recount.selectors import choose_period, periods_with_snapshots
 from ui.views import PeriodFromRequestMixin, SafeExportMixin
 from xian_partybuild import clock
 
+from .boundaries import draw
 from .briefing import briefing
 from .compare import compare
 from .league import league, may_see_league
-from .models import Notice
+from .models import BoundaryFile, Notice
 from .tables import LeagueTable
 from .tilemap import COLUMNS, DEFAULT_FIGURE, MAP_FIGURES, ROWS, tile_map
 
@@ -162,6 +163,16 @@ class TileMapView(LeadershipMixin, TemplateView):
         found = league(self.request.user, period) if period else None
         figure = self.request.GET.get("figure", DEFAULT_FIGURE)
         placed, unplaced, legend = tile_map(found, figure) if found else ([], [], None)
+        # An administrator's boundary file, when one is active, is drawn instead of the tiles.
+        boundary = BoundaryFile.objects.filter(active=True).only("shapes").first() if found else None
+        drawing = draw(boundary.shapes) if boundary and boundary.shapes else None
+        if drawing is not None:
+            tiles = placed + unplaced
+            placed = [tile for tile in tiles if tile.row.area and tile.row.area.code in drawing.paths]
+            unplaced = [tile for tile in tiles if tile not in placed]
+            for tile in placed:
+                tile.path = drawing.paths[tile.row.area.code]
+                tile.centre = drawing.centres[tile.row.area.code]
         context.update(
             title=_("Map of the districts"),
             period=period,
@@ -172,5 +183,6 @@ class TileMapView(LeadershipMixin, TemplateView):
             legend=legend,
             figures=MAP_FIGURES,
             grid={"rows": ROWS, "columns": COLUMNS},
+            drawing=drawing,
         )
         return context

@@ -66,6 +66,6 @@ def test_a_district_sees_its_own_tile_only(login, beilin_user, lawyers_user, his
 
 def test_query_count(login, staff_user, history, django_assert_num_queries):
     client = login(staff_user)
-    # session, user, half-years and the league's five.
-    with django_assert_num_queries(8):
+    # session, user, half-years, the league's five and the active boundary file (none).
+    with django_assert_num_queries(9):
         client.get(MAP + "?period=2020H2")
