@@ -129,6 +129,12 @@ class Snapshot(models.Model):
     party_joint = models.PositiveIntegerField(_("joint"), default=0)
     org_coverage_rate = models.DecimalField(_("organisational coverage"), max_digits=5, decimal_places=4, default=0)
     work_coverage_rate = models.DecimalField(_("work coverage"), max_digits=5, decimal_places=4, default=0)
+    # Each kind of change since the previous half-year (coverage.changes.Kind:
+    # count) in this scope, written in the recount's transaction by
+    # coverage.changes.summaries so that the change page reads them instead of
+    # evaluating every touched organisation per request. Empty for the
+    # category scope, which the change page does not offer.
+    changes = models.JSONField(_("changes since the previous half-year"), default=dict, blank=True)
     # Set while the scope's ledger is accepted: a recount leaves the row alone.
     frozen = models.BooleanField(default=False)
     computed_at = models.DateTimeField()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet, Sum
 
 from coverage.models import Period, Snapshot
+from coverage.recount.selectors import own_snapshot_filter
 from engagement.models import Contribution
 from ratings.models import MAX_STARS, Evaluation, Round
 
@@ -21,17 +22,6 @@ from .models import ContributionTally, EngagementTally, RatingTally, WarningTall
 
 if TYPE_CHECKING:
     from accounts.models import User
-
-
-def own_snapshot_filter(user: User) -> dict:
-    """The one snapshot row that stands for the user's whole scope."""
-    if user.is_citywide:
-        return {"scope": Snapshot.Scope.CITY}
-    if user.role == user.Role.DISTRICT:
-        return {"scope": Snapshot.Scope.AREA, "area_id": user.area_id}
-    if user.role == user.Role.INDUSTRY:
-        return {"scope": Snapshot.Scope.SUPERVISING_UNIT, "supervising_unit_id": user.supervising_unit_id}
-    return {"pk__in": []}
 
 
 def scope_snapshot(user: User, period: Period | None) -> Snapshot | None:

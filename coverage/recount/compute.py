@@ -163,6 +163,31 @@ class _Tree:
         return sorted((a for a in self.areas.values() if a.level in Area.REGISTRATION_LEVELS), key=lambda a: a.path)
 
 
+class ScopeMap:
+    """Which scopes a cell of (area, supervising unit) counts in, category
+    apart: the city, its registration area, its supervising unit (or none)
+    and its responsible body. Shared with coverage.changes, whose counts
+    must land in exactly the scopes the snapshots count in."""
+
+    def __init__(self, tree: _Tree | None = None) -> None:
+        self.tree = tree or _Tree()
+
+    def area_key(self, area: Area) -> str:
+        return area.code + CITY_DIRECT_SUFFIX if area.pk == self.tree.city.pk else area.code
+
+    def keys(self, area_id: int, unit_id: int | None) -> list[tuple[str, str]]:
+        S = Snapshot.Scope
+        area = self.tree.registration_area(area_id)
+        unit = self.tree.units.get(unit_id) if unit_id else None
+        found = [(S.CITY.value, "city"), (S.AREA.value, self.area_key(area))]
+        found.append((S.SUPERVISING_UNIT.value, str(unit.pk) if unit is not None else "none"))
+        if unit is not None and unit.has_industry_committee:
+            found.append((S.RESPONSIBLE_BODY.value, f"unit:{unit.pk}"))
+        else:
+            found.append((S.RESPONSIBLE_BODY.value, f"area:{area.code}"))
+        return found
+
+
 def compute(on: dt.date) -> list[ScopeRow]:
     """Every scope's figures as of `on`; reads only, writes nothing."""
     tree = _Tree()
@@ -174,7 +199,7 @@ def compute(on: dt.date) -> list[ScopeRow]:
         return rows[(scope, key)]
 
     S = Snapshot.Scope
-    city = row(S.CITY, "city", tree.city.name, area_id=tree.city.pk)
+    row(S.CITY, "city", tree.city.name, area_id=tree.city.pk)
     for area in tree.registration_areas():
         if area.pk == tree.city.pk:
             row(S.AREA, area.code + CITY_DIRECT_SUFFIX, "市本级", area_id=area.pk)
@@ -183,21 +208,26 @@ def compute(on: dt.date) -> list[ScopeRow]:
     for value, label in SocialOrganization.Category.choices:
         row(S.CATEGORY, value, str(label))
 
+    scopes = ScopeMap(tree)
+
     def targets(area_id: int, unit_id: int | None) -> list[ScopeRow]:
         """The rows a cell of (area, unit) adds to, category apart."""
         area = tree.registration_area(area_id)
-        area_key = area.code + CITY_DIRECT_SUFFIX if area.pk == tree.city.pk else area.code
-        found = [city, rows[(S.AREA, area_key)]]
         unit = tree.units.get(unit_id) if unit_id else None
-        if unit is not None:
-            found.append(row(S.SUPERVISING_UNIT, str(unit.pk), unit.name, unit_id=unit.pk))
-        else:
-            found.append(row(S.SUPERVISING_UNIT, "none", "无业务主管单位"))
-        if unit is not None and unit.has_industry_committee:
-            found.append(row(S.RESPONSIBLE_BODY, f"unit:{unit.pk}", unit.industry_committee_name, unit_id=unit.pk))
-        else:
-            label = "市本级" if area.pk == tree.city.pk else area.name
-            found.append(row(S.RESPONSIBLE_BODY, f"area:{area.code}", label, area_id=area.pk))
+        found = []
+        for scope, key in scopes.keys(area_id, unit_id):
+            if (scope, key) in rows:
+                found.append(rows[(scope, key)])
+            elif scope == S.SUPERVISING_UNIT:
+                if unit is None:
+                    found.append(row(scope, key, "无业务主管单位"))
+                else:
+                    found.append(row(scope, key, unit.name, unit_id=unit.pk))
+            elif key.startswith("unit:"):
+                found.append(row(scope, key, unit.industry_committee_name, unit_id=unit.pk))
+            else:
+                label = "市本级" if area.pk == tree.city.pk else area.name
+                found.append(row(scope, key, label, area_id=area.pk))
         return found
 
     def add(target_rows: Iterable[ScopeRow], cell: dict) -> None:

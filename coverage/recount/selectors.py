@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -15,6 +15,20 @@ from dashboard.models import Scope, WarningTally
 from xian_partybuild import clock
 
 from .periods import HalfYear
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def own_snapshot_filter(user: User) -> dict:
+    """The one snapshot row that stands for the user's whole scope."""
+    if user.is_citywide:
+        return {"scope": Snapshot.Scope.CITY}
+    if user.role == user.Role.DISTRICT:
+        return {"scope": Snapshot.Scope.AREA, "area_id": user.area_id}
+    if user.role == user.Role.INDUSTRY:
+        return {"scope": Snapshot.Scope.SUPERVISING_UNIT, "supervising_unit_id": user.supervising_unit_id}
+    return {"pk__in": []}
 
 
 def last_due(today: dt.date | None = None) -> HalfYear:

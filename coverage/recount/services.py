@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, require
@@ -30,6 +31,12 @@ STALE_AFTER = dt.timedelta(hours=1)
 # The Celery task that calls recount_run (coverage/tasks.py), by name: this
 # module must not import the tasks module that imports it.
 RECOUNT_TASK = "coverage.tasks.recount"
+
+
+# Sent inside the recount's transaction once a half-year's snapshots are
+# written (period=Period): what is stored with them (coverage.changes'
+# counts) is written in the same transaction, without this module knowing it.
+recount_written = Signal()
 
 
 class RecountAlreadyRunning(Exception):
@@ -149,6 +156,7 @@ def recount_run(*, period: HalfYear | str, run_id: int | None = None, actor: Use
                     if (r.scope, r.scope_key) not in frozen
                 ]
             )
+            recount_written.send(sender=recount_run, period=period_obj)
             Period.objects.filter(pk=period_obj.pk).update(last_recounted_at=now)
             run.status = RecountRun.Status.SUCCEEDED
             run.finished_at = clock.now()

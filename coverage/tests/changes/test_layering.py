@@ -1,5 +1,6 @@
 """coverage.changes builds on coverage.recount and organizations; within
-coverage only the URLconf includes it, and outside it only the dashboard may
+coverage only the URLconf includes it (and the app config connects its
+receiver of the recount's signal), and outside it only the dashboard may
 read its selectors (for the Δ beside each figure)."""
 
 from coverage.tests.test_layering import GRAPH
@@ -19,7 +20,13 @@ def test_only_the_urlconf_and_the_dashboard_import_changes():
         for target in targets
         if _within(target, PART)
     }
-    allowed = {("coverage.urls", PART), ("coverage.urls", f"{PART}.urls")}
+    # The app config connects the recount's signal to the counts stored with the snapshots.
+    allowed = {
+        ("coverage.urls", PART),
+        ("coverage.urls", f"{PART}.urls"),
+        ("coverage.apps", PART),
+        ("coverage.apps", f"{PART}.summaries"),
+    }
     wrong = {
         (module, target)
         for module, target in importers - allowed
