@@ -96,6 +96,14 @@ class ScopedListView(PermissionRequiredMixin, SafeExportMixin, SingleTableMixin,
     # count and its pages and takes any page or page size a URL carries.
     table_pagination = {"per_page": DEFAULT_PAGE_SIZE, "paginator_class": CappedPaginator}
 
+    def get_filterset_kwargs(self, filterset_class):
+        # Bound even without a query string (django-filter leaves an unbound
+        # filterset's rows unfiltered): filters that say the user's scope in a
+        # form the database can use (AreaSubtreeFilter by_key: a district
+        # official's area keys) apply to the first page too, which is the one
+        # every visit opens.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
     def get_context_data(self, **kwargs):
         # The "New" button asks the permission rule about this list's model.
         return super().get_context_data(model_label=self.model._meta.label_lower, page_sizes=PAGE_SIZES, **kwargs)
