@@ -209,6 +209,10 @@ class SocialOrganization(models.Model):
             models.Index(fields=["status", "name", "id"], name="org_status_name_id"),
             models.Index(fields=["current_coverage", "name", "id"], name="org_coverage_name_id"),
             models.Index(fields=["current_must_establish_gap", "name", "id"], name="org_gap_name_id"),
+            # 变动明细: registrations and deregistrations of a half-year, and the
+            # organisations a half-year touched, are ranges of these dates.
+            models.Index(fields=["registered_on"], name="org_registered_on"),
+            models.Index(fields=["deregistered_on"], name="org_deregistered_on"),
             # An area page lists the area's organisations that need attention (not
             # covered, or must establish and has not): a few per cent of the
             # area's rows. Only those rows are in this index, in the page's order,

@@ -277,9 +277,13 @@ def change_rows(
             .order_by("organization__name", "person_name", "pk")
         )
     rows = with_coverage(SocialOrganization.objects.select_related("area", "supervising_unit"), on=window.until)
+    # A registration or deregistration in H is itself a date in the touched
+    # set; asking for the set too would make the database build it (every
+    # party organisation's and instructor's dates) before the first row.
+    touched = Q() if kind in (Kind.REGISTERED, Kind.DEREGISTERED) else _touched(window)
     return (
         _in_scope(rows, user, area=area, unit=unit)
-        .filter(_touched(window), _organization_conditions(window)[kind])
+        .filter(touched, _organization_conditions(window)[kind])
         .annotate(
             active_before=ExpressionWrapper(organization_active_on(window.since), BooleanField()),
             active_after=ExpressionWrapper(organization_active_on(window.until), BooleanField()),
