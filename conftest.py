@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -189,4 +190,5 @@ def log_in(page, username: str, password: str = "pw-test-123") -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit].primary")
-    page.wait_for_url("**/")
+    # "**/" alone also matches /login/ itself, so the caller could go on before the sign-in lands.
+    page.wait_for_url(lambda url: urlsplit(url).path != "/login/")
