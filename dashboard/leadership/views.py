@@ -73,6 +73,7 @@ class LeagueView(LeadershipMixin, SafeExportMixin, SingleTableMixin, TemplateVie
             periods=self.periods,
             league=self.get_league(),
             period_query=self.period_query(),
+            today=clock.today(),  # the printed page's date
         )
         return context
 

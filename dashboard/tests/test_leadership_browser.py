@@ -1,5 +1,6 @@
-"""The leadership pages in Chromium: the briefing prints on A4 portrait with
-nothing outside the printable area, and no page scrolls sideways on a phone."""
+"""The leadership pages in Chromium: the briefing prints on A4 portrait and the
+league table on A4 landscape, one page each with nothing outside the printable
+area, and no page scrolls sideways on a phone."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from coverage.recount import services
 from dashboard.tests import test_briefing
 from organizations.models import Area
 from organizations.tests.factories import AreaFactory, SocialOrganizationFactory
+from xian_partybuild import clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -72,3 +74,56 @@ def test_no_sideways_scrolling_on_a_phone(page, request, city_2020, username):
         page.wait_for_load_state("networkidle")
         width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
         assert width[0] <= width[1], (path, width)
+
+
+# A4 landscape less leadership.css's 8 mm margins (@page league), in CSS pixels.
+LANDSCAPE_WIDTH = (297 - 2 * 8) / 25.4 * 96
+LANDSCAPE_HEIGHT = (210 - 2 * 8) / 25.4 * 96
+
+LEAGUE_BOXES = """() => [...document.querySelectorAll(
+    '[data-print-header], h1, .league-table, .league-table tbody tr, .league-charts .chart, canvas[data-chart-url]')]
+  .map(e => {
+    const r = e.getBoundingClientRect();
+    return {what: e.dataset.key || e.id || e.className || e.tagName, shown: e.getClientRects().length > 0,
+            left: r.left + scrollX, top: r.top + scrollY, right: r.right + scrollX, bottom: r.bottom + scrollY};
+  })"""
+
+
+@pytest.mark.parametrize(("username", "districts"), [("leader", 19), ("beilin", 1)])
+def test_league_prints_on_one_a4_landscape_page(page, request, nineteen_districts, username, districts):
+    user = request.getfixturevalue(f"{username}_user")
+    log_in(page, username)
+    page.goto("/dashboard/districts/?period=2020H2")
+    page.wait_for_function("() => document.querySelector('canvas[data-chart-url]').chart")
+
+    # Laid out for paper: the header says whose figures, which half-year, which day and who printed;
+    # the menu, the half-year picker, the buttons and the export and PNG links are not printed.
+    # At the paper's printable width nothing may stick out sideways (scrollWidth).
+    page.set_viewport_size({"width": int(LANDSCAPE_WIDTH), "height": int(LANDSCAPE_HEIGHT)})
+    page.emulate_media(media="print")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('canvas[data-chart-url]')].filter(c => c.chart)
+           .every(c => Math.abs(c.chart.width - c.parentNode.clientWidth) <= 1)"""
+    )
+    header = page.locator("[data-print-header]")
+    assert header.is_visible()
+    for expected in (user.scope_label, "2020H2", clock.today().isoformat(), user.get_full_name() or user.username):
+        assert expected in header.inner_text()
+    for hidden in (".topbar", ".page-head .actions", "#id_period", "a[href*='_export=']", "a[data-png-for]"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+
+    # Every district's row is printed, and it, the table and the 4★/5★ chart lie inside the printable area.
+    assert page.locator(".league-table tbody tr").count() == districts
+    boxes = page.evaluate(LEAGUE_BOXES)
+    assert len([box for box in boxes if box["shown"] and box["what"].startswith("canvas-")]) == 1
+    for box in boxes:
+        assert box["shown"], box
+        assert box["left"] >= 0 and box["top"] >= 0, box
+        assert box["right"] <= LANDSCAPE_WIDTH + 0.5 and box["bottom"] <= LANDSCAPE_HEIGHT + 0.5, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= int(LANDSCAPE_WIDTH)
+
+    # One page, and that page is A4 landscape (the league's own @page, not the briefing's portrait).
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    assert _pages(pdf) == 1
+    width, height = (float(n) for n in re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf).groups())
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (297, 210)
