@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import SocialOrganization
-from ui.filters import AreaSubtreeFilter, RelatedNameSearchFilter, SearchFilter, scoped
+from ui.filters import AreaSubtreeFilter, FilterSet, RelatedNameSearchFilter, SearchFilter, scoped
 
 from .forms import CommunityChoiceField
 from .models import Contribution, PilotAssignment, PilotCommunity, PlaqueAward, TrainingBase, TrainingSession
@@ -25,7 +25,7 @@ class PilotCommunityChoiceFilter(django_filters.ModelChoiceFilter):
 YES_NO = django_filters.widgets.BooleanWidget
 
 
-class TrainingBaseFilter(django_filters.FilterSet):
+class TrainingBaseFilter(FilterSet):
     q = SearchFilter(label=_("Name or host"), fields=("name", "host_organization__name", "host_name"))
     area = AreaSubtreeFilter(label=_("Area"))
     function = django_filters.ChoiceFilter(
@@ -43,7 +43,7 @@ class TrainingBaseFilter(django_filters.FilterSet):
         return qs.filter(**{field: True}) if field else qs
 
 
-class TrainingSessionFilter(django_filters.FilterSet):
+class TrainingSessionFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Topic"), field_name="topic", lookup_expr="icontains")
     base = django_filters.ModelChoiceFilter(label=_("Training base"), queryset=_bases)
     area = AreaSubtreeFilter(label=_("Area"), field_name="base__area")
@@ -55,7 +55,7 @@ class TrainingSessionFilter(django_filters.FilterSet):
         fields = ["q", "base", "area", "held_after", "held_before"]
 
 
-class PilotCommunityFilter(django_filters.FilterSet):
+class PilotCommunityFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Community"), field_name="community__name", lookup_expr="icontains")
     area = AreaSubtreeFilter(label=_("Area"), field_name="community")
 
@@ -64,7 +64,7 @@ class PilotCommunityFilter(django_filters.FilterSet):
         fields = ["q", "area"]
 
 
-class PilotAssignmentFilter(django_filters.FilterSet):
+class PilotAssignmentFilter(FilterSet):
     q = RelatedNameSearchFilter(label=_("Organisation"), related={"organization": "organizations.SocialOrganization"})
     area = AreaSubtreeFilter(label=_("Area of the community"), field_name="community__community")
     community = PilotCommunityChoiceFilter(label=_("Pilot community"), queryset=_pilot_communities)
@@ -91,7 +91,7 @@ class PilotAssignmentFilter(django_filters.FilterSet):
         return qs.filter(~Exists(earlier))
 
 
-class PlaqueAwardFilter(django_filters.FilterSet):
+class PlaqueAwardFilter(FilterSet):
     q = RelatedNameSearchFilter(label=_("Organisation"), related={"organization": "organizations.SocialOrganization"})
     area = AreaSubtreeFilter(label=_("Area"), field_name="organization__area", by_key=True)
     agreement_signed = django_filters.BooleanFilter(label=_("Pairing agreement signed"), widget=YES_NO())
@@ -102,7 +102,7 @@ class PlaqueAwardFilter(django_filters.FilterSet):
         fields = ["q", "area", "agreement_signed", "awarded_on"]
 
 
-class ContributionFilter(django_filters.FilterSet):
+class ContributionFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Organisation or description"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Contribution.Kind.choices)
     area = AreaSubtreeFilter(label=_("Area"), field_name="organization__area", by_key=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ui.filters import AreaSubtreeFilter, RegistrationAreaFilter, SearchFilter, scoped_areas, scoped_units
+from ui.filters import AreaSubtreeFilter, FilterSet, RegistrationAreaFilter, SearchFilter, scoped_areas, scoped_units
 
 from .models import PartyOrganization, SocialOrganization
 from .selectors import WORK_COVERED, CoverageState
@@ -18,7 +18,7 @@ def _unit_filter() -> django_filters.ModelChoiceFilter:
     )
 
 
-class SocialOrganizationFilter(django_filters.FilterSet):
+class SocialOrganizationFilter(FilterSet):
     q = SearchFilter(label=_("Name or credit code"), fields=("name",), prefix=("credit_code",), gram_indexed=("name",))
     area = AreaSubtreeFilter(label=_("Area"), queryset=scoped_areas, by_key=True)
     registration_area = RegistrationAreaFilter(label=_("Registered in"), field_name="area", by_key=True)
@@ -56,7 +56,7 @@ class SocialOrganizationFilter(django_filters.FilterSet):
         return active.filter(coverage_state=value)
 
 
-class PartyOrganizationFilter(django_filters.FilterSet):
+class PartyOrganizationFilter(FilterSet):
     q = SearchFilter(label=_("Name or secretary"), fields=("name", "secretary"), gram_indexed=("name", "secretary"))
     area = AreaSubtreeFilter(label=_("Area"), queryset=scoped_areas, by_key=True)
     registration_area = RegistrationAreaFilter(label=_("Registered in"), field_name="area", by_key=True)

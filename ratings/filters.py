@@ -4,7 +4,7 @@ import django_filters
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from ui.filters import AreaSubtreeFilter, RelatedNameSearchFilter, SearchFilter
+from ui.filters import AreaSubtreeFilter, FilterSet, RelatedNameSearchFilter, SearchFilter
 
 from . import selectors
 from .models import MAX_STARS, Evaluation, Pairing, Round
@@ -20,7 +20,7 @@ def _round_years() -> list[tuple[int, int]]:
     return [(year, year) for year in Round.objects.order_by("-year").values_list("year", flat=True)]
 
 
-class OneRoundFilterSet(django_filters.FilterSet):
+class OneRoundFilterSet(FilterSet):
     """A list of one round's evaluations. The view reads the round from the
     URL (the latest unless asked) and hands it over as `round_`, with every
     round as `rounds` for the choice, so that the rows, the choice and the
@@ -85,7 +85,7 @@ class MoversFilter(OneRoundFilterSet):
         fields = ["area", "movement"]
 
 
-class PairingFilter(django_filters.FilterSet):
+class PairingFilter(FilterSet):
     q = RelatedNameSearchFilter(
         label=_("Party organisation"),
         related={"party_organization": "organizations.PartyOrganization", "partner": "organizations.PartyOrganization"},

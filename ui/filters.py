@@ -17,6 +17,7 @@ from django.db import connections
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan, StartsWith
+from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import restrict
 
@@ -29,6 +30,35 @@ def scoped(rows: Callable[[], QuerySet]) -> Callable:
         return restrict(queryset, request.user) if request is not None else queryset.none()
 
     return choices
+
+
+# What an unset filter means, said in words: never Django's "---------" or
+# django-filter's "Unknown" (未知), which users read as a value of the field.
+ANY = _("All")
+YES_NO_CHOICES = (("", ANY), ("true", _("Yes")), ("false", _("No")))
+
+
+class FilterSet(django_filters.FilterSet):
+    """The base of every list filter: the empty choice of each dropdown reads
+    "All" and a yes/no filter offers All / Yes / No, in one place."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for field in form.fields.values():
+                # None means the filter has no empty choice (a round is always chosen).
+                if getattr(field, "empty_label", None) is not None:
+                    field.empty_label = ANY
+                    if isinstance(field, django_filters.fields.ChoiceField):
+                        # The form's copy of the field shares the declared field's choice
+                        # iterator (and label); re-setting the choices binds them to this copy.
+                        field.choices = field._choices.choices
+                if isinstance(field.widget, django_filters.widgets.BooleanWidget | forms.NullBooleanSelect):
+                    field.widget = django_filters.widgets.BooleanWidget(attrs=field.widget.attrs)
+                    field.widget.choices = YES_NO_CHOICES
+            return form
+        return self._form
 
 
 # Looked up by name so that this shared layer imports no app.

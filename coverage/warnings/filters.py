@@ -4,10 +4,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import EarlyWarning
-from ui.filters import AreaSubtreeFilter, RegistrationAreaFilter, RelatedNameSearchFilter, scoped_units
+from ui.filters import AreaSubtreeFilter, FilterSet, RegistrationAreaFilter, RelatedNameSearchFilter, scoped_units
 
 
-class EarlyWarningFilter(django_filters.FilterSet):
+class EarlyWarningFilter(FilterSet):
     q = RelatedNameSearchFilter(
         label=_("Record name"),
         related={
