@@ -34,6 +34,9 @@ class User(AbstractUser):
         related_name="committee_staff",
         help_text=_("The supervising unit whose industry committee this user works for."),
     )
+    # Set at each login and copied into that session: a session whose copy differs was
+    # ended by a later login elsewhere (accounts/sessions.py).
+    live_session_token = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -62,3 +65,38 @@ class User(AbstractUser):
         if self.is_citywide:
             return str(_("Xi'an (city-wide)"))
         return str(_("no scope"))
+
+
+class LoginFailure(models.Model):
+    """One refused login: counted by name and by address for the lock-out (accounts/lockout.py).
+
+    Rows older than the cool-off no longer count; an unlock deletes the rows of one name.
+    """
+
+    username = models.CharField(_("username"), max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True, db_index=True)
+    attempted_at = models.DateTimeField(_("attempted at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("login failure")
+        verbose_name_plural = _("login failures")
+        ordering = ["-attempted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip_address}"
+
+
+class PasswordHistory(models.Model):
+    """A hash of a password a user once had, so the validator can refuse reusing one (accounts/passwords.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password"), max_length=128)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.lockout import LoginView
+from accounts.views import PasswordChangeView
+
 urlpatterns = [
     path("", include("dashboard.home_urls")),
     path("dashboard/", include("dashboard.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("organizations.urls")),

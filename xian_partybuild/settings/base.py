@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: it leaves a notice when it ends a session.
+    "accounts.sessions.SessionControlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -84,12 +86,30 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Password rules (等保2.0 口令复杂度): length, three character classes, not like the
+# username, not one of the last five (accounts/passwords.py keeps the history).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "accounts.passwords.UsernameInPasswordValidator"},
+    {"NAME": "accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
+
+# Lock-out (accounts/lockout.py): this many failures for one name, or from one
+# address, within the cool-off lock it for the cool-off.
+LOCKOUT_FAILURE_LIMIT = env.int("DJANGO_LOCKOUT_FAILURE_LIMIT", default=5)
+LOCKOUT_ADDRESS_LIMIT = env.int("DJANGO_LOCKOUT_ADDRESS_LIMIT", default=20)
+LOCKOUT_COOLOFF_MINUTES = env.int("DJANGO_LOCKOUT_COOLOFF_MINUTES", default=30)
+
+# Idle timeout: a session ends after this long without a request. The browser's
+# cookie and the stored session carry the same age, and accounts/sessions.py
+# renews both at most once a minute (not on every request, which would add a
+# write to every page) and ends a session idle for longer. It also keeps one
+# live session per account.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30) * 60
 
 # The users read Chinese; English is one click away. Dates and numbers follow
 # the active locale.
