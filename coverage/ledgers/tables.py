@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 
@@ -72,20 +73,26 @@ class ProblemTable(tables.Table):
         return value
 
 
+def _field(name: str):
+    # The model's (translated) label: the table is handed a list, from which
+    # django-tables2 cannot find the model and would title the column "File name".
+    return capfirst(LedgerImport._meta.get_field(name).verbose_name)
+
+
 class LedgerImportTable(tables.Table):
     uploaded_at = tables.DateTimeColumn(
         verbose_name=_("Uploaded at"),
         linkify=lambda record: reverse("coverage:ledger-import-preview", args=[record.pk]),
     )
-    file_name = tables.Column()
-    period = tables.Column(orderable=False)
+    file_name = tables.Column(verbose_name=_field("file_name"))
+    period = tables.Column(verbose_name=_field("period"), orderable=False)
     owner = tables.Column(verbose_name=_("Into"), accessor="pk", orderable=False, empty_values=())
-    status = tables.Column()
-    row_count = tables.Column(attrs={"td": {"class": "num"}})
-    error_count = tables.Column(attrs={"td": {"class": "num"}})
-    created_count = tables.Column(attrs={"td": {"class": "num"}})
-    updated_count = tables.Column(attrs={"td": {"class": "num"}})
-    unchanged_count = tables.Column(attrs={"td": {"class": "num"}})
+    status = tables.Column(verbose_name=_field("status"))
+    row_count = tables.Column(verbose_name=_field("row_count"), attrs={"td": {"class": "num"}})
+    error_count = tables.Column(verbose_name=_field("error_count"), attrs={"td": {"class": "num"}})
+    created_count = tables.Column(verbose_name=_field("created_count"), attrs={"td": {"class": "num"}})
+    updated_count = tables.Column(verbose_name=_field("updated_count"), attrs={"td": {"class": "num"}})
+    unchanged_count = tables.Column(verbose_name=_field("unchanged_count"), attrs={"td": {"class": "num"}})
 
     class Meta:
         model = LedgerImport
