@@ -17,6 +17,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext as _
 
 from coverage.models import EarlyWarning
+from coverage.recount.compute import CITY_OWN_LABEL
 from coverage.recount.links import figure_url, list_path
 from coverage.recount.selectors import period_or_latest
 from engagement.models import Contribution
@@ -131,19 +132,24 @@ class CoverageTrendChart(CoverageRatesChart):
         return [row.period.code for row in self.rows]
 
 
+def area_label(cell: dict) -> str:
+    """A tally cell's registration area as the figures name it: the city's own read 市本级, as in the snapshots."""
+    return CITY_OWN_LABEL if cell["area__level"] == Area.Level.CITY else cell["area__name"]
+
+
 class WarningsChart(ScopedChartView):
     stacked = True
 
     def prepare(self):
         cells = selectors.open_warnings_by_rule_and_area(self.request.user, self.get_period())
-        self.areas = list(dict.fromkeys(c["area__name"] for c in cells))
+        self.areas = list(dict.fromkeys(area_label(c) for c in cells))
         self.rules = [rule for rule in EarlyWarning.Rule if any(c["rule"] == rule for c in cells)]
-        counts = {(c["rule"], c["area__name"]): c["n"] for c in cells}
+        counts = {(c["rule"], area_label(c)): c["n"] for c in cells}
         self.matrix = [[counts.get((rule.value, area), 0) for area in self.areas] for rule in self.rules]
         # A warning carries its record's registration area; the city's own
         # (市本级) are those filed at the city, not the districts' under it.
         self.area_filters = {
-            c["area__name"]: {"registration_area" if c["area__level"] == Area.Level.CITY else "area": c["area_id"]}
+            area_label(c): {"registration_area" if c["area__level"] == Area.Level.CITY else "area": c["area_id"]}
             for c in cells
         }
 

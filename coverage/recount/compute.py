@@ -21,6 +21,8 @@ from organizations.models import Area, InstructorAssignment, PartyOrganization, 
 from organizations.selectors import coverage_conditions, organization_active_on, party_organization_active_on
 
 CITY_DIRECT_SUFFIX = "-direct"
+# The city's own registrations, beside its districts: one label wherever figures name them.
+CITY_OWN_LABEL = "市本级"
 
 
 @dataclass
@@ -202,7 +204,7 @@ def compute(on: dt.date) -> list[ScopeRow]:
     row(S.CITY, "city", tree.city.name, area_id=tree.city.pk)
     for area in tree.registration_areas():
         if area.pk == tree.city.pk:
-            row(S.AREA, area.code + CITY_DIRECT_SUFFIX, "市本级", area_id=area.pk)
+            row(S.AREA, area.code + CITY_DIRECT_SUFFIX, CITY_OWN_LABEL, area_id=area.pk)
         else:
             row(S.AREA, area.code, area.name, area_id=area.pk)
     for value, label in SocialOrganization.Category.choices:
@@ -226,7 +228,7 @@ def compute(on: dt.date) -> list[ScopeRow]:
             elif key.startswith("unit:"):
                 found.append(row(scope, key, unit.industry_committee_name, unit_id=unit.pk))
             else:
-                label = "市本级" if area.pk == tree.city.pk else area.name
+                label = CITY_OWN_LABEL if area.pk == tree.city.pk else area.name
                 found.append(row(scope, key, label, area_id=area.pk))
         return found
 

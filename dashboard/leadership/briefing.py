@@ -17,7 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from coverage.models import EarlyWarning, Period
-from dashboard.charts import list_url
+from dashboard.charts import area_label, list_url
 from dashboard.models import WarningTally
 from organizations.models import Area
 from ui.formatting import format_percent, percent_value
@@ -99,12 +99,12 @@ def _warning_groups(user: User, period: Period) -> tuple[list[tuple[str, int]], 
         by_rule[rule] = by_rule.get(rule, 0) + cell["n"]
     ordered = sorted(by_rule.items(), key=lambda item: (-item[1], item[0]))
     groups = []
-    for (rule, area_id), cell in sorted(cells.items(), key=lambda item: (-item[1]["n"], item[1]["area__name"])):
+    for (rule, area_id), cell in sorted(cells.items(), key=lambda item: (-item[1]["n"], area_label(item[1]))):
         # A warning carries its record's registration area; the city's own are filed at the city.
         key = "registration_area" if cell["area__level"] == Area.Level.CITY else "area"
         url = list_url("coverage:warning-list", period=period.code, rule=rule, **{key: area_id})
         label = str(EarlyWarning.Rule(rule).label)
-        groups.append(WarningGroup(rule, label, cell["area__name"], cell["n"], url))
+        groups.append(WarningGroup(rule, label, area_label(cell), cell["n"], url))
     return [(str(EarlyWarning.Rule(rule).label), n) for rule, n in ordered], groups[:TOP_WARNINGS]
 
 
