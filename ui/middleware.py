@@ -16,3 +16,33 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# Features no page uses: a script injected into a page cannot ask for them.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+class PrivateResponseMiddleware:
+    """Nothing a signed-in user sees is kept by a browser or a proxy cache.
+
+    Pages, chart JSON and exports of a signed-in user hold their scope's
+    records: on a shared office PC the browser's cache would hand them to the
+    next person, and the back button would show them after logging out. So
+    every response to a signed-in user (and every download) says
+    `Cache-Control: no-store`, overriding what a view set. Static files never
+    get here (whitenoise answers them first, with their own long cache).
+    Every response also says which browser features no page may use.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        download = response.has_header("Content-Disposition")
+        if download or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"  # HTTP/1.0 proxies
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

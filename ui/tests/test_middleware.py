@@ -20,3 +20,30 @@ def test_english_when_chosen(client):
 def test_an_unknown_cookie_value_falls_back_to_chinese(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     assert client.get(reverse("login")).headers["Content-Language"] == "zh-hans"
+
+
+def test_signed_in_pages_json_and_exports_are_not_stored(client, staff_user):
+    client.force_login(staff_user)
+    for url in (
+        reverse("home"),
+        reverse("organizations:organization-list"),
+        reverse("dashboard:chart-coverage-trend"),
+        reverse("organizations:organization-list") + "?_export=csv",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == "no-store", url
+        assert "camera=()" in response["Permissions-Policy"], url
+
+
+def test_a_signed_out_visitor_gets_the_permissions_policy_too(client):
+    response = client.get(reverse("login"))
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_after_logging_out_the_pages_were_never_stored(client, staff_user):
+    client.force_login(staff_user)
+    assert client.get(reverse("home"))["Cache-Control"] == "no-store"
+    client.post(reverse("logout"))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302  # to the login page: nothing kept to go back to

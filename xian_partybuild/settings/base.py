@@ -44,6 +44,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outermost after the static files: sees every page's final response.
+    "ui.middleware.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ui.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
