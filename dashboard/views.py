@@ -6,27 +6,19 @@ from django.views.generic import TemplateView
 
 from coverage.changes.selectors import coverage_rate_changes
 from coverage.recount.links import figure_links
-from coverage.recount.selectors import choose_period, periods_with_snapshots
-from ui.views import PeriodFromRequestMixin
 from xian_partybuild import clock
 
 from . import selectors
+from .periods import RecountedPeriodMixin
 
 
-class DashboardView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
+class DashboardView(LoginRequiredMixin, RecountedPeriodMixin, TemplateView):
     """The landing page: key figures and charts for the user's scope and a half-year.
 
     A fixed number of queries over snapshots and tallies, whatever the number
     of organisations."""
 
     template_name = "dashboard/index.html"
-
-    def get_period(self):
-        # The half-year selector's list and the half-year shown: one query.
-        if not hasattr(self, "_period"):
-            self.periods = list(periods_with_snapshots())
-            self._period = choose_period(self.periods, self.request.GET.get("period"))
-        return self._period
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

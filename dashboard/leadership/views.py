@@ -11,9 +11,10 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from coverage.recount.selectors import choose_period, periods_with_snapshots
-from ui.views import PeriodFromRequestMixin, SafeExportMixin
+from ui.views import SafeExportMixin
 from xian_partybuild import clock
 
+from ..periods import RecountedPeriodMixin
 from .boundaries import draw
 from .briefing import briefing
 from .compare import compare
@@ -23,18 +24,11 @@ from .tables import LeagueTable
 from .tilemap import COLUMNS, DEFAULT_FIGURE, MAP_FIGURES, ROWS, tile_map
 
 
-class LeadershipMixin(LoginRequiredMixin, UserPassesTestMixin, PeriodFromRequestMixin):
+class LeadershipMixin(LoginRequiredMixin, UserPassesTestMixin, RecountedPeriodMixin):
     """City-wide users and district officials; the half-year chosen like the dashboard's."""
 
     def test_func(self) -> bool:
         return may_see_league(self.request.user)
-
-    def get_period(self):
-        # The half-year selector's list and the half-year shown: one query.
-        if not hasattr(self, "_period"):
-            self.periods = list(periods_with_snapshots())
-            self._period = choose_period(self.periods, self.request.GET.get("period"))
-        return self._period
 
     def handle_no_permission(self):
         # Signed in without the right: 403; not signed in: the login page.
@@ -101,17 +95,11 @@ class CompareView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class BriefingView(LoginRequiredMixin, PeriodFromRequestMixin, TemplateView):
+class BriefingView(LoginRequiredMixin, RecountedPeriodMixin, TemplateView):
     """The half-year briefing of the user's own scope: one A4 portrait page
     (static/css/briefing.css) to print or hand out."""
 
     template_name = "dashboard/briefing.html"
-
-    def get_period(self):
-        if not hasattr(self, "_period"):
-            self.periods = list(periods_with_snapshots())
-            self._period = choose_period(self.periods, self.request.GET.get("period"))
-        return self._period
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
