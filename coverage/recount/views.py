@@ -193,6 +193,11 @@ class RecountView(PermissionRequiredMixin, View):
     permission_model = Period
     permission_action = Action.RECOUNT
 
+    def get(self, request):
+        # The button lives on the overview; an address typed or bookmarked leads there
+        # rather than to an empty 405 that browsers show as their own error page.
+        return HttpResponseRedirect(reverse("coverage:overview"))
+
     def post(self, request):
         try:
             half = HalfYear.parse(request.POST.get("period", ""))

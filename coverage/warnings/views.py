@@ -61,10 +61,14 @@ class WarningDetailView(PermissionRequiredMixin, DetailView):
 
 
 class WarningRectifyView(WarningDetailView):
-    """POST only: the form is shown on the warning page. Leadership get 403."""
+    """Saves the form shown on the warning page; a GET (an address typed or
+    bookmarked) leads back to that page. Leadership get 403."""
 
     permission_action = Action.RECTIFY
-    http_method_names = ["post"]
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return HttpResponseRedirect(reverse("coverage:warning-detail", kwargs={"pk": self.object.pk}))
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()

@@ -264,9 +264,12 @@ def visit(page, role: str, key: str, path: str) -> Visit:
             response = page.goto(path)
             break
         except PlaywrightError as error:
-            # A download is no page; anything else (a navigation interrupted) is tried once more.
+            # A download is no page; anything else (a navigation interrupted) is tried once more,
+            # from a blank page so that an error page the browser drew cannot hold the tab.
             if "Download" in str(error) or attempt == 2:
+                page.goto("about:blank")
                 return Visit(role, key, path, None, offenders=[str(error).splitlines()[0]])
+            page.goto("about:blank")
     if response is None or "text/html" not in response.headers.get("content-type", ""):
         return Visit(role, key, path, response.status if response else None)
     if urlsplit(page.url).path == reverse("login") and path != reverse("login"):

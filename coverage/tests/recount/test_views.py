@@ -112,6 +112,15 @@ def test_recount_button_is_for_city_staff(
     assert 'data-job-state="succeeded"' in page and "data-last-recount" in page
 
 
+def test_the_recount_address_opened_in_a_browser_leads_to_the_overview(login, staff_user, beilin_user, recounted):
+    url = reverse("coverage:recount")
+    runs = RecountRun.objects.count()
+    response = login(staff_user).get(url)
+    assert response.status_code == 302 and response.url == OVERVIEW
+    assert RecountRun.objects.count() == runs
+    assert login(beilin_user).get(url).status_code == 403
+
+
 # The recount box: what it does, and its progress ----------------------------
 
 

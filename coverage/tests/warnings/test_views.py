@@ -236,6 +236,14 @@ def test_rectify_saves_and_returns_to_the_page(login, beilin_user, c_warning):
     assert c_warning.rectification_updated_by == beilin_user
 
 
+def test_the_rectify_address_opened_in_a_browser_leads_to_the_warning(login, beilin_user, yanta_user, c_warning):
+    response = login(beilin_user).get(rectify_url(c_warning))
+    assert response.status_code == 302 and response["Location"] == detail_url(c_warning)
+    c_warning.refresh_from_db()
+    assert c_warning.rectification_note == ""
+    assert login(yanta_user).get(rectify_url(c_warning)).status_code == 404
+
+
 def test_rectify_errors_are_shown_on_the_fields(login, beilin_user, c_warning):
     today = clock.today()
     data = {"note": "x", "started_on": today.isoformat(), "due_on": (today - dt.timedelta(1)).isoformat()}
@@ -266,10 +274,6 @@ def test_rectify_another_scopes_warning_is_404(request, login, user, c_warning):
     assert response.status_code == 404
     c_warning.refresh_from_db()
     assert c_warning.rectification_note == ""
-
-
-def test_rectify_is_post_only(login, beilin_user, c_warning):
-    assert login(beilin_user).get(rectify_url(c_warning)).status_code == 405
 
 
 # --- Query count ---------------------------------------------------------------------------
