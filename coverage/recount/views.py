@@ -193,7 +193,7 @@ class RecountView(PermissionRequiredMixin, View):
     permission_model = Period
     permission_action = Action.RECOUNT
 
-    def get(self, request):
+    def get(self, *args, **kwargs):
         # The button lives on the overview; an address typed or bookmarked leads there
         # rather than to an empty 405 that browsers show as their own error page.
         return HttpResponseRedirect(reverse("coverage:overview"))

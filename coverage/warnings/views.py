@@ -66,7 +66,7 @@ class WarningRectifyView(WarningDetailView):
 
     permission_action = Action.RECTIFY
 
-    def get(self, request, *args, **kwargs):
+    def get(self, *args, **kwargs):
         self.object = self.get_object()
         return HttpResponseRedirect(reverse("coverage:warning-detail", kwargs={"pk": self.object.pk}))
 
