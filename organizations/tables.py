@@ -43,6 +43,10 @@ class SocialOrganizationTable(tables.Table):
         verbose_name=_("must establish, not established"), order_by=by_name_after("must_establish_not_established")
     )
     status = tables.Column(order_by=by_name_after("status"))
+    # Export only: who to call about an organisation that must still set up its
+    # party organisation (the 应建未建 list is this table filtered), kept off the page.
+    setup_contact = tables.Column(visible=False)
+    setup_contact_phone = tables.Column(visible=False)
 
     class Meta:
         model = SocialOrganization
@@ -57,6 +61,8 @@ class SocialOrganizationTable(tables.Table):
             "coverage_state",
             "must_establish_not_established",
             "status",
+            "setup_contact",
+            "setup_contact_phone",
         )
         order_by = ("name",)
         row_attrs = {"data-area": lambda record: record.area.name}

@@ -312,3 +312,20 @@ def test_a_district_officials_list_costs_the_same_queries_whatever_it_holds(
     with django_assert_num_queries(8):
         response = client.get(url, params)
     assert response.status_code == 200
+
+
+def test_must_establish_export_names_the_party_building_contact_and_phone(login, beilin_user, dataset):
+    # The 应建未建 list (the figure's link) exported: who to call, and the number.
+    SocialOrganization.objects.filter(pk=dataset.c.pk).update(setup_contact="王五", setup_contact_phone="13800000000")
+    client = login(beilin_user)
+    page = client.get(LIST + "?must_establish_not_established=true", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert _names(page) == {"C 服务中心"}
+    # Export-only columns: the page's table stays as wide as it was.
+    assert "13800000000" not in page.content.decode()
+    rows = _csv_rows(
+        client.get(LIST + "?must_establish_not_established=true&_export=csv", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    )
+    header = [cell.lstrip("\ufeff") for cell in rows[0]]
+    assert header[-2:] == ["党建联络人", "联系电话"]
+    assert [row[0] for row in rows[1:]] == ["C 服务中心"]
+    assert rows[1][-2:] == ["王五", "13800000000"]
