@@ -3,8 +3,9 @@
 Every change goes through one of these services: it checks the actor's scope
 and role (the role through workflow.py's transition table), applies the
 rating rules, writes the change and its history entry, all in one
-transaction. They live by subject in `standard`, `evaluations` and
-`pairings`; callers use them from here (`services.evaluation_submit(...)`).
+transaction. They live by subject in `standard`, `evaluations` (and
+`reviews`, many at once) and `pairings`; callers use them from here
+(`services.evaluation_submit(...)`).
 """
 
 from .evaluations import (
@@ -17,11 +18,15 @@ from .evaluations import (
     ratable_problem,
 )
 from .pairings import pairing_create, pairing_reason, pairing_update
+from .reviews import BULK_ACTIONS, MAX_BATCH, evaluation_bulk_review
 from .standard import criteria_ensure_defaults, round_create, round_freeze_criteria, round_update, stars_for
 
 __all__ = [
+    "BULK_ACTIONS",
+    "MAX_BATCH",
     "criteria_ensure_defaults",
     "evaluation_approve",
+    "evaluation_bulk_review",
     "evaluation_certify",
     "evaluation_return",
     "evaluation_score",
