@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, UpdateView
@@ -107,6 +108,14 @@ class ScopedListView(PermissionRequiredMixin, SafeExportMixin, SingleTableMixin,
     def get_context_data(self, **kwargs):
         # The "New" button asks the permission rule about this list's model.
         return super().get_context_data(model_label=self.model._meta.label_lower, page_sizes=PAGE_SIZES, **kwargs)
+
+
+def csrf_failure(request, reason: str = "") -> HttpResponse:  # noqa: ARG001 (Django passes the reason)
+    """A form sent without a valid token (settings.CSRF_FAILURE_VIEW), in the
+    app's layout: Django's own view renders 403_csrf.html without the request,
+    so the page had no header, no navigation and no signed-in user. The
+    reason is technical and stays in the server's log, not on the page."""
+    return render(request, "403_csrf.html", status=HttpResponseForbidden.status_code)
 
 
 class ServiceFormMixin(PermissionRequiredMixin):

@@ -65,6 +65,19 @@ def test_post_without_csrf_token_gives_the_apps_csrf_page(beilin_user):
     assert "CSRF verification failed" not in page
 
 
+def test_csrf_page_keeps_the_signed_in_users_layout_and_navigation(beilin_user):
+    # Django's own CSRF view renders without the request: no header, no menu.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(beilin_user)
+    response = client.post(reverse("coverage:recount"), {"period": "2020H2"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 403
+    assert response.templates[0].name == "403_csrf.html"
+    page = _text(response)
+    assert 'class="mainnav"' in page and 'class="who"' in page
+    assert '<html lang="zh-hans"' in page and "表单已失效" in page
+    assert "Forbidden" not in page and "CSRF" not in page
+
+
 @override_settings(ROOT_URLCONF=__name__, DEBUG=False)
 @pytest.mark.django_db
 def test_server_error_page_renders_without_the_request_or_database(django_assert_num_queries):

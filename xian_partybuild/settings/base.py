@@ -113,6 +113,10 @@ LOCKOUT_COOLOFF_MINUTES = env.int("DJANGO_LOCKOUT_COOLOFF_MINUTES", default=30)
 # live session per account.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_MINUTES", default=30) * 60
 
+# A form sent without its token is answered in the app's layout, with the
+# user's navigation (Django's own view renders without the request).
+CSRF_FAILURE_VIEW = "ui.views.csrf_failure"
+
 # The users read Chinese; English is one click away. Dates and numbers follow
 # the active locale.
 LANGUAGE_CODE = "zh-hans"
