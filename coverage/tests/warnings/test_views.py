@@ -236,6 +236,21 @@ def test_rectify_saves_and_returns_to_the_page(login, beilin_user, c_warning):
     assert c_warning.rectification_updated_by == beilin_user
 
 
+def test_the_form_shows_the_rectification_already_saved(login, beilin_user, c_warning):
+    # Coming back to a warning, the official edits what was recorded, not an empty form.
+    today = clock.today()
+    due = today + dt.timedelta(30)
+    note = "已约谈负责人，筹备组建党支部"
+    client = login(beilin_user)
+    client.post(rectify_url(c_warning), {"note": note, "started_on": today.isoformat(), "due_on": due.isoformat()})
+    response = client.get(detail_url(c_warning))
+    form = response.context["form"]
+    assert (form["note"].value(), form["started_on"].value(), form["due_on"].value()) == (note, today, due)
+    html = response.content.decode()
+    assert f"{note}</textarea>" in html
+    assert f'value="{today.isoformat()}"' in html and f'value="{due.isoformat()}"' in html
+
+
 def test_the_rectify_address_opened_in_a_browser_leads_to_the_warning(login, beilin_user, yanta_user, c_warning):
     response = login(beilin_user).get(rectify_url(c_warning))
     assert response.status_code == 302 and response["Location"] == detail_url(c_warning)
