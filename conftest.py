@@ -23,6 +23,7 @@ from organizations.tests.factories import (
     SocialOrganizationFactory,
     SupervisingUnitFactory,
 )
+from xian_partybuild.celery import app
 
 
 @pytest.fixture
@@ -143,6 +144,27 @@ def recounted(dataset):
     services.recount_run(period="2020H1")
     services.recount_run(period="2020H2")
     return dataset
+
+
+@pytest.fixture
+def broker_down():
+    """Celery pointed at a broker that refuses connections (a closed port on
+    this machine), not eager: what a press of a job button meets when Redis or
+    RabbitMQ is down. The app's connection pools are dropped before and after."""
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+
+    def drop_pools():
+        app._pool = None
+        if "amqp" in app.__dict__:
+            app.amqp._producer_pool = None
+
+    drop_pools()
+    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        drop_pools()
 
 
 CHROMIUM = "/usr/bin/chromium"

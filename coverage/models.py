@@ -64,6 +64,13 @@ class RecountRun(models.Model):
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
 
+    class Failure(models.TextChoices):
+        """Why a run failed, in words users read (the error field keeps the technical detail)."""
+
+        BROKER = "broker", _("the task queue could not be reached")
+        WORKER_LOST = "worker_lost", _("the worker running it stopped")
+        ERROR = "error", _("an error in the recount")
+
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="runs")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(auto_now_add=True)
@@ -72,6 +79,11 @@ class RecountRun(models.Model):
     frozen_kept = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     triggered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    # Which worker runs it and when it last said so (real time, not the clock's
+    # day): a run whose heartbeat stops is recognised as dead within minutes.
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    failure = models.CharField(_("failure"), max_length=16, choices=Failure.choices, blank=True)
 
     class Meta:
         verbose_name = _("recount run")

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, require
@@ -18,6 +23,7 @@ from xian_partybuild import clock
 from xian_partybuild.celery import enqueue
 
 from . import compute
+from .heartbeat import heartbeat
 from .periods import HalfYear
 
 if TYPE_CHECKING:
@@ -25,8 +31,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# A run still "running" after this long died with its worker, one still
-# "queued" lost its message; neither blocks the next one.
+# A run still "queued" after this long lost its message (or no worker has run
+# since); one "running" without a heartbeat (recorded before heartbeats were)
+# after this long died with its worker. Neither blocks the next one. A running
+# run with a heartbeat is dead much sooner: see dead_runs().
 STALE_AFTER = dt.timedelta(hours=1)
 # The Celery task that calls recount_run (coverage/tasks.py), by name: this
 # module must not import the tasks module that imports it.
@@ -43,7 +51,40 @@ class RecountAlreadyRunning(Exception):
     pass
 
 
+class RecountSuperseded(Exception):
+    """A redelivered message for a run that a later recount has already replaced."""
+
+
 LIVE = (RecountRun.Status.QUEUED, RecountRun.Status.RUNNING)
+
+
+def dead_runs() -> QuerySet[RecountRun]:
+    """Runs marked running whose worker has stopped: no heartbeat for
+    RECOUNT_DEAD_AFTER_SECONDS (or, from before heartbeats, started over STALE_AFTER ago)."""
+    silent_since = timezone.now() - dt.timedelta(seconds=settings.RECOUNT_DEAD_AFTER_SECONDS)
+    return RecountRun.objects.filter(
+        Q(heartbeat_at__lt=silent_since) | Q(heartbeat_at__isnull=True, started_at__lt=clock.now() - STALE_AFTER),
+        status=RecountRun.Status.RUNNING,
+    )
+
+
+def _mark_dead(period_obj: Period | None = None) -> list[RecountRun]:
+    """Mark the dead runs (of one half-year, or all) failed; returns them."""
+    runs = dead_runs().select_related("period")
+    if period_obj is not None:
+        runs = runs.filter(period=period_obj)
+    dead = list(runs)
+    for run in dead:
+        since = run.heartbeat_at or run.started_at
+        error = f"worker lost: no heartbeat since {since:%Y-%m-%d %H:%M:%S %Z} ({run.worker or 'unknown worker'})"
+        # Conditional on still running, so a run that finished meanwhile keeps its result.
+        RecountRun.objects.filter(pk=run.pk, status=RecountRun.Status.RUNNING).update(
+            status=RecountRun.Status.FAILED,
+            finished_at=clock.now(),
+            failure=RecountRun.Failure.WORKER_LOST,
+            error=error,
+        )
+    return dead
 
 
 def period_get(*, period: HalfYear | str) -> Period:
@@ -56,7 +97,12 @@ def live_run(period_obj: Period) -> RecountRun | None:
     """A queued or running recount of the half-year that is not stale: a
     message lost with the broker or a worker that died blocks nothing for long."""
     fresh = clock.now() - STALE_AFTER
-    return RecountRun.objects.filter(period=period_obj, status__in=LIVE, started_at__gte=fresh).order_by("-pk").first()
+    return (
+        RecountRun.objects.filter(period=period_obj, status__in=LIVE, started_at__gte=fresh)
+        .exclude(pk__in=dead_runs().values("pk"))
+        .order_by("-pk")
+        .first()
+    )
 
 
 def _created(run: RecountRun) -> RecountRun:
@@ -88,29 +134,46 @@ def recount_enqueue(*, period: HalfYear | str, actor: User | None = None) -> Rec
         RecountRun.objects.filter(
             period=period_obj, status=RecountRun.Status.QUEUED, started_at__lt=clock.now() - STALE_AFTER
         ).update(status=RecountRun.Status.FAILED, finished_at=clock.now(), error="abandoned: no worker took it")
+        _mark_dead(period_obj)
         if live_run(period_obj) is not None:
             raise RecountAlreadyRunning(period_obj.code)
         run = _created(
             RecountRun.objects.create(period=period_obj, status=RecountRun.Status.QUEUED, triggered_by=actor)
         )
-        enqueue(RECOUNT_TASK, period=period_obj.code, run_id=run.pk)
+        enqueue(RECOUNT_TASK, period=period_obj.code, run_id=run.pk, on_failure=lambda exc: _not_queued(run, exc))
     return run
 
 
-def _start(period_obj: Period, run_id: int | None, actor: User | None) -> RecountRun:
-    RecountRun.objects.filter(
-        period=period_obj, status=RecountRun.Status.RUNNING, started_at__lt=clock.now() - STALE_AFTER
-    ).update(status=RecountRun.Status.FAILED, finished_at=clock.now(), error="abandoned: worker lost")
+def _not_queued(run: RecountRun, exc: Exception) -> None:
+    """The broker refused the message: the run fails at once with the reason,
+    rather than staying "queued" and blocking its half-year for an hour."""
+    RecountRun.objects.filter(pk=run.pk, status=RecountRun.Status.QUEUED).update(
+        status=RecountRun.Status.FAILED,
+        finished_at=clock.now(),
+        failure=RecountRun.Failure.BROKER,
+        error=f"not queued: {type(exc).__name__}: {exc}"[:2000],
+    )
+
+
+def _start(period_obj: Period, run_id: int | None, actor: User | None, worker: str) -> RecountRun:
+    _mark_dead(period_obj)
+    if run_id is not None and (
+        RecountRun.objects.filter(period=period_obj, pk__gt=run_id, status=RecountRun.Status.SUCCEEDED).exists()
+    ):
+        raise RecountSuperseded(period_obj.code)
+    alive = {"worker": worker[:200], "heartbeat_at": timezone.now()}
     try:
         with transaction.atomic():
             if run_id is not None:
                 updated = RecountRun.objects.filter(pk=run_id, status=RecountRun.Status.QUEUED).update(
-                    status=RecountRun.Status.RUNNING, started_at=clock.now()
+                    status=RecountRun.Status.RUNNING, started_at=clock.now(), **alive
                 )
                 if updated:
                     return RecountRun.objects.get(pk=run_id)
             return _created(
-                RecountRun.objects.create(period=period_obj, status=RecountRun.Status.RUNNING, triggered_by=actor)
+                RecountRun.objects.create(
+                    period=period_obj, status=RecountRun.Status.RUNNING, triggered_by=actor, **alive
+                )
             )
     except IntegrityError as exc:
         if run_id is not None:
@@ -122,54 +185,85 @@ def _start(period_obj: Period, run_id: int | None, actor: User | None) -> Recoun
         raise RecountAlreadyRunning(period_obj.code) from exc
 
 
-def recount_run(*, period: HalfYear | str, run_id: int | None = None, actor: User | None = None) -> RecountRun:
+def recount_run(
+    *, period: HalfYear | str, run_id: int | None = None, actor: User | None = None, worker: str = ""
+) -> RecountRun:
     """Recount a half-year from the records and replace its snapshots atomically.
 
     Readers see the previous figures until the new ones commit; a failure
     leaves them in place. Rows frozen by an accepted ledger are kept as they are.
+    `worker` names the process (the Celery worker's hostname); the run stamps
+    a heartbeat while it works so that a dead one is recognised (dead_runs).
     """
     period_obj = period_get(period=period)
-    run = _start(period_obj, run_id, actor)
+    run = _start(period_obj, run_id, actor, worker or f"in-process {socket.gethostname()}:{os.getpid()}")
     try:
-        scope_rows = compute.compute(period_obj.end)
-        now = clock.now()
-        with transaction.atomic():
-            # Serialise writers on the period row (PostgreSQL row lock; SQLite
-            # serialises writers anyway).
-            Period.objects.select_for_update().get(pk=period_obj.pk)
-            frozen = set(Snapshot.objects.filter(period=period_obj, frozen=True).values_list("scope", "scope_key"))
-            Snapshot.objects.filter(period=period_obj, frozen=False).delete()
-            Snapshot.objects.bulk_create(
-                [
-                    Snapshot(
-                        period=period_obj,
-                        scope=r.scope,
-                        scope_key=r.scope_key,
-                        label=r.label,
-                        area_id=r.area_id,
-                        supervising_unit_id=r.supervising_unit_id,
-                        computed_at=now,
-                        **vars(r.figures),
-                        **r.figures.rates(),
-                    )
-                    for r in scope_rows
-                    if (r.scope, r.scope_key) not in frozen
-                ]
-            )
-            recount_written.send(sender=recount_run, period=period_obj)
-            Period.objects.filter(pk=period_obj.pk).update(last_recounted_at=now)
-            run.status = RecountRun.Status.SUCCEEDED
-            run.finished_at = clock.now()
-            run.snapshot_count = len(scope_rows) - len(frozen)
-            run.frozen_kept = len(frozen)
-            run.save(update_fields=["status", "finished_at", "snapshot_count", "frozen_kept"])
+        with heartbeat(run.pk):
+            _write(period_obj, run)
     except Exception as exc:
         logger.exception("recount of %s failed", period_obj.code)
         RecountRun.objects.filter(pk=run.pk).update(
-            status=RecountRun.Status.FAILED, finished_at=clock.now(), error=f"{type(exc).__name__}: {exc}"[:2000]
+            status=RecountRun.Status.FAILED,
+            finished_at=clock.now(),
+            failure=RecountRun.Failure.ERROR,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
         )
         raise
     return run
+
+
+def _write(period_obj: Period, run: RecountRun) -> None:
+    scope_rows = compute.compute(period_obj.end)
+    now = clock.now()
+    with transaction.atomic():
+        # Serialise writers on the period row (PostgreSQL row lock; SQLite
+        # serialises writers anyway).
+        Period.objects.select_for_update().get(pk=period_obj.pk)
+        frozen = set(Snapshot.objects.filter(period=period_obj, frozen=True).values_list("scope", "scope_key"))
+        Snapshot.objects.filter(period=period_obj, frozen=False).delete()
+        Snapshot.objects.bulk_create(
+            [
+                Snapshot(
+                    period=period_obj,
+                    scope=r.scope,
+                    scope_key=r.scope_key,
+                    label=r.label,
+                    area_id=r.area_id,
+                    supervising_unit_id=r.supervising_unit_id,
+                    computed_at=now,
+                    **vars(r.figures),
+                    **r.figures.rates(),
+                )
+                for r in scope_rows
+                if (r.scope, r.scope_key) not in frozen
+            ]
+        )
+        recount_written.send(sender=recount_run, period=period_obj)
+        Period.objects.filter(pk=period_obj.pk).update(last_recounted_at=now)
+        run.status = RecountRun.Status.SUCCEEDED
+        run.finished_at = clock.now()
+        run.snapshot_count = len(scope_rows) - len(frozen)
+        run.frozen_kept = len(frozen)
+        run.save(update_fields=["status", "finished_at", "snapshot_count", "frozen_kept"])
+
+
+def recount_reap() -> list[str]:
+    """Mark the runs whose worker died failed and queue each of their
+    half-years again, unless a later recount has already succeeded or one is
+    live. Safe to repeat: a second call finds nothing dead. Returns the
+    half-years queued again."""
+    requeued: list[str] = []
+    for run in _mark_dead():
+        code = run.period.code
+        later = RecountRun.objects.filter(period=run.period, pk__gt=run.pk, status=RecountRun.Status.SUCCEEDED)
+        if code in requeued or later.exists():
+            continue
+        try:
+            recount_enqueue(period=code)
+        except RecountAlreadyRunning:
+            continue
+        requeued.append(code)
+    return requeued
 
 
 def recount_missing(*, today: dt.date | None = None) -> list[str]:

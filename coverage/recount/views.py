@@ -147,9 +147,11 @@ def run_status(run: RecountRun | None) -> dict[str, Any] | None:
         text = gettext("Recounting %(period)s (started %(when)s)…") % context
     elif run.status == RecountRun.Status.FAILED:
         status["error"] = run.error
+        # A known cause in words (the queue unreachable, the worker lost); an error's own text otherwise.
+        known = run.failure and run.failure != RecountRun.Failure.ERROR
         text = gettext("Recount of %(period)s failed (%(when)s); the previous figures are kept. Reason: %(error)s") % {
             **context,
-            "error": run.error or "—",
+            "error": run.get_failure_display() if known else (run.error or "—"),
         }
     else:
         figures = {
@@ -221,9 +223,19 @@ class RecountView(PermissionRequiredMixin, View):
             )
             return back
         # Without a broker the job has already run by now.
-        run.refresh_from_db(fields=["status"])
+        # With one, it is queued, or the broker refused it (the run says so).
+        run.refresh_from_db(fields=["status", "failure"])
         if run.status == RecountRun.Status.SUCCEEDED:
             messages.success(request, gettext("Recount of %(period)s finished.") % context)
+        elif run.failure == RecountRun.Failure.BROKER:
+            messages.error(
+                request,
+                gettext(
+                    "Recount of %(period)s could not be queued: the task queue cannot be reached. "
+                    "The previous figures are kept; try again later or tell the system administrator."
+                )
+                % context,
+            )
         elif run.status == RecountRun.Status.FAILED:
             messages.error(request, gettext("Recount of %(period)s failed; the previous figures are kept.") % context)
         else:

@@ -4,6 +4,7 @@ and on a real worker process with a real broker."""
 import contextlib
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -12,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from django_celery_beat.schedulers import ModelEntry
 
 from coverage import tasks
-from coverage.models import EarlyWarning, RecountRun, Snapshot
-from coverage.recount.services import RECOUNT_TASK, STALE_AFTER, period_get
+from coverage.models import EarlyWarning, Period, RecountRun, Snapshot
+from coverage.recount.services import RECOUNT_TASK, STALE_AFTER, dead_runs, period_get
 from coverage.warnings.scan import SCAN_TASK
 from xian_partybuild.celery import app, enqueue
 
@@ -86,10 +87,21 @@ def test_services_find_the_tasks_by_name():
 
 def test_every_task_has_a_time_limit_below_the_stale_run_guard():
     names = [name for name in app.tasks if name.startswith("coverage.")]
-    assert len(names) == 7
+    assert len(names) == 8
     for name in names:
         task = app.tasks[name]
         assert 0 < task.soft_time_limit < task.time_limit < STALE_AFTER.total_seconds(), name
+
+
+def test_the_broker_never_hands_a_running_task_to_a_second_worker(settings):
+    # Redis redelivers a message not acknowledged within the visibility timeout:
+    # every limited task of the project must be killed before that.
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    limited = [task for name, task in app.tasks.items() if not name.startswith("celery.") and task.time_limit]
+    assert len(limited) >= 10
+    assert max(task.time_limit for task in limited) < timeout
+    # The recount's own limit is a small multiple of its measured minute or two at a million rows.
+    assert tasks.recount.time_limit <= 15 * 60
 
 
 @pytest.mark.django_db
@@ -123,16 +135,18 @@ def _require_worker_services() -> None:
 
 
 @contextlib.contextmanager
-def _worker(**extra_env: str):
+def _worker(queue: str | None = None, **extra_env: str):
     """A `celery worker` process on the configured broker and this test's
-    PostgreSQL database, consuming a queue of its own; yields the queue."""
+    PostgreSQL database, consuming a queue of its own (also its default queue,
+    for what it queues itself); yields the queue."""
     db = connection.settings_dict
     worker_db_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    queue = queue or f"test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "DATABASE_URL": worker_db_url,
         "DJANGO_SETTINGS_MODULE": "xian_partybuild.settings.test",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         **extra_env,
     }
     command = [sys.executable, "-m", "celery", "-A", "xian_partybuild", "worker", "--pool=solo", "-Q", queue]
@@ -217,3 +231,53 @@ def test_on_a_real_worker_recounts_and_scans_leave_the_demo_unchanged():
         )
     assert not RecountRun.objects.filter(status=RecountRun.Status.FAILED).exists()
     assert _demo_state() == before
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+@override_settings(RECOUNT_DEAD_AFTER_SECONDS=3)
+def test_a_worker_killed_mid_recount_is_found_dead_and_its_half_year_recounted(dataset):
+    """kill -9 of a worker while its recount waits for the period's lock: the
+    run's heartbeat stops, the run is dead within seconds (not the hour of the
+    old guard or the broker's redelivery), and the reaper on a restarted
+    worker marks it failed and recounts the half-year."""
+    _require_worker_services()
+    beats = {"RECOUNT_HEARTBEAT_SECONDS": "0.5", "RECOUNT_DEAD_AFTER_SECONDS": "3"}
+    period = period_get(period="2020H2")
+    run = RecountRun.objects.create(period=period, status=RecountRun.Status.QUEUED)
+    with _worker(**beats) as (queue, worker), transaction.atomic():
+        # Hold the period's row: the recount computes, then waits here for the lock, alive.
+        Period.objects.select_for_update().get(pk=period.pk)
+        tasks.recount.apply_async(kwargs={"period": "2020H2", "run_id": run.pk}, queue=queue)
+        _wait_for(
+            lambda: RecountRun.objects.filter(pk=run.pk, status=RecountRun.Status.RUNNING).exists(),
+            worker,
+            seconds=60,
+            what="start the recount",
+        )
+        first = RecountRun.objects.get(pk=run.pk).heartbeat_at
+        _wait_for(lambda: RecountRun.objects.get(pk=run.pk).heartbeat_at > first, worker, seconds=20, what="beat")
+        assert run not in dead_runs()
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=20)
+    running = RecountRun.objects.get(pk=run.pk)
+    assert running.status == RecountRun.Status.RUNNING and running.worker.startswith("celery@")
+    assert not Snapshot.objects.filter(period=period).exists()
+    deadline = time.monotonic() + 20
+    while running not in dead_runs() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert running in dead_runs(), "the silent run was not recognised as dead"
+    # Restarted: the reaper (its beat entry) finds the dead run and queues the half-year again.
+    with _worker(queue, **beats) as (_, worker):
+        tasks.recount_reap.apply_async(queue=queue)
+        _wait_for(
+            lambda: Snapshot.objects.filter(period=period, scope="city").exists(),
+            worker,
+            seconds=90,
+            what="recount the half-year again",
+        )
+    running.refresh_from_db()
+    assert (running.status, running.failure) == (RecountRun.Status.FAILED, RecountRun.Failure.WORKER_LOST)
+    again = RecountRun.objects.get(period=period, status=RecountRun.Status.SUCCEEDED)
+    assert again.pk > run.pk and again.worker.startswith("celery@")
+    assert Snapshot.objects.get(period=period, scope="city").organizations == 7

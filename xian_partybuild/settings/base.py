@@ -154,6 +154,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_RETRY_DELAY = 60
+# Two deployments (or a test's worker) sharing one Redis keep their messages apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# With the broker down, "recount now" and the export and import buttons say so
+# within seconds (a failed job and a message) instead of hanging on retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=3.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# A message taken by a worker that died is redelivered after the visibility
+# timeout (Redis; RabbitMQ redelivers when the connection drops). It must
+# outlast the longest hard time limit (the export job's, 35 minutes), or a
+# long export still running would be handed to a second worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 40 * 60}
+# A running recount stamps its heartbeat this often; one silent for
+# RECOUNT_DEAD_AFTER_SECONDS died with its worker: it is marked failed and its
+# half-year recounted (coverage.tasks.recount_reap, every two minutes).
+RECOUNT_HEARTBEAT_SECONDS = env.float("RECOUNT_HEARTBEAT_SECONDS", default=15.0)
+RECOUNT_DEAD_AFTER_SECONDS = env.float("RECOUNT_DEAD_AFTER_SECONDS", default=90.0)
 # Periodic jobs, by name. The database scheduler of django-celery-beat picks
 # them up (and admins can see or pause them in the admin).
 #
@@ -164,9 +180,12 @@ CELERY_TASK_DEFAULT_RETRY_DELAY = 60
 # reads "expires". Both are given, so either scheduler honours the limit.
 
 
-def _expires_after(*, hours: int) -> dict[str, int]:
-    seconds = hours * 60 * 60
+def _expires_after_seconds(seconds: int) -> dict[str, int]:
     return {"expires": seconds, "expire_seconds": seconds}
+
+
+def _expires_after(*, hours: int) -> dict[str, int]:
+    return _expires_after_seconds(hours * 60 * 60)
 
 
 CELERY_BEAT_SCHEDULE = {
@@ -188,6 +207,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coverage.tasks.recount_catch_up",
         "schedule": crontab(minute=30, hour=2),
         "options": _expires_after(hours=20),
+    },
+    # Every two minutes: a recount whose worker died (no heartbeat) is marked
+    # failed and its half-year queued again, so a crash costs minutes, not hours.
+    "recount-reap-dead": {
+        "task": "coverage.tasks.recount_reap",
+        "schedule": crontab(minute="*/2"),
+        "options": _expires_after_seconds(110),
     },
     "early-warning-scan": {
         "task": "coverage.tasks.warning_scan",

@@ -169,7 +169,7 @@ def test_pressing_recount_queues_a_run_and_the_status_follows_it(
         assert 'data-job-state="queued"' in page and "刷新查看进度" in page
         assert "2020H1 的重新排查已排队，进度见下方。" in page
     # The task, queued at the commit; once it had succeeded it queued the leadership notices.
-    assert [callback.func.__self__.name for callback in callbacks] == [
+    assert [callback.task_name for callback in callbacks] == [
         "coverage.tasks.recount",
         "dashboard.tasks.recount_notices",
     ]

@@ -145,15 +145,20 @@ def _run(status: str, *, past: bool = False) -> RecountRun:
     return RecountRun(status=status, period=period_get(period=half.code))
 
 
-def test_only_a_successful_recount_of_the_current_half_year_queues_a_scan(beilin, monkeypatch):
+def test_only_a_successful_recount_of_the_current_half_year_queues_a_scan(
+    beilin, monkeypatch, django_capture_on_commit_callbacks
+):
     secretary_vacant(beilin)
     ran = []
-    monkeypatch.setattr(tasks.warning_scan, "delay_on_commit", lambda *a, **k: ran.append(a))
-    scan.warning_scan_after_recount(_run(RecountRun.Status.FAILED))
+    monkeypatch.setattr(tasks.warning_scan, "delay", lambda *a, **k: ran.append(a))
+    with django_capture_on_commit_callbacks(execute=True):
+        scan.warning_scan_after_recount(_run(RecountRun.Status.FAILED))
     assert ran == []
-    scan.warning_scan_after_recount(_run(RecountRun.Status.SUCCEEDED, past=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        scan.warning_scan_after_recount(_run(RecountRun.Status.SUCCEEDED, past=True))
     assert ran == []  # history is recounted, warnings are not rescanned
-    scan.warning_scan_after_recount(_run(RecountRun.Status.SUCCEEDED))
+    with django_capture_on_commit_callbacks(execute=True):
+        scan.warning_scan_after_recount(_run(RecountRun.Status.SUCCEEDED))
     assert ran == [()]
 
 
