@@ -84,8 +84,18 @@ def export_job_start(*, user: User, path: str, query: str, filename: str, langua
         except IntegrityError:
             # The same export asked twice at once: the other request's job.
             return live.get(status__in=LIVE)
-        enqueue(EXPORT_TASK, job_id=str(job.pk))
+        enqueue(EXPORT_TASK, job_id=str(job.pk), on_failure=lambda exc: _not_queued(job))
     return job
+
+
+def _not_queued(job: ExportJob) -> None:
+    """The broker refused the message: the job fails at once and its page says why,
+    rather than staying "queued" for two hours and answering every new request."""
+    ExportJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
+        status=Status.FAILED,
+        finished_at=timezone.now(),
+        error=gettext("The task queue cannot be reached; please try again later or tell the system administrator."),
+    )
 
 
 def _job_request(job: ExportJob) -> HttpRequest:

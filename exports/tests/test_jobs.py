@@ -219,3 +219,20 @@ def test_expiry_runs_hourly_from_the_beat_schedule():
     [entry] = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "exports.tasks.exports_expire"]
     assert entry["task"] in app.tasks
     assert services.EXPORT_TASK in app.tasks
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_the_job_fails_at_once_and_says_why(login, staff_user, dataset, broker_down):
+    client = login(staff_user)
+    job = services.export_job_start(
+        user=staff_user, path=LIST, query="_export=xlsx", filename="social-organisations.xlsx", language="zh-hans"
+    )
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED
+    status = client.get(reverse("exports:job-status", args=[job.pk])).json()
+    assert status["status"] == "failed" and status["text"] == "任务队列无法连接，请稍后再试，或告知系统管理员。"
+    # Not left queued: asking again makes a new job instead of answering with the dead one.
+    again = services.export_job_start(
+        user=staff_user, path=LIST, query="_export=xlsx", filename="social-organisations.xlsx", language="zh-hans"
+    )
+    assert again.pk != job.pk

@@ -42,10 +42,17 @@ MESSAGES: dict[str, Promise] = {
     "empty": _("The file is empty: the first row must hold the template's column names."),
     "no_rows": _("The file has no data rows."),
     "check_failed": _("The file could not be checked. Upload it again; if this happens again, tell the administrator."),
+    "check_not_queued": _(
+        "The file could not be checked now: the task queue cannot be reached. Upload it again later; "
+        "if this happens again, tell the system administrator."
+    ),
     # An import that failed and wrote nothing.
     "import_conflict": _("The records changed while importing; nothing was imported. Try again."),
     "import_failed": _("The import failed and wrote nothing. Try again; if it fails again, tell the administrator."),
     "import_denied": _("You may not import this file; nothing was imported."),
+    "import_not_queued": _(
+        "The import could not start: the task queue cannot be reached. Nothing was imported; try again later."
+    ),
     # The header row.
     "duplicate_column": _("The column “%(column)s” appears twice."),
     "unknown_column": _("“%(column)s” is not a column of the ledger template."),

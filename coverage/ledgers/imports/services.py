@@ -123,8 +123,16 @@ def ledger_import_upload(
     record = _store(
         actor=actor, period=period, file_name=file_name, content=content, area=area, supervising_unit=supervising_unit
     )
-    enqueue(CHECK_TASK, import_id=record.pk)
+    enqueue(CHECK_TASK, import_id=record.pk, on_failure=lambda exc: _check_not_queued(record))
     return record
+
+
+def _check_not_queued(record: LedgerImport) -> None:
+    """The broker refused the check: the upload is refused with the reason at
+    once (its page would otherwise say "being checked" for ever)."""
+    writer = CheckWriter(record)
+    writer.problems([Problem(0, "", "check_not_queued")])
+    LedgerImport.objects.filter(pk=record.pk, status=Status.CHECKING).update(status=Status.REJECTED, error_count=1)
 
 
 def ledger_import_preview(
@@ -227,7 +235,12 @@ def ledger_import_queue(*, actor: User, ledger_import: LedgerImport) -> LedgerIm
     ledger_import.refresh_from_db()
     if not queued:
         raise _not_importable(ledger_import)
-    enqueue(IMPORT_TASK, import_id=ledger_import.pk, actor_id=actor.pk)
+    enqueue(
+        IMPORT_TASK,
+        import_id=ledger_import.pk,
+        actor_id=actor.pk,
+        on_failure=lambda exc: _failed(ledger_import, "import_not_queued"),
+    )
     return ledger_import
 
 
