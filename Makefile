@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup setup-dev migrate seed messages clean
+.PHONY: run test lint setup setup-dev migrate seed messages clean stack backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,22 @@ run: seed
 	@echo "  Password:    $$($(BIN)/python -c 'import os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xian_partybuild.settings.local"); import django; django.setup(); from django.conf import settings; print(settings.DEMO_PASSWORD)')"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production stack: gunicorn, a Celery worker and beat (Procfile, run by
+# honcho), with the production settings. Needs the production environment:
+# DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL
+# (README, "Running in production"). Ctrl-C stops all three.
+PROD := DJANGO_SETTINGS_MODULE=xian_partybuild.settings.production PATH="$(CURDIR)/$(BIN):$$PATH"
+stack: setup
+	$(PROD) $(BIN)/python manage.py migrate --noinput
+	$(PROD) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(PROD) $(BIN)/honcho start -f Procfile
+
+# pg_dump / pg_restore of DATABASE_URL's database (custom format): FILE=path.
+backup: setup
+	$(BIN)/python manage.py backup --output "$(FILE)"
+restore: setup
+	$(BIN)/python manage.py restore --input "$(FILE)"
 
 lint: setup-dev
 	$(BIN)/ruff format --check .

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts.lockout import LoginView
 from accounts.views import PasswordChangeView
+from operations.health import healthz
 
 urlpatterns = [
     path("", include("dashboard.home_urls")),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("engagement/", include("engagement.urls")),
     path("exports/", include("exports.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "engagement",
     "dashboard",
     "exports",
+    "operations",
 ]
 
 MIDDLEWARE = [
