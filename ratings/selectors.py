@@ -379,3 +379,24 @@ def entry_evaluations(round_: Round, party_organization_ids: list[int]) -> dict[
     """The round's evaluations of a page of party organisations, with their scores (two queries)."""
     evaluations = Evaluation.objects.filter(round=round_, party_organization_id__in=party_organization_ids)
     return {e.party_organization_id: e for e in evaluations.prefetch_related("scores")}
+
+
+# The entry table's state filter: a state of the round's evaluation, or none yet.
+UNRATED = "unrated"
+# A state matching at most this many of the round's evaluations names its rows by key.
+ENTRY_RARE_ROWS = 1000
+
+
+def entry_in_state(qs: QuerySet[PartyOrganization], round_: Round, state: str) -> QuerySet[PartyOrganization]:
+    """The party organisations of `qs` whose evaluation in the round is in `state`, or (UNRATED) that have none."""
+    evaluations = Evaluation.objects.filter(round=round_)
+    if state == UNRATED:
+        return qs.filter(~Exists(evaluations.filter(party_organization_id=OuterRef("pk"))))
+    # The page walks the names' index testing each row; a rare state (what is
+    # left to approve late in a round) would be searched for far past a page,
+    # so its few rows are read from the (round, state) index and named by key.
+    in_state = evaluations.filter(state=state)
+    keys = list(in_state.order_by().values_list("party_organization_id", flat=True)[: ENTRY_RARE_ROWS + 1])
+    if len(keys) <= ENTRY_RARE_ROWS:
+        return qs.filter(pk__in=keys)
+    return qs.filter(Exists(in_state.filter(party_organization_id=OuterRef("pk"))))

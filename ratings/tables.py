@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import can
 from ui.columns import NumberColumn
 
+from . import workflow
 from .models import MAX_STARS, Evaluation, Pairing, Round
 from .selectors import Movement
 
@@ -29,6 +30,31 @@ class StarsColumn(tables.Column):
 
     def value(self, value):
         return value
+
+
+class SelectColumn(tables.Column):
+    """A box to tick the row for the bulk review, on the rows the user may
+    review (workflow.bulk_actions). The box belongs to the page's bulk form
+    (`form="bulk-review"`), which lies outside the table. The heading's
+    "select all" box is shown by the page's script, which works it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            verbose_name=_("select"),
+            accessor="pk",
+            orderable=False,
+            empty_values=(),
+            exclude_from_export=True,
+            attrs={"th": {"class": "select"}, "td": {"class": "select"}},
+            **kwargs,
+        )
+
+    @property
+    def header(self):
+        # Built per request, in the request's language.
+        return format_html(
+            '<input type="checkbox" data-select-all hidden aria-label="{}">', _("Select all on this page")
+        )
 
 
 class EvaluationTable(tables.Table):
@@ -54,10 +80,12 @@ class EvaluationTable(tables.Table):
     previous_stars = StarsColumn(verbose_name=_("previous round"), orderable=False)
     movement = tables.Column(verbose_name=_("promotion"), attrs={"td": {"class": "movement"}}, orderable=False)
     state = tables.Column(verbose_name=_("state"), order_by=("state", "pk"))
+    select = SelectColumn()
 
     class Meta:
         model = Evaluation
         fields = (
+            "select",
             "party_organization",
             "area",
             "round",
@@ -75,6 +103,21 @@ class EvaluationTable(tables.Table):
             "data-state": lambda record: record.state,
             "data-movement": lambda record: record.movement,
         }
+
+    def __init__(self, *args, selectable: bool = False, **kwargs):
+        # Boxes only where a bulk review can be sent from (the evaluation list, for the city).
+        if not selectable:
+            kwargs["exclude"] = (*kwargs.get("exclude", ()), "select")
+        super().__init__(*args, **kwargs)
+
+    def render_select(self, record) -> str:
+        if not workflow.bulk_actions(self.request.user, record):
+            return ""
+        return format_html(
+            '<input type="checkbox" name="evaluation" value="{}" form="bulk-review" aria-label="{}">',
+            record.pk,
+            _("Select %(name)s") % {"name": record.party_organization.name},
+        )
 
     def render_movement(self, value: str) -> str:
         label = Movement(value).label

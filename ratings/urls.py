@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import autocomplete, evaluations, pairings, rounds
+from .views import autocomplete, evaluations, pairings, reviews, rounds
 
 app_name = "ratings"
 
 urlpatterns = [
     path("", evaluations.EvaluationListView.as_view(), name="evaluation-list"),
+    path("review/", reviews.EvaluationBulkReviewView.as_view(), name="evaluation-bulk-review"),
     path("<int:pk>/", evaluations.EvaluationDetailView.as_view(), name="evaluation-detail"),
     path("<int:pk>/scores/", evaluations.EvaluationScoresView.as_view(), name="evaluation-scores"),
     path("<int:pk>/<slug:action>/", evaluations.EvaluationTransitionView.as_view(), name="evaluation-transition"),

@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.permissions import role_of
+from accounts.permissions import role_allows, role_of
 
-from .models import Evaluation
+from .models import Evaluation, Round
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -134,3 +134,21 @@ def available_actions(user: User, state: str) -> list[str]:
     if role not in RECOMMENDERS:
         return []
     return [t.action for t in TRANSITIONS if t.source == state and role in t.roles]
+
+
+# The moves a selection of evaluations may take at once: both leave
+# "submitted" and ask nothing per evaluation (a return's reason is one for all).
+BULK_ACTIONS: tuple[str, ...] = (Action.APPROVE, Action.RETURN)
+
+
+def bulk_actions(user: User, evaluation: Evaluation | None = None, *, round_: Round | None = None) -> list[str]:
+    """The bulk moves to offer `user`: on this evaluation as its state stands
+    (in `round_`, its round, when the caller has it at hand), or, without
+    one, on some evaluation (the buttons). Asks the permission rule, as an
+    evaluation's own buttons do, so a box is shown exactly when the move can
+    succeed; the rows' scope is the list's, read through `for_user()`."""
+    if evaluation is None:
+        return [action for action in BULK_ACTIONS if role_allows(user, action, Evaluation)]
+    if not (round_ or evaluation.round).is_open:
+        return []
+    return [action for action in BULK_ACTIONS if role_allows(user, action, evaluation)]

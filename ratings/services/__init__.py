@@ -18,11 +18,10 @@ from .evaluations import (
     ratable_problem,
 )
 from .pairings import pairing_create, pairing_reason, pairing_update
-from .reviews import BULK_ACTIONS, MAX_BATCH, evaluation_bulk_review
+from .reviews import MAX_BATCH, evaluation_bulk_review
 from .standard import criteria_ensure_defaults, round_create, round_freeze_criteria, round_update, stars_for
 
 __all__ = [
-    "BULK_ACTIONS",
     "MAX_BATCH",
     "criteria_ensure_defaults",
     "evaluation_approve",

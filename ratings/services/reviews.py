@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.permissions import OUT_OF_SCOPE, require
 from ratings.models import Evaluation
-from ratings.workflow import Action
+from ratings.workflow import BULK_ACTIONS, Action
 
 from .evaluations import evaluation_approve, evaluation_return
 
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-# The moves that make sense for a selection: both take an evaluation from
-# "submitted", and neither asks anything per evaluation.
-BULK_ACTIONS = (Action.APPROVE, Action.RETURN)
 # A page of the list at most (ui.pagination.PAGE_SIZES): a batch stays one short transaction.
 MAX_BATCH = 100
 

@@ -62,6 +62,17 @@ class EvaluationListView(OneRoundListMixin, ScopedListView):
         round_ = self.get_round()
         return selectors.evaluation_rows(round_) if round_ is not None else Evaluation.objects.none()
 
+    def get_bulk_actions(self) -> list[str]:
+        if not hasattr(self, "_bulk_actions"):
+            self._bulk_actions = workflow.bulk_actions(self.request.user)
+        return self._bulk_actions
+
+    def get_table_kwargs(self):
+        return {**super().get_table_kwargs(), "selectable": bool(self.get_bulk_actions())}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(bulk_actions=self.get_bulk_actions(), **kwargs)
+
 
 class EvaluationDetailView(PermissionRequiredMixin, DetailView):
     model = Evaluation

@@ -163,6 +163,14 @@ class RoundEntryView(PermissionRequiredMixin, RoundMixin, TemplateView):
                     self._area = self.get_areas().filter(pk=int(area_id)).first()
         return self._area
 
+    def get_state_choices(self) -> list[tuple[str, str]]:
+        return [(selectors.UNRATED, gettext("not yet rated")), *Evaluation.State.choices]
+
+    def get_state(self) -> str:
+        """The state the rows are filtered by ("" for all): one of the choices, else ignored."""
+        state = self.request.GET.get("state", "")
+        return state if state in dict(self.get_state_choices()) else ""
+
     def get_page(self):
         user = self.request.user
         parties = selectors.entry_party_organizations(PartyOrganization.objects.for_user(user))
@@ -178,6 +186,9 @@ class RoundEntryView(PermissionRequiredMixin, RoundMixin, TemplateView):
         query = self.request.GET.get("q", "").strip()
         if query:
             parties = SearchFilter(fields=("name",), gram_indexed=("name",)).filter(parties, query)
+        state = self.get_state()
+        if state:
+            parties = selectors.entry_in_state(parties, self.get_round(), state)
         # Capped like every list: the count stops at the cap and no page lies beyond it.
         return CappedPaginator(parties, self.page_size).get_page(self.request.GET.get("page"))
 
@@ -202,7 +213,11 @@ class RoundEntryView(PermissionRequiredMixin, RoundMixin, TemplateView):
             )
             for field in form.fields.values():
                 field.widget.attrs["aria-label"] = f"{party.name} · {field.label}"
-            rows.append({"party": party, "evaluation": evaluation, "form": form, "editable": editable})
+            # A box for the bulk review where the permission rule allows a move (a submitted row, for the city).
+            bulk = workflow.bulk_actions(self.request.user, evaluation, round_=round_) if evaluation else []
+            rows.append(
+                {"party": party, "evaluation": evaluation, "form": form, "editable": editable, "selectable": bool(bulk)}
+            )
         return items, rows
 
     def get_context_data(self, **kwargs):
@@ -218,6 +233,9 @@ class RoundEntryView(PermissionRequiredMixin, RoundMixin, TemplateView):
             areas=self.get_areas(),
             area=self.get_area(),
             query=self.request.GET.get("q", ""),
+            state=self.get_state(),
+            state_choices=self.get_state_choices(),
+            bulk_actions=workflow.bulk_actions(self.request.user) if round_.is_open else [],
             title=gettext("%(year)s entry table") % {"year": round_.year},
         )
         return context

@@ -1,5 +1,6 @@
 // The round entry table: Enter moves to the next box instead of submitting
-// (the form's disabled default button already stops implicit submission),
+// (the form's disabled default button already stops implicit submission;
+// the bulk review's boxes are skipped),
 // and each row shows its running total while it is typed.
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("entry-form");
@@ -8,7 +9,7 @@ document.addEventListener("DOMContentLoaded", () => {
   form.addEventListener("keydown", (event) => {
     if (event.key !== "Enter" || event.target.tagName !== "INPUT") return;
     event.preventDefault();
-    const boxes = Array.from(form.querySelectorAll("input:not([type=hidden]):not([disabled])"));
+    const boxes = Array.from(form.querySelectorAll("input:not([type=hidden]):not([type=checkbox]):not([disabled])"));
     const next = boxes[boxes.indexOf(event.target) + 1];
     if (next) next.focus();
   });
