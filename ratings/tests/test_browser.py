@@ -1,4 +1,5 @@
-"""Staff enter a round by keyboard in Chromium, correct an error, approve and send to the province."""
+"""Staff enter a round by keyboard in Chromium, correct an error, approve and send to the province;
+and approve five submitted evaluations in one action from the list."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import re
 import pytest
 
 from conftest import log_in
+from organizations.tests.factories import PartyOrganizationFactory, SocialOrganizationFactory
 from ratings.models import Evaluation
-from ratings.tests.factories import points_for
+from ratings.tests.factories import make_evaluation, points_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,3 +84,50 @@ def test_staff_enter_three_rows_fix_one_approve_and_send_to_the_province(
     assert history == ["created", "submit", "approve", "send_to_province"]
     five_star.refresh_from_db()
     assert (five_star.state, five_star.final_stars, five_star.stars) == ("sent", 4, 5)
+
+
+def test_staff_tick_five_submitted_evaluations_and_approve_them_in_one_action(page, staff_user, beilin, round_2020):
+    def party(name):
+        org = SocialOrganizationFactory(name=name, area=beilin)
+        return PartyOrganizationFactory(name=f"{name}党支部", area=beilin, organizations=[org])
+
+    submitted = [
+        make_evaluation(party(f"碑林{n}号协会"), round_2020, state=Evaluation.State.SUBMITTED, total=61 + 7 * n)
+        for n in range(6)
+    ]
+    draft = make_evaluation(party("碑林草稿协会"), round_2020, state=Evaluation.State.DRAFT, total=70)
+    chosen, left = submitted[:5], submitted[5]
+    log_in(page, "staff")
+    page.goto("/ratings/?round=2020")
+    boxes = page.locator('input[name=evaluation][form="bulk-review"]')
+    # A box on each submitted row, none on the draft; the buttons wait for a tick.
+    assert boxes.count() == len(submitted)
+    assert page.locator(f"tr[data-pk='{draft.pk}'] input[type=checkbox]").count() == 0
+    assert page.is_disabled("#bulk-approve")
+
+    # "Select all" ticks every box on the page, and again clears them.
+    page.click("input[data-select-all]")
+    assert page.inner_text("[data-bulk-count]") == str(len(submitted))
+    page.click("input[data-select-all]")
+    assert page.inner_text("[data-bulk-count]") == "0"
+
+    for evaluation in chosen:
+        page.click(f"tr[data-pk='{evaluation.pk}'] input[name=evaluation]")
+    assert page.inner_text("[data-bulk-count]") == "5"
+
+    # A return asks for its reason first: nothing is sent without one.
+    page.click("#bulk-return")
+    assert page.evaluate("document.getElementById('bulk-reason').matches(':invalid')")
+    assert set(Evaluation.objects.values_list("state", flat=True)) == {"submitted", "draft"}
+
+    page.click("#bulk-approve")
+    page.wait_for_selector(".messages li.success")
+    assert page.url.endswith("/ratings/?round=2020")
+    assert "5" in page.inner_text(".messages li.success")
+    for evaluation in chosen:
+        assert page.get_attribute(f"tr[data-pk='{evaluation.pk}']", "data-state") == "approved"
+    assert page.get_attribute(f"tr[data-pk='{left.pk}']", "data-state") == "submitted"
+    # Only the one left submitted keeps a box.
+    assert boxes.count() == 1
+    states = dict(Evaluation.objects.values_list("pk", "state"))
+    assert states == {**{e.pk: "approved" for e in chosen}, left.pk: "submitted", draft.pk: "draft"}
