@@ -200,11 +200,21 @@ def page(live_server, monkeypatch):
         context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1400, "height": 900})
         page = context.new_page()
         page.set_default_timeout(15_000)
+        # Every page of every browser test is also a check of the Content-Security-Policy:
+        # Chromium reports each refused script, handler or style on the console.
+        violations = []
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+            ),
+        )
         yield page
         if os.environ.get("BROWSER_SCREENSHOTS"):
             page.screenshot(path=os.path.join(os.environ["BROWSER_SCREENSHOTS"], "last.png"), full_page=True)
         context.close()
         browser.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def log_in(page, username: str, password: str = "pw-test-123") -> None:

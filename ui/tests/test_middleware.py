@@ -1,4 +1,8 @@
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +51,27 @@ def test_after_logging_out_the_pages_were_never_stored(client, staff_user):
     client.post(reverse("logout"))
     response = client.get(reverse("home"))
     assert response.status_code == 302  # to the login page: nothing kept to go back to
+
+
+def test_every_response_has_a_content_security_policy_without_inline_scripts(client, staff_user):
+    responses = [client.get(reverse("login"))]
+    client.force_login(staff_user)
+    responses += [client.get(reverse("home")), client.get(reverse("dashboard:chart-coverage-trend"))]
+    for response in responses:
+        policy = dict(part.split(" ", 1) for part in response["Content-Security-Policy"].split("; "))
+        assert policy["script-src"] == "'self'" and "unsafe-inline" not in policy["script-src"]
+        assert (policy["object-src"], policy["frame-ancestors"]) == ("'none'", "'none'")
+
+
+def test_no_template_holds_an_inline_script_or_handler():
+    # The policy refuses them; a browser test would only catch the pages it visits.
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=", re.IGNORECASE)
+    offenders = []
+    for root in [Path(settings.BASE_DIR)]:
+        for template in root.glob("**/templates/**/*.html"):
+            if ".venv" in template.parts:
+                continue
+            for number, line in enumerate(template.read_text().splitlines(), 1):
+                if inline.search(line):
+                    offenders.append(f"{template.relative_to(root)}:{number}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
