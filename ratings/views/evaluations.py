@@ -64,7 +64,10 @@ class EvaluationListView(OneRoundListMixin, ScopedListView):
 
     def get_bulk_actions(self) -> list[str]:
         if not hasattr(self, "_bulk_actions"):
-            self._bulk_actions = workflow.bulk_actions(self.request.user)
+            # A closed round takes no moves: no bar over rows that could have no box.
+            round_ = self.get_round()
+            open_ = round_ is not None and round_.is_open
+            self._bulk_actions = workflow.bulk_actions(self.request.user) if open_ else []
         return self._bulk_actions
 
     def get_table_kwargs(self):

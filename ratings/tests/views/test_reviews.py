@@ -68,6 +68,12 @@ def test_others_see_neither_boxes_nor_the_bar(login, request, who, submitted):
     assert _boxes(html) == 0 and 'id="bulk-review"' not in html and "bulk.js" not in html
 
 
+def test_a_closed_rounds_list_has_no_bar(login, staff_user, rated):
+    html = login(staff_user).get(LIST, {"round": 2019}).content.decode()
+    assert 'id="bulk-review"' not in html and "bulk.js" not in html
+    assert 'id="bulk-review"' in login(staff_user).get(LIST, {"round": 2020}).content.decode()
+
+
 def test_the_movers_page_has_no_boxes(login, staff_user, submitted):
     html = login(staff_user).get(reverse("ratings:round-movers", args=[2020])).content.decode()
     assert _boxes(html) == 0 and 'id="bulk-review"' not in html
