@@ -84,7 +84,7 @@ def export_job_start(*, user: User, path: str, query: str, filename: str, langua
         except IntegrityError:
             # The same export asked twice at once: the other request's job.
             return live.get(status__in=LIVE)
-        enqueue(EXPORT_TASK, job_id=str(job.pk), on_failure=lambda exc: _not_queued(job))
+        enqueue(EXPORT_TASK, job_id=str(job.pk), on_failure=lambda _exc: _not_queued(job))
     return job
 
 

@@ -123,7 +123,7 @@ def ledger_import_upload(
     record = _store(
         actor=actor, period=period, file_name=file_name, content=content, area=area, supervising_unit=supervising_unit
     )
-    enqueue(CHECK_TASK, import_id=record.pk, on_failure=lambda exc: _check_not_queued(record))
+    enqueue(CHECK_TASK, import_id=record.pk, on_failure=lambda _exc: _check_not_queued(record))
     return record
 
 
@@ -239,7 +239,7 @@ def ledger_import_queue(*, actor: User, ledger_import: LedgerImport) -> LedgerIm
         IMPORT_TASK,
         import_id=ledger_import.pk,
         actor_id=actor.pk,
-        on_failure=lambda exc: _failed(ledger_import, "import_not_queued"),
+        on_failure=lambda _exc: _failed(ledger_import, "import_not_queued"),
     )
     return ledger_import
 
