@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations.tables import YesNoColumn
+from ui.columns import NumberColumn
 
 from .models import Contribution, PilotAssignment, PilotCommunity, PlaqueAward, TrainingBase, TrainingSession
 
@@ -37,7 +38,7 @@ class TrainingBaseTable(tables.Table):
     functions = tables.Column(verbose_name=_("functions"), accessor="function_labels", orderable=False)
     is_provincial_point = YesNoColumn(orderable=False)
     active = YesNoColumn(orderable=False)
-    session_count = tables.Column(verbose_name=_("sessions held"), attrs=NUM, orderable=False)
+    session_count = NumberColumn(verbose_name=_("sessions held"), orderable=False)
 
     class Meta:
         model = TrainingBase
@@ -60,8 +61,8 @@ class TrainingSessionTable(tables.Table):
     topic = tables.Column(linkify=lambda record: record.get_absolute_url(), orderable=False)
     base = tables.Column(linkify=("engagement:base-detail", {"pk": tables.A("base_id")}), orderable=False)
     area = tables.Column(verbose_name=_("registration area"), accessor="base__area", orderable=False)
-    attendees = tables.Column(attrs=NUM, orderable=False)
-    new_secretaries = tables.Column(attrs=NUM, orderable=False)
+    attendees = NumberColumn(attrs=NUM, orderable=False)
+    new_secretaries = NumberColumn(attrs=NUM, orderable=False)
 
     class Meta:
         model = TrainingSession
@@ -174,9 +175,9 @@ class ContributionTable(tables.Table):
     kind = tables.Column(orderable=False)
     money_yuan = YuanColumn(orderable=False)
     goods_value_yuan = YuanColumn(orderable=False)
-    people_helped = tables.Column(attrs=NUM, orderable=False)
+    people_helped = NumberColumn(attrs=NUM, orderable=False)
     is_exemplary_case = YesNoColumn(orderable=False)
-    teams_sent = tables.Column(attrs=NUM, orderable=False)
+    teams_sent = NumberColumn(attrs=NUM, orderable=False)
 
     class Meta:
         model = Contribution

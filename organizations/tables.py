@@ -3,6 +3,8 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from ui.columns import NumberColumn
+
 from .models import PartyOrganization, SocialOrganization
 from .selectors import CoverageState
 
@@ -35,7 +37,7 @@ class SocialOrganizationTable(tables.Table):
     area = tables.Column(orderable=False)
     supervising_unit = tables.Column(default="—", orderable=False)
     responsible_body = tables.Column(verbose_name=_("responsible body"), orderable=False)
-    formal_party_members = tables.Column(attrs={"td": {"class": "num"}}, orderable=False)
+    formal_party_members = NumberColumn(orderable=False)
     coverage_state = tables.Column(
         verbose_name=_("coverage"), attrs={"td": {"class": "coverage"}}, order_by=by_name_after("coverage_state")
     )
@@ -83,11 +85,9 @@ class PartyOrganizationTable(tables.Table):
     area = tables.Column(orderable=False)
     supervising_unit = tables.Column(default="—", orderable=False)
     # Counted for the page's rows only (a correlated count), so it cannot be sorted on.
-    covered_count = tables.Column(
-        verbose_name=_("organisations covered"), attrs={"td": {"class": "num"}}, orderable=False
-    )
+    covered_count = NumberColumn(verbose_name=_("organisations covered"), orderable=False)
     secretary = tables.Column(default=_("(vacant)"), orderable=False)
-    member_count = tables.Column(attrs={"td": {"class": "num"}}, orderable=False)
+    member_count = NumberColumn(orderable=False)
     # The dates that call for action (换届 due, no activity lately) sort, by their own indexes.
     established_on = tables.DateColumn(order_by=("established_on", "pk"))
     term_due_on = tables.DateColumn(order_by=("term_due_on", "pk"))

@@ -5,15 +5,22 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.db import models
 
-from .formatting import format_percent
+from .formatting import format_count, format_percent
 
 
 class NumberColumn(tables.Column):
-    """A count, right-aligned."""
+    """A count, right-aligned, thousands grouped on the page; exports keep
+    the number itself so a spreadsheet can compute with it."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("attrs", {"td": {"class": "num"}})
         super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return format_count(value)
+
+    def value(self, value):
+        return value
 
 
 class PercentColumn(NumberColumn):

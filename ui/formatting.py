@@ -20,6 +20,13 @@ def wan_value(yuan, decimals: int = 1) -> Decimal:
     return _rounded(Decimal(yuan) / 10000, decimals)
 
 
+def format_count(value) -> str:
+    """A count with thousands grouped in the active locale: 12345 → 12,345."""
+    if value in (None, ""):
+        return "—"
+    return number_format(value, force_grouping=True)
+
+
 def format_percent(rate, decimals: int = 1) -> str:
     """A rate (0..1) as a percentage in the active locale's number format."""
     if rate in (None, ""):
@@ -29,6 +36,7 @@ def format_percent(rate, decimals: int = 1) -> str:
 
 
 def format_wan(yuan, decimals: int = 1) -> str:
+    """Yuan as 万元, grouped and rounded half up: 59978000 → 5,997.8 (decimals=2: 5,997.80)."""
     if yuan in (None, ""):
         return "—"
     return number_format(wan_value(yuan, decimals), decimal_pos=int(decimals), force_grouping=True)

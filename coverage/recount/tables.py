@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Ledger, Snapshot
 from ui.columns import ChoiceColumn, NumberColumn, PercentColumn
-from ui.formatting import format_change, format_percent
+from ui.formatting import format_change, format_count, format_percent
 
 from .links import RATE_COUNTS, figure_url
 
@@ -35,7 +35,7 @@ class FigureColumn(NumberColumn):
         super().__init__(**kwargs)
 
     def shown(self, value):
-        return value
+        return format_count(value)
 
     def render(self, value, record):
         url = figure_url(self.figure, record)

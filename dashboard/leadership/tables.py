@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coverage.ledgers.selectors import Timeliness
 from coverage.models import Ledger
-from ui.formatting import format_change, format_percent
+from ui.formatting import format_change, format_count, format_percent
 
 from .league import RATES
 from .links import area_link, league_link
@@ -30,7 +30,7 @@ class LeagueFigureColumn(tables.Column):
     def shown(self, value) -> str:
         if value is None:
             return "—"
-        return format_percent(value) if self.is_rate else str(value)
+        return format_percent(value) if self.is_rate else format_count(value)
 
     def render(self, value, record, table):
         shown = self.shown(value)

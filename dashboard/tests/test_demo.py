@@ -19,15 +19,16 @@ def test_leader_sees_the_seed_figures(client):
     call_command("seed_demo", "--demo-users")
     client.force_login(User.objects.get(username="leader"))
     figures = _figures(client.get(reverse("home")).content.decode())
-    assert figures["organizations"] == "3866"
-    assert figures["party_organizations"] == "1272"
+    # Counts and 万元 sums group thousands, as Chinese reports print them.
+    assert figures["organizations"] == "3,866"
+    assert figures["party_organizations"] == "1,272"
     assert figures["work_coverage_rate"] == "100.0%"
     assert (figures["four_star"], figures["five_star"], figures["province_share"]) == ("46", "17", "28.8%")
     assert (figures["training_bases"], figures["provincial_points"]) == ("29", "12")
     assert (figures["pilot_communities"], figures["pilot_organizations"], figures["plaques"]) == ("100", "180", "32")
-    assert figures["poverty_money"] == "5997.8"  # 万元: 59.978 million yuan
-    assert figures["epidemic_money"] == "8555.6"  # 85.556 million yuan
-    assert 29_000 <= int(figures["poverty_people"]) <= 30_000
+    assert figures["poverty_money"] == "5,997.8"  # 万元: 59.978 million yuan
+    assert figures["epidemic_money"] == "8,555.6"  # 85.556 million yuan
+    assert 29_000 <= int(figures["poverty_people"].replace(",", "")) <= 30_000
     assert int(figures["epidemic_cases"]) > 80
 
 
@@ -36,7 +37,7 @@ def test_beilin_sees_only_beilin_figures(client):
     client.force_login(User.objects.get(username="beilin"))
     response = client.get(reverse("home"))
     assert response.context["snapshot"].label == "碑林区"
-    assert int(_figures(response.content.decode())["organizations"]) < 3866
+    assert int(_figures(response.content.decode())["organizations"].replace(",", "")) < 3866
     chart = client.get(reverse("dashboard:chart-coverage-by-area")).json()
     assert chart["labels"] == ["碑林区"]
 

@@ -37,8 +37,8 @@ def test_recounts_and_scans_leave_the_demo_figures_unchanged(client, django_capt
     call_command("seed_demo", "--demo-users")
     client.force_login(User.objects.get(username="staff"))
     before = _state(client)
-    assert before["pages"]["2020H2"]["organizations"] == "3866"
-    assert before["pages"]["2020H2"]["party_organizations"] == "1272"
+    assert before["pages"]["2020H2"]["organizations"] == "3,866"
+    assert before["pages"]["2020H2"]["party_organizations"] == "1,272"
     assert before["pages"]["2020H2"]["work_coverage_rate"] == "100.0%"
     for half in DEMO_HALF_YEARS:
         with django_capture_on_commit_callbacks(execute=True):

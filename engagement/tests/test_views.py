@@ -345,6 +345,17 @@ def test_index_links_every_list_and_shows_scoped_figures(login, beilin_user, law
     assert response.context["summary"]["contributions"]["epidemic"]["total"] == Decimal("7500.50")
 
 
+def test_index_shows_contribution_sums_in_wan_yuan(login, lawyers_user, eng):
+    # Sums run to millions of yuan: officials read them in 万元, two decimals.
+    page = login(lawyers_user).get(url("index"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    epidemic = page[page.index('data-kind="epidemic"') :]
+    # y_contrib (5,000 + 2,500.50) and y_org_contrib (800.00 goods) are yanta's; lawyers sees the law firm's.
+    assert 'data-figure="money">0.50<' in epidemic
+    assert 'data-figure="goods">0.25<' in epidemic
+    assert 'data-figure="total">0.75<' in epidemic
+    assert "捐款（万元）" in page and "捐款及可计价物资（万元）" in page
+
+
 # --------------------------------------------------------------------------
 # Query counts: a page of 5 rows costs what a page of 50 does
 # --------------------------------------------------------------------------

@@ -13,8 +13,10 @@ def percent(rate, decimals: int = 1) -> str:
 
 
 @register.filter
-def wan(yuan) -> str:
-    return format_wan(yuan)
+def wan(yuan, decimals: int = 1) -> str:
+    """Yuan as 万元: {{ total|wan }} → 5,997.8; {{ total|wan:2 }} → 5,997.80."""
+    return format_wan(yuan, decimals)
+
 
 
 @register.filter

@@ -6,7 +6,8 @@ from django.utils import translation
 
 from ratings.models import Evaluation
 from ratings.tests.factories import make_evaluation, make_round
-from ui.formatting import format_change, format_percent, format_wan, percent_value
+from ui.columns import NumberColumn
+from ui.formatting import format_change, format_count, format_percent, format_wan, percent_value
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,29 @@ def test_wan_groups_and_rounds_half_up():
     with translation.override("en"):
         assert format_wan(59_978_000) == "5,997.8"
         assert format_wan(1_250) == "0.1"
+
+
+def test_wan_with_two_decimals_reads_as_officials_report_money():
+    # The contributions table: 59978000.00 yuan is 5,997.80 万元.
+    with translation.override("zh-hans"):
+        assert format_wan(Decimal("59978000.00"), 2) == "5,997.80"
+        assert format_wan(Decimal("12000.00"), 2) == "1.20"
+        assert format_wan(None, 2) == "—"
+
+
+def test_counts_group_thousands_in_the_active_locale():
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert format_count(1_234_567) == "1,234,567"
+            assert format_count(999) == "999"
+            assert format_count(None) == "—"
+
+
+def test_number_column_groups_on_the_page_and_exports_the_number():
+    column = NumberColumn()
+    with translation.override("zh-hans"):
+        assert column.render(12_345) == "12,345"
+    assert column.value(12_345) == 12_345
 
 
 def test_dashboard_and_round_summary_agree_on_the_province_share(login, staff_user, recounted):
