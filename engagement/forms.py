@@ -10,6 +10,7 @@ from django import forms
 from organizations.autocomplete import organization_label, pickable_organizations
 from organizations.forms import DateInput
 from organizations.models import Area, SocialOrganization
+from ui.forms import BoundedInputMixin
 from ui.widgets import SEARCH_PLACEHOLDER, PickerChoiceField
 
 from .autocomplete import assignable_pilots, community_label, new_pilot_communities, plaque_pilots
@@ -48,7 +49,7 @@ def _organizations(user, current_pk: int | None):
     return chosen.select_related("area").order_by("name", "pk")
 
 
-class ScopedForm(forms.ModelForm):
+class ScopedForm(BoundedInputMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user

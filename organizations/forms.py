@@ -12,6 +12,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from ui.forms import BoundedInputMixin
 from ui.widgets import SEARCH_PLACEHOLDER, PickerChoiceField, PickerMultipleChoiceField
 
 from .autocomplete import organization_label, party_organization_label, pickable_organizations, pickable_parents
@@ -42,7 +43,7 @@ class ScopedChoicesMixin:
                 self.fields["supervising_unit"].empty_label = None
 
 
-class SocialOrganizationForm(ScopedChoicesMixin, forms.ModelForm):
+class SocialOrganizationForm(BoundedInputMixin, ScopedChoicesMixin, forms.ModelForm):
     class Meta:
         model = SocialOrganization
         fields = [
@@ -70,7 +71,7 @@ class SocialOrganizationForm(ScopedChoicesMixin, forms.ModelForm):
         return self.cleaned_data["credit_code"].strip().replace(" ", "")
 
 
-class PartyOrganizationForm(ScopedChoicesMixin, forms.ModelForm):
+class PartyOrganizationForm(BoundedInputMixin, ScopedChoicesMixin, forms.ModelForm):
     # Pickers, not lists: a city-wide user would otherwise get every organisation as an <option>.
     organizations = PickerMultipleChoiceField(
         url="organizations:autocomplete-organizations",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import DateInput
 from organizations.models import PartyOrganization
+from ui.forms import BoundedInputMixin
 from ui.widgets import PickerChoiceField
 
 from . import selectors
@@ -48,7 +49,7 @@ class ScoresMixin:
         return {item.code: self.cleaned_data.get(points_field_name(item)) for item in self.items}
 
 
-class EntryRowForm(ScoresMixin, forms.Form):
+class EntryRowForm(BoundedInputMixin, ScoresMixin, forms.Form):
     """One row of the round entry table: a party organisation's scores."""
 
     evidence = forms.CharField(
@@ -80,7 +81,7 @@ class EntryRowForm(ScoresMixin, forms.Form):
         return cleaned
 
 
-class EvaluationScoresForm(ScoresMixin, forms.Form):
+class EvaluationScoresForm(BoundedInputMixin, ScoresMixin, forms.Form):
     """One evaluation's scores and evidence."""
 
     evidence = forms.CharField(label=_("evidence notes"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
@@ -93,11 +94,11 @@ class EvaluationScoresForm(ScoresMixin, forms.Form):
         self.order_fields([points_field_name(i) for i in items] + ["evidence"])
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(BoundedInputMixin, forms.Form):
     reason = forms.CharField(label=_("reason for return"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ProvinceDateForm(forms.Form):
+class ProvinceDateForm(BoundedInputMixin, forms.Form):
     on = forms.DateField(label=_("date"), widget=DateInput(), initial=dt.date.today)
 
 
@@ -105,18 +106,18 @@ class ProvinceResultForm(ProvinceDateForm):
     note = forms.CharField(label=_("provincial result notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(BoundedInputMixin, forms.Form):
     """Submit and approve take no input: the button is the decision."""
 
 
-class RoundCreateForm(forms.Form):
+class RoundCreateForm(BoundedInputMixin, forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     province_five_star_total = forms.IntegerField(
         label=_("five-star organisations in the province"), min_value=0, required=False
     )
 
 
-class RoundUpdateForm(forms.ModelForm):
+class RoundUpdateForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = Round
         fields = ["province_five_star_total", "status"]
@@ -141,7 +142,7 @@ def _pairing_field(name: str, **kwargs: Any) -> forms.Field:
     return Pairing._meta.get_field(name).formfield(**kwargs)
 
 
-class PairingCreateForm(forms.Form):
+class PairingCreateForm(BoundedInputMixin, forms.Form):
     """A plain form over the model's fields: the service builds and validates the
     pairing (it needs the actor), so no instance is built or checked here."""
 
@@ -171,7 +172,7 @@ class PairingCreateForm(forms.Form):
         return cleaned
 
 
-class PairingUpdateForm(forms.Form):
+class PairingUpdateForm(BoundedInputMixin, forms.Form):
     """A plain form over the model's fields: the service fills the end date and
     checks the pairing, so the record is not changed or validated here."""
 

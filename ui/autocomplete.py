@@ -22,6 +22,7 @@ from django.db.models import CharField, F, Func, Model, QuerySet
 from django.http import JsonResponse
 from django.views import View
 
+from . import bounds
 from .filters import SearchFilter, area_keys
 
 
@@ -95,7 +96,9 @@ class AutocompleteView(LoginRequiredMixin, View):
         return search.filter(queryset, term)
 
     def get(self, request, *args, **kwargs):
-        term = request.GET.get("q", "").strip()[: self.max_length]
+        # Any characters may be typed or pasted; control characters (a NUL is an error in a
+        # PostgreSQL string) are dropped rather than searched for.
+        term = bounds.strip_controls(request.GET.get("q", "")).strip()[: self.max_length]
         if len(term) < self.min_length:
             return self.respond([])
         rows = self.narrow_to_district(self.get_queryset())

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Area, SupervisingUnit
+from ui.forms import BoundedInputMixin
 
 from .imports import parsing
 from .selectors import ledger_period_choices
@@ -26,7 +27,7 @@ class PeriodChoiceField(forms.ChoiceField):
         self.initial = self.choices[0][0] if self.choices else None
 
 
-class LedgerSubmitForm(forms.Form):
+class LedgerSubmitForm(BoundedInputMixin, forms.Form):
     period = PeriodChoiceField()
     note = forms.CharField(
         label=_("Note"),
@@ -41,7 +42,7 @@ class LedgerSubmitForm(forms.Form):
         self.fields["period"].refresh()
 
 
-class LedgerReviewForm(forms.Form):
+class LedgerReviewForm(BoundedInputMixin, forms.Form):
     class Action:
         ACCEPT = "accept"
         RETURN = "return"
@@ -60,7 +61,7 @@ class LedgerReviewForm(forms.Form):
     )
 
 
-class LedgerImportForm(forms.Form):
+class LedgerImportForm(BoundedInputMixin, forms.Form):
     period = PeriodChoiceField()
     file = forms.FileField(label=_("Ledger file"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
     # The organisation department chooses where an import goes; everybody

@@ -7,9 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import DateInput
+from ui.forms import BoundedInputMixin
 
 
-class WarningRectifyForm(forms.Form):
+class WarningRectifyForm(BoundedInputMixin, forms.Form):
     note = forms.CharField(
         label=_("Rectification measures"),
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -17,7 +17,7 @@ as they are read (`batches`), so that a file's rows are never all in memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from django.utils.functional import Promise
 
 from organizations.creditcode import code_warnings
 from organizations.models import Area, SocialOrganization, SupervisingUnit
+from ui import bounds
 from xian_partybuild import clock
 
 from .columns import CHOICES, COLUMN_OF_FIELD, COLUMNS, EXAMPLE_ORG_CODE, HEADERS, label_map, zh_label
@@ -211,13 +212,18 @@ class RowChecker:
                 fields[name] = cell_integer(raw) if text else None
                 if text and fields[name] is None:
                     problem(name, "not_integer")
+                _bounded(problem, name, bounds.validate_count, fields[name])
             elif isinstance(model_field, models.DateField):
                 fields[name] = cell_date(raw) if text else None
                 if text and fields[name] is None:
                     problem(name, "bad_date")
+                _bounded(problem, name, bounds.validate_date, fields[name])
             else:
                 # Spaces are what copy-and-paste adds to a code (as SocialOrganizationForm strips them).
                 fields[name] = text.replace(" ", "") if name == "credit_code" else text
+                _bounded(problem, name, bounds.validate_text, fields[name])
+                if "phone" in name:
+                    _bounded(problem, name, bounds.validate_phone, fields[name])
         # A ledger reports a half-year that has ended: a deregistration it
         # records has happened. (The model allows a future date for a form.)
         if fields["deregistered_on"] and fields["deregistered_on"] > self.today:
@@ -331,3 +337,11 @@ class RowChecker:
             batch.rows.append((number, fields))
         batch.problems.sort(key=_column_order)
         return batch
+
+
+def _bounded(problem: Callable[..., None], name: str, validate: Callable[[Any], None], value: Any) -> None:
+    """The forms' plausibility bounds (ui.bounds), as a problem of the cell."""
+    try:
+        validate(value)
+    except ValidationError as exc:
+        problem(name, exc.code, **(exc.params or {}))

@@ -60,6 +60,13 @@ MESSAGES: dict[str, Promise] = {
     # Cells.
     "required": _("This cell is required."),
     "not_integer": _("Give a whole number."),
+    # Plausibility bounds (ui.bounds), the same words as the forms'.
+    "number_too_large": _("Give at most %(limit)s."),
+    "date_too_early": _("Give a date on or after %(date)s."),
+    "date_too_late": _("Give a date on or before %(date)s."),
+    "control_characters": _("Remove the invisible control characters."),
+    "invisible": _("Write something visible; blank characters alone are not a value."),
+    "bad_phone": _("Give a phone number of digits, such as 029-87654321 or 13800000000."),
     "bad_date": _("Not a date; write it as 2020-12-31."),
     "future_date": _("This date lies in the future."),
     "unknown_choice": _("“%(value)s” is not one of: %(allowed)s."),

@@ -142,3 +142,28 @@ def test_code_warnings_do_not_block(beilin_user):
     _record, result = preview(beilin_user, csv_bytes([row(credit_code=code("52"))]))
     assert result.ok
     assert [(w.row, w.code) for w in result.warnings] == [(2, "code_warning")]
+
+
+def test_the_forms_plausibility_bounds_hold_in_the_import(beilin_user, beilin, settings):
+    settings.CLOCK_TODAY = "2020-12-31"
+    rows = [
+        row(staff_count="99999999999"),
+        row(registered_on="0001-01-01"),
+        row(name="\u200b\u3000\u200d"),
+        row(setup_contact="王\x07五"),
+        row(setup_contact_phone="<b>😀</b>"),
+        row(),
+    ]
+    record, result = preview(beilin_user, csv_bytes(rows))
+    assert problems(result) == {
+        (2, "从业人员数", "number_too_large"),
+        (3, "登记日期", "date_too_early"),
+        (4, "名称", "invisible"),
+        (5, "党建联络人", "control_characters"),
+        (6, "联系电话", "bad_phone"),
+    }
+    with translation.override("zh-hans"):
+        shown = {p.code: p.message for p in result.all_problems}
+    assert shown["number_too_large"] == "请填写不超过 1,000,000 的数。"
+    assert shown["date_too_early"] == "请填写 1949-10-01 或以后的日期。"
+    assert record.status == LedgerImport.Status.REJECTED
