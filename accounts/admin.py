@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -7,12 +8,35 @@ from .lockout import lockout_clear
 from .models import LoginFailure, User
 
 
+class InitialPasswordCreationForm(AdminUserCreationForm):
+    """A password an administrator gives a new account is an initial one: its user must replace it."""
+
+    def save(self, commit=True):
+        self.instance.must_change_password = True
+        return super().save(commit)
+
+
+class ResetPasswordForm(AdminPasswordChangeForm):
+    """A password an administrator sets is a reset: its user must replace it (accounts/password_expiry.py)."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit)
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    add_form = InitialPasswordCreationForm
+    change_password_form = ResetPasswordForm
     list_display = ("username", "get_full_name", "role", "area", "supervising_unit", "is_active")
     list_filter = ("role", "is_active", "is_superuser")
     autocomplete_fields = ("area", "supervising_unit")
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Scope"), {"fields": ("role", "area", "supervising_unit")}))
+    readonly_fields = ("password_changed_at",)
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Scope"), {"fields": ("role", "area", "supervising_unit")}),
+        (_("Password"), {"fields": ("password_changed_at", "must_change_password")}),
+    )
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Scope"), {"fields": ("role", "area", "supervising_unit")}))
     actions = ["unlock"]
 

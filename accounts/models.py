@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,6 +38,18 @@ class User(AbstractUser):
     # Set at each login and copied into that session: a session whose copy differs was
     # ended by a later login elsewhere (accounts/sessions.py).
     live_session_token = models.CharField(max_length=32, blank=True, editable=False)
+    # Stamped by set_password, whoever sets it: the password expires
+    # PASSWORD_MAX_AGE_DAYS later (accounts/password_expiry.py). Empty for an
+    # account whose password was never set through Django (no expiry known).
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_(
+            "Set when an administrator sets or resets the password: the user must choose their own before "
+            "anything else. Cleared when they do."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -51,6 +64,12 @@ class User(AbstractUser):
                 name="industry_staff_has_unit",
             ),
         ]
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        # Real time, not the application clock (xian_partybuild/clock.py): the
+        # demo pins its day to 2020, but a password ages on the wall clock.
+        self.password_changed_at = timezone.now()
 
     @property
     def is_citywide(self) -> bool:

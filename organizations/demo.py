@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -1672,6 +1673,9 @@ def seed_demo_users(password: str) -> tuple[list[User], list[str]]:
         user.role, user.area, user.supervising_unit = spec.role, area, unit
         user.is_staff, user.is_superuser, user.is_active = spec.is_staff, spec.is_superuser, True
         user.password = hashed
+        # The demo password is documented, so it counts as changed now: the
+        # demo users are never sent to change it (accounts/password_expiry.py).
+        user.password_changed_at, user.must_change_password = timezone.now(), False
         user.save()
         users.append(user)
     return users, skipped

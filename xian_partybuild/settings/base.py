@@ -55,6 +55,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it leaves a notice when it ends a session.
     "accounts.sessions.SessionControlMiddleware",
+    # After the session control: an expired password or one an administrator
+    # set sends its user to /password/ before any page (accounts/password_expiry.py).
+    "accounts.password_expiry.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -106,6 +109,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOCKOUT_FAILURE_LIMIT = env.int("DJANGO_LOCKOUT_FAILURE_LIMIT", default=5)
 LOCKOUT_ADDRESS_LIMIT = env.int("DJANGO_LOCKOUT_ADDRESS_LIMIT", default=20)
 LOCKOUT_COOLOFF_MINUTES = env.int("DJANGO_LOCKOUT_COOLOFF_MINUTES", default=30)
+
+# Password expiry (accounts/password_expiry.py): a password older than this many
+# days must be changed before anything else; 0 turns expiry off.
+PASSWORD_MAX_AGE_DAYS = env.int("DJANGO_PASSWORD_MAX_AGE_DAYS", default=90)
 
 # Idle timeout: a session ends after this long without a request. The browser's
 # cookie and the stored session carry the same age, and accounts/sessions.py
