@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import LoginFailure
+from .signals import locked_out
 
 LOCKED_MESSAGE = _(
     "Too many failed logins: this account or address is locked for %(minutes)d minutes. "
@@ -77,6 +78,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
             raise
 
     def _locked(self) -> ValidationError:
+        locked_out.send(sender=type(self), request=self.request, username=self.cleaned_data.get("username") or "")
         return ValidationError(
             self.error_messages["locked"], code="locked", params={"minutes": settings.LOCKOUT_COOLOFF_MINUTES}
         )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import models, transaction
 
 from accounts.permissions import Action, require
+from accounts.signals import record_saved
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -54,7 +55,9 @@ def record_save(
     related records) and save it, then re-check that the actor may change it.
 
     Whatever the form offered, a record that ends up outside the actor's
-    scope rolls back: nothing is written."""
+    scope rolls back: nothing is written. The save is announced with the
+    fields' values before it (the audit log records what changed)."""
+    before = None if instance._state.adding else _stored_values(instance, values.keys())
     for name, value in values.items():
         setattr(instance, name, value)
     instance.full_clean()
@@ -62,4 +65,15 @@ def record_save(
         check(instance)
     instance.save()
     require(actor, Action.CHANGE, instance)
+    record_saved.send(sender=type(instance), actor=actor, instance=instance, before=before, fields=list(values))
     return instance
+
+
+def _stored_values(instance: models.Model, names) -> dict[str, Any]:
+    # A related record by its key: reading the values costs no query.
+    wanted = set(names)
+    return {
+        field.name: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.name in wanted or field.attname in wanted
+    }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from audit import recording as audit
 from ui.views import SafeExportMixin
 
 from . import selectors
@@ -102,4 +103,12 @@ class ExportJobDownloadView(OwnJobMixin, DetailView):
         job = context["job"]
         if job.status != ExportJob.Status.SUCCEEDED or not job.file or job.expires_at <= timezone.now():
             raise Http404
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+        response = FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+        # The rows leave with the download: the audit log records who took them.
+        audit.record(
+            kind=audit.Kind.EXPORT,
+            request=self.request,
+            obj=job,
+            details={"path": job.path, "query": job.query, "format": job.export_format, "rows": job.rows_total},
+        )
+        return response

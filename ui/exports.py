@@ -243,20 +243,38 @@ class _Line:
         return value
 
 
-def csv_chunks(rows: TableRows, *, lines_per_chunk: int = CSV_LINES_PER_CHUNK) -> Iterator[bytes]:
+def csv_chunks(
+    rows: TableRows,
+    *,
+    lines_per_chunk: int = CSV_LINES_PER_CHUNK,
+    done: Callable[[int, bool], None] | None = None,
+) -> Iterator[bytes]:
     """UTF-8 with a byte-order mark, header first. The header goes out before
-    the query runs, so the first bytes leave at once whatever the row count."""
+    the query runs, so the first bytes leave at once whatever the row count.
+
+    `done(rows, complete)` is told how many rows went out once the stream
+    ends or is dropped (the audit log's row count, which only the stream knows
+    without a second count of every row)."""
     writer = csv.writer(_Line())
-    yield (BOM + writer.writerow(rows.headers)).encode()
-    buffer: list[str] = []
-    with closing(rows.iterate()) as values:
-        for row in values:
-            buffer.append(writer.writerow(row))
-            if len(buffer) >= lines_per_chunk:
-                yield "".join(buffer).encode()
-                buffer.clear()
-    if buffer:
-        yield "".join(buffer).encode()
+    sent = 0
+    complete = False
+    try:
+        yield (BOM + writer.writerow(rows.headers)).encode()
+        buffer: list[str] = []
+        with closing(rows.iterate()) as values:
+            for row in values:
+                buffer.append(writer.writerow(row))
+                if len(buffer) >= lines_per_chunk:
+                    yield "".join(buffer).encode()
+                    sent += len(buffer)
+                    buffer.clear()
+        if buffer:
+            yield "".join(buffer).encode()
+            sent += len(buffer)
+        complete = True
+    finally:
+        if done is not None:
+            done(sent, complete)
 
 
 def attachment(response, filename: str):
@@ -264,8 +282,10 @@ def attachment(response, filename: str):
     return response
 
 
-def csv_response(rows: TableRows, filename: str) -> StreamingHttpResponse:
-    return attachment(StreamingHttpResponse(csv_chunks(rows), content_type=CSV_CONTENT_TYPE), filename)
+def csv_response(
+    rows: TableRows, filename: str, *, done: Callable[[int, bool], None] | None = None
+) -> StreamingHttpResponse:
+    return attachment(StreamingHttpResponse(csv_chunks(rows, done=done), content_type=CSV_CONTENT_TYPE), filename)
 
 
 def _display_width(value) -> int:

@@ -15,6 +15,7 @@ from django_tables2.export import ExportMixin
 
 from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action
+from audit import recording as audit
 from exports import services as export_jobs
 
 from .exports import XLSX_DIRECT_MAX_ROWS, XLSX_MAX_ROWS, TableRows, TooManyRows, csv_response, xlsx_response
@@ -59,13 +60,28 @@ class SafeExportMixin(ExportMixin):
         table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
         return RequestConfig(self.request, paginate=False).configure(table)
 
+    def audit_export(self, export_format: str, rows: int, *, complete: bool = True) -> None:
+        """The audit log's entry: who took which rows (the list, its filters, how many)."""
+        query = self.request.GET.copy()
+        query.pop(self.export_trigger_param, None)
+        audit.record(
+            kind=audit.Kind.EXPORT,
+            request=self.request,
+            outcome=audit.Outcome.SUCCESS if complete else audit.Outcome.FAILURE,
+            details={"path": self.request.path, "query": query.urlencode(), "format": export_format, "rows": rows},
+        )
+
     def create_export(self, export_format):
         rows = TableRows(self.get_export_table(), self.exclude_columns)
         filename = self.get_export_filename(export_format)
         if export_format == "csv":
-            return csv_response(rows, filename)
+            # Recorded when the stream ends: only then is the row count known.
+            return csv_response(
+                rows, filename, done=lambda sent, complete: self.audit_export("csv", sent, complete=complete)
+            )
         job = getattr(self.request, "export_job", None)
         if job is not None:
+            # A job's rows are taken when its asker downloads the file (exports.views).
             export_jobs.export_job_write(job=job, rows=rows, max_rows=self.xlsx_max_rows)
             return HttpResponse(status=204)
         total = rows.count(up_to=self.xlsx_direct_max_rows + 1)
@@ -79,7 +95,9 @@ class SafeExportMixin(ExportMixin):
             )
             return HttpResponseRedirect(job.get_absolute_url())
         try:
-            return xlsx_response(rows, filename, total=total, max_rows=self.xlsx_max_rows)
+            response = xlsx_response(rows, filename, total=total, max_rows=self.xlsx_max_rows)
+            self.audit_export("xlsx", total)
+            return response
         except TooManyRows as exc:
             messages.error(self.request, exc.message())
             query = self.request.GET.copy()
@@ -139,6 +157,13 @@ class ServiceFormMixin(PermissionRequiredMixin):
             add_service_errors(form, exc)
             return self.form_invalid(form)
         except PermissionDenied as exc:
+            # Shown on the form rather than as a 403 page, and audited like one.
+            audit.record(
+                kind=audit.Kind.PERMISSION_DENIED,
+                outcome=audit.Outcome.REFUSED,
+                request=self.request,
+                details={"method": self.request.method, "path": self.request.path, "reason": str(exc)},
+            )
             form.add_error(None, str(exc))
             return self.form_invalid(form)
         messages.success(self.request, _("Saved."))

@@ -21,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, can, require, rule_for
+from audit import recording as audit
 from coverage.models import Ledger, LedgerImport, Period, Snapshot
 from coverage.recount.periods import HalfYear
 from coverage.recount.selectors import last_due
@@ -30,6 +31,9 @@ from xian_partybuild import clock
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+# What the moves change, for the audit log's before and after.
+LEDGER_FIELDS = ("status", "note", "return_reason", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by")
 
 # Ledgers fall due a month after the half-year closes (31 January, 31 July).
 DUE_AFTER = dt.timedelta(days=31)
@@ -102,8 +106,9 @@ def ledger_snapshots(ledger: Ledger) -> QuerySet[Snapshot]:
         return rows.filter(
             Q(scope=Snapshot.Scope.AREA) | Q(scope=Snapshot.Scope.RESPONSIBLE_BODY), area_id=ledger.area_id
         )
+    # The unit's rows by district too: its breakdown stays the one it signed off.
     return rows.filter(
-        Q(scope=Snapshot.Scope.SUPERVISING_UNIT) | Q(scope=Snapshot.Scope.RESPONSIBLE_BODY),
+        scope__in=(Snapshot.Scope.SUPERVISING_UNIT, Snapshot.Scope.RESPONSIBLE_BODY, Snapshot.Scope.UNIT_AREA),
         supervising_unit_id=ledger.supervising_unit_id,
     )
 
@@ -137,6 +142,7 @@ def ledger_submit(*, actor: User, period: Period | HalfYear | str, note: str = "
             % {"status": ledger.get_status_display()},
             code="status",
         )
+    before = None if _created else audit.field_values(ledger, LEDGER_FIELDS)
     if not ledger.due_on:
         ledger.due_on = default_due_on(period_obj)
     ledger.status = Ledger.Status.SUBMITTED
@@ -145,6 +151,7 @@ def ledger_submit(*, actor: User, period: Period | HalfYear | str, note: str = "
     ledger.submitted_by = actor
     ledger.full_clean()
     ledger.save()
+    audit.record_write(actor=actor, instance=ledger, before=before, fields=LEDGER_FIELDS)
     return ledger
 
 
@@ -166,10 +173,12 @@ def ledger_accept(*, actor: User, ledger: Ledger) -> Ledger:
             code="no_snapshot",
         )
     snapshots.update(frozen=True)
+    before = audit.field_values(ledger, LEDGER_FIELDS)
     ledger.status = Ledger.Status.ACCEPTED
     ledger.reviewed_at = clock.now()
     ledger.reviewed_by = actor
     ledger.save(update_fields=["status", "reviewed_at", "reviewed_by"])
+    audit.record_write(actor=actor, instance=ledger, before=before)
     return ledger
 
 
@@ -184,11 +193,13 @@ def ledger_return(*, actor: User, ledger: Ledger, reason: str) -> Ledger:
     _require_status(
         ledger, Ledger.Status.SUBMITTED, _("Only a submitted ledger can be returned; this one is %(status)s.")
     )
+    before = audit.field_values(ledger, LEDGER_FIELDS)
     ledger.status = Ledger.Status.RETURNED
     ledger.return_reason = reason
     ledger.reviewed_at = clock.now()
     ledger.reviewed_by = actor
     ledger.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by"])
+    audit.record_write(actor=actor, instance=ledger, before=before)
     return ledger
 
 
@@ -205,9 +216,11 @@ def ledger_reopen(*, actor: User, ledger: Ledger, reason: str = "") -> Ledger:
         ledger, Ledger.Status.ACCEPTED, _("Only an accepted ledger can be reopened; this one is %(status)s.")
     )
     ledger_snapshots(ledger).update(frozen=False)
+    before = audit.field_values(ledger, LEDGER_FIELDS)
     ledger.status = Ledger.Status.RETURNED if reason else Ledger.Status.DRAFT
     ledger.return_reason = reason
     ledger.reviewed_at = clock.now()
     ledger.reviewed_by = actor
     ledger.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by"])
+    audit.record_write(actor=actor, instance=ledger, before=before)
     return ledger

@@ -10,11 +10,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, require
+from audit import recording as audit
 from coverage.models import EarlyWarning
 from xian_partybuild import clock
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+RECTIFICATION_FIELDS = (
+    "rectification_note",
+    "rectification_started_on",
+    "rectification_due_on",
+    "rectification_updated_by",
+)
 
 
 @transaction.atomic
@@ -37,16 +45,11 @@ def warning_rectify(
         errors["due_on"] = _("The rectification due date cannot precede its start.")
     if errors:
         raise ValidationError(errors)
+    before = audit.field_values(warning, RECTIFICATION_FIELDS)
     warning.rectification_note = note
     warning.rectification_started_on = started_on
     warning.rectification_due_on = due_on
     warning.rectification_updated_by = actor
-    warning.save(
-        update_fields=[
-            "rectification_note",
-            "rectification_started_on",
-            "rectification_due_on",
-            "rectification_updated_by",
-        ]
-    )
+    warning.save(update_fields=list(RECTIFICATION_FIELDS))
+    audit.record_write(actor=actor, instance=warning, before=before)
     return warning

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import OUT_OF_SCOPE, require, restrict
 from accounts.permissions import Action as Perm
+from audit import recording as audit
 from organizations.models import PartyOrganization, SocialOrganization
 from ratings import workflow
 from ratings.models import CITY_MAX_STARS, MAX_STARS, Evaluation, EvaluationEvent, Round, RoundItem, Score
@@ -82,6 +83,16 @@ def _record(
     note: str = "",
     changes: dict | None = None,
 ) -> EvaluationEvent:
+    audit.record(
+        kind=audit.Kind.CREATE if action == Event.CREATED else audit.Kind.UPDATE,
+        user=actor,
+        obj=evaluation,
+        changes={
+            **(changes or {}),
+            **({"state": [from_state, evaluation.state]} if from_state != evaluation.state else {}),
+        },
+        details={"action": action, **({"note": str(note)} if note else {})},
+    )
     return EvaluationEvent.objects.create(
         evaluation=evaluation,
         actor=actor,

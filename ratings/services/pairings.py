@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import OUT_OF_SCOPE, require, restrict
 from accounts.permissions import Action as Perm
+from audit import recording as audit
 from organizations.models import PartyOrganization
 from ratings import selectors
 from ratings.models import STRONG_MIN_STARS, WEAK_MAX_STARS, Pairing
@@ -19,6 +20,9 @@ from xian_partybuild import clock
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+# What pairing_update changes, for the audit log's before and after.
+PAIRING_FIELDS = ("progress_notes", "status", "ended_on")
 
 
 def pairing_reason(party_organization: PartyOrganization) -> tuple[str | None, int | None]:
@@ -87,7 +91,7 @@ def pairing_create(
         raise ValidationError({"goals": _("Set out the goals of the pairing.")})
     if Pairing.objects.active().filter(partner=partner, party_organization=party_organization).exists():
         raise ValidationError(_("These two party organisations are already paired."))
-    return Pairing.objects.create(
+    pairing = Pairing.objects.create(
         partner=partner,
         party_organization=party_organization,
         partner_stars=partner_stars,
@@ -96,6 +100,8 @@ def pairing_create(
         goals=goals,
         created_by=actor,
     )
+    audit.record_write(actor=actor, instance=pairing, before=None)
+    return pairing
 
 
 @transaction.atomic
@@ -111,6 +117,7 @@ def pairing_update(
     )
     if pairing is None:
         raise PermissionDenied(OUT_OF_SCOPE)
+    before = audit.field_values(pairing, PAIRING_FIELDS)
     pairing.progress_notes = progress_notes or ""
     pairing.status = status
     if status == Pairing.Status.ACTIVE:
@@ -120,4 +127,5 @@ def pairing_update(
         if pairing.ended_on < pairing.started_on:
             raise ValidationError({"ended_on": _("The end date cannot precede the start date.")})
     pairing.save()
+    audit.record_write(actor=actor, instance=pairing, before=before)
     return pairing

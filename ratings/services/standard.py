@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import Action as Perm
 from accounts.permissions import require
+from audit import recording as audit
 from ratings.defaults import DEFAULT_CRITERIA, DEFAULT_THRESHOLDS
 from ratings.models import MAX_STARS, Criterion, Round, RoundItem, RoundThreshold, StarThreshold
 from xian_partybuild import clock
@@ -95,6 +96,8 @@ def round_create(*, actor: User | None, year: int, province_five_star_total: int
         raise ValidationError({"year": _("A round for %(year)s already exists.") % {"year": year}})
     round_ = Round.objects.create(year=year, province_five_star_total=province_five_star_total)
     round_freeze_criteria(round_=round_)
+    if actor is not None:
+        audit.record_write(actor=actor, instance=round_, before=None)
     return round_
 
 
@@ -102,9 +105,11 @@ def round_create(*, actor: User | None, year: int, province_five_star_total: int
 def round_update(*, actor: User, round_: Round, province_five_star_total: int | None, status: str) -> Round:
     require(actor, Perm.MANAGE, round_)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    before = audit.field_values(round_, ("province_five_star_total", "status", "closed_at"))
     round_.province_five_star_total = province_five_star_total
     if status != round_.status:
         round_.status = status
         round_.closed_at = clock.now() if status == Round.Status.CLOSED else None
     round_.save()
+    audit.record_write(actor=actor, instance=round_, before=before)
     return round_

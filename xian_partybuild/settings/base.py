@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "engagement",
     "dashboard",
     "exports",
+    "audit",
     "operations",
 ]
 
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it leaves a notice when it ends a session.
     "accounts.sessions.SessionControlMiddleware",
+    # After the session control: knows the user; records refusals (403).
+    "audit.recording.AuditMiddleware",
     # After the session control: an expired password or one an administrator
     # set sends its user to /password/ before any page (accounts/password_expiry.py).
     "accounts.password_expiry.PasswordExpiryMiddleware",
@@ -243,6 +246,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=4),
         "options": _expires_after(hours=20),
     },
+    # Daily: audit entries past AUDIT_RETENTION_DAYS archived to a file, then deleted.
+    "audit-retention": {
+        "task": "audit.tasks.audit_retention",
+        "schedule": crontab(minute=45, hour=4),
+        "options": _expires_after(hours=20),
+    },
     # Hourly: export files past their 24 hours are deleted.
     "exports-expire": {
         "task": "exports.tasks.exports_expire",
@@ -250,6 +259,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": _expires_after(hours=1),
     },
 }
+
+# Security audit (audit/): entries are kept this many days (等保2.0 asks for at
+# least six months), then archived as gzip JSON lines under this directory and
+# deleted by the daily retention job.
+AUDIT_RETENTION_DAYS = max(env.int("DJANGO_AUDIT_RETENTION_DAYS", default=180), 180)
+AUDIT_ARCHIVE_DIR = env.path("DJANGO_AUDIT_ARCHIVE_DIR", default=BASE_DIR / "audit-archive")
 
 # Mail: leadership notices (dashboard.leadership.notices) are emailed to users
 # with an address. The console backend until a deployment names its own.

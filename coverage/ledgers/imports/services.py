@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import Action, require
+from audit import recording as audit
 from coverage.ledgers.services import Owner, ledger_owner
 from coverage.models import LedgerImport, LedgerImportProblem, LedgerImportRow, Period
 from organizations.coverage_state import refresh_coverage
@@ -375,6 +376,20 @@ def _import(actor: User, pk: int) -> LedgerImport:
             "content",
             "content_deleted_at",
         ]
+    )
+    audit.record(
+        kind=audit.Kind.IMPORT,
+        user=actor,
+        obj=record,
+        details={
+            "file": record.file_name,
+            "sha256": record.sha256,
+            "period": str(record.period_id),
+            "rows": record.row_count,
+            "created": created,
+            "updated": updated,
+            "unchanged": record.unchanged_count,
+        },
     )
     return record
 
