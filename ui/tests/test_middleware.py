@@ -63,9 +63,9 @@ def test_every_response_has_a_content_security_policy_without_inline_scripts(cli
         assert (policy["object-src"], policy["frame-ancestors"]) == ("'none'", "'none'")
 
 
-def test_no_template_holds_an_inline_script_or_handler():
+def test_no_template_holds_an_inline_script_handler_or_javascript_url():
     # The policy refuses them; a browser test would only catch the pages it visits.
-    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=", re.IGNORECASE)
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
     offenders = []
     for root in [Path(settings.BASE_DIR)]:
         for template in root.glob("**/templates/**/*.html"):
