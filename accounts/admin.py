@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from .lockout import lockout_clear
 from .models import LoginFailure, User
+from .second_factor import device_reset
 
 
 class InitialPasswordCreationForm(AdminUserCreationForm):
@@ -38,7 +39,7 @@ class UserAdmin(BaseUserAdmin):
         (_("Password"), {"fields": ("password_changed_at", "must_change_password")}),
     )
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Scope"), {"fields": ("role", "area", "supervising_unit")}))
-    actions = ["unlock"]
+    actions = ["unlock", "reset_second_factor"]
 
     # The security administrator unlocks: whoever may delete login failures.
     @admin.action(description=_("Unlock the selected accounts (forget their failed logins)"), permissions=["unlock"])
@@ -57,6 +58,27 @@ class UserAdmin(BaseUserAdmin):
 
     def has_unlock_permission(self, request):
         return request.user.has_perm("accounts.delete_loginfailure")
+
+    # The security administrator resets a lost authenticator: whoever may delete TOTP devices.
+    @admin.action(
+        description=_("Reset two-step verification of the selected accounts (they set it up again)"),
+        permissions=["reset_second_factor"],
+    )
+    def reset_second_factor(self, request, queryset):
+        removed = sum(device_reset(user=user) for user in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d authenticator removed: its owner sets two-step verification up again at the next login.",
+                "%(count)d authenticators removed: their owners set two-step verification up again at the next login.",
+                removed,
+            )
+            % {"count": removed},
+            messages.SUCCESS,
+        )
+
+    def has_reset_second_factor_permission(self, request):
+        return request.user.has_perm("otp_totp.delete_totpdevice")
 
 
 @admin.register(LoginFailure)

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ui",
     "accounts",
     "organizations",
@@ -53,9 +55,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session that gave a second factor (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: it leaves a notice when it ends a session.
     "accounts.sessions.SessionControlMiddleware",
+    # Then the second factor, before anything else the user may do
+    # (accounts/second_factor.py), and only then the password change.
+    "accounts.second_factor.SecondFactorMiddleware",
     # After the session control: knows the user; records refusals (403).
     "audit.recording.AuditMiddleware",
     # After the session control: an expired password or one an administrator
@@ -116,6 +123,13 @@ LOCKOUT_COOLOFF_MINUTES = env.int("DJANGO_LOCKOUT_COOLOFF_MINUTES", default=30)
 # Password expiry (accounts/password_expiry.py): a password older than this many
 # days must be changed before anything else; 0 turns expiry off.
 PASSWORD_MAX_AGE_DAYS = env.int("DJANGO_PASSWORD_MAX_AGE_DAYS", default=90)
+
+# Second factor (accounts/second_factor.py): staff, administrators and superusers
+# give a TOTP code after the password. Off here (the demo's logins are documented
+# and have no authenticator); production.py turns it on.
+OTP_REQUIRED_FOR_STAFF = env.bool("DJANGO_OTP_REQUIRED_FOR_STAFF", default=False)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "西安社会组织党建"
 
 # Idle timeout: a session ends after this long without a request. The browser's
 # cookie and the stored session carry the same age, and accounts/sessions.py

@@ -10,3 +10,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "zh-hans"
+# The second factor is off unless a test turns it on (accounts/tests/test_second_factor.py).
+OTP_REQUIRED_FOR_STAFF = False
