@@ -98,7 +98,14 @@ def device_reset(*, user) -> int:
 
 def _exempt_prefixes() -> tuple[str, ...]:
     static = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
-    return ("/two-factor/", reverse("logout"), static, "/i18n/", reverse("healthz"))
+    return (
+        reverse("two_factor_enrol"),
+        reverse("two_factor_verify"),
+        reverse("logout"),
+        static,
+        "/i18n/",
+        reverse("healthz"),
+    )
 
 
 class SecondFactorMiddleware:

@@ -96,7 +96,8 @@ class SecondFactorEnrolView(SecondFactorStepMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if second_factor.confirmed_device(request.user):
+            # Only those the setting asks enrol: a device nobody asks for would only mislead.
+            if second_factor.confirmed_device(request.user) or not second_factor.second_factor_required(request.user):
                 return redirect("two_factor")
             self.device = second_factor.enrolment_device(request.user)
         return super().dispatch(request, *args, **kwargs)

@@ -143,3 +143,17 @@ def test_the_security_administrator_resets_a_device_in_the_admin(client, staff):
     client.logout()
     log_in(client, staff)
     assert client.get(reverse("home"))["Location"].startswith(reverse("two_factor_enrol"))
+
+
+@override_settings(OTP_REQUIRED_FOR_STAFF=False)
+def test_the_status_page_says_what_the_user_has(client, staff):
+    client.force_login(staff)
+    assert "未启用" in client.get(reverse("two_factor")).content.decode()
+    # Nobody is asked, so nobody enrols: the enrolment page leads back to the status.
+    assert client.get(reverse("two_factor_enrol"))["Location"] == reverse("two_factor")
+    assert not TOTPDevice.objects.filter(user=staff).exists()
+    TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    assert "不要求" in client.get(reverse("two_factor")).content.decode()
+    with override_settings(OTP_REQUIRED_FOR_STAFF=True):
+        client.force_login(staff)
+        assert client.get(reverse("two_factor"))["Location"].startswith(reverse("two_factor_verify"))
