@@ -213,5 +213,5 @@ class Membership(models.Model):
         return f"{self.figure} {self.owner_id} {self.scope_key}"
 
 
-# Leadership notices live with the leadership pages; imported here so that they are the app's models.
-from .leadership.models import Notice  # noqa: E402, F401
+# The leadership pages' boundary files; imported here so that they are the app's models.
+from .leadership.models import BoundaryFile  # noqa: E402, F401

@@ -26,6 +26,7 @@ from coverage.models import Ledger, LedgerImport, Period, Snapshot
 from coverage.recount.periods import HalfYear
 from coverage.recount.selectors import last_due
 from coverage.recount.services import period_get
+from notices import announce
 from organizations.models import Area, SupervisingUnit
 from xian_partybuild import clock
 
@@ -179,6 +180,7 @@ def ledger_accept(*, actor: User, ledger: Ledger) -> Ledger:
     ledger.reviewed_by = actor
     ledger.save(update_fields=["status", "reviewed_at", "reviewed_by"])
     audit.record_write(actor=actor, instance=ledger, before=before)
+    announce.ledger_reviewed(ledger)
     return ledger
 
 
@@ -200,6 +202,7 @@ def ledger_return(*, actor: User, ledger: Ledger, reason: str) -> Ledger:
     ledger.reviewed_by = actor
     ledger.save(update_fields=["status", "return_reason", "reviewed_at", "reviewed_by"])
     audit.record_write(actor=actor, instance=ledger, before=before)
+    announce.ledger_reviewed(ledger)
     return ledger
 
 

@@ -13,7 +13,18 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "organizations", "coverage", "ratings", "engagement", "dashboard", "ui", "audit", "xian_partybuild")
+APPS = (
+    "accounts",
+    "organizations",
+    "coverage",
+    "ratings",
+    "engagement",
+    "dashboard",
+    "notices",
+    "ui",
+    "audit",
+    "xian_partybuild",
+)
 PARTS = ("coverage.recount", "coverage.ledgers", "coverage.warnings")
 # The app's composition modules: they import the parts, never the other way round.
 COMPOSITION = ("coverage.tasks", "coverage.urls", "coverage.demo", "coverage.apps")

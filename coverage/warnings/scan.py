@@ -19,6 +19,7 @@ from django.db.models.lookups import StartsWith
 
 from coverage.models import EarlyWarning, RecountRun
 from dashboard import tallies
+from notices import announce
 from organizations.models import Area, PartyOrganization, SocialOrganization
 from xian_partybuild import clock
 from xian_partybuild.celery import enqueue
@@ -60,7 +61,7 @@ def _close_cleared(rule: str, matching: QuerySet, today: dt.date) -> int:
     )
 
 
-def _open_new(rule: str, matching: QuerySet, today: dt.date) -> int:
+def _open_new(rule: str, matching: QuerySet, today: dt.date) -> list[EarlyWarning]:
     prefix, fk = _subject(matching.model)
     # The foreign key and subject_key are written together, here only, so
     # testing the indexed foreign key is testing the constraint's key.
@@ -85,7 +86,7 @@ def _open_new(rule: str, matching: QuerySet, today: dt.date) -> int:
         ],
         batch_size=500,
     )
-    return len(created)
+    return created
 
 
 def _follow_records() -> int:
@@ -135,17 +136,22 @@ def warning_scan(*, today: dt.date | None = None) -> dict[str, int]:
     today = today or clock.today()
     _serialise_scans()
     result: dict[str, int] = {}
+    opened: list[EarlyWarning] = []
     for rule, condition in RULES.items():
         matching = condition(today)
         # Clear first: a cleared warning frees the (rule, record) slot only
         # for a later scan, never for this one, since the record no longer matches.
         result[f"{rule}_closed"] = _close_cleared(rule, matching, today)
-        result[f"{rule}_opened"] = _open_new(rule, matching, today)
+        created = _open_new(rule, matching, today)
+        result[f"{rule}_opened"] = len(created)
+        opened += created
     result["opened"] = sum(result[f"{rule}_opened"] for rule in RULES)
     result["closed"] = sum(result[f"{rule}_closed"] for rule in RULES)
     result["moved"] = _follow_records()
     # Bulk writes send no signals: the dashboard's warning tally is rebuilt here, in the scan's transaction.
     tallies.rebuild_warnings()
+    # The officials of each new warning's scope are told, in the scan's transaction.
+    announce.warnings_opened(opened)
     return result
 
 

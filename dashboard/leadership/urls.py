@@ -9,7 +9,5 @@ urlpatterns = [
     path("compare/", views.CompareView.as_view(), name="compare"),
     path("briefing/", views.BriefingView.as_view(), name="briefing"),
     path("map/", views.TileMapView.as_view(), name="map"),
-    path("notices/", views.NoticeListView.as_view(), name="notices"),
-    path("notices/<int:pk>/", views.NoticeOpenView.as_view(), name="notice-open"),
     path("charts/stars-by-area.json", charts.StarsByAreaChart.as_view(), name="chart-stars-by-area"),
 ]

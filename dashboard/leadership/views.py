@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
@@ -19,7 +16,7 @@ from .boundaries import draw
 from .briefing import briefing
 from .compare import compare
 from .league import league, may_see_league
-from .models import BoundaryFile, Notice
+from .models import BoundaryFile
 from .tables import LeagueTable
 from .tilemap import COLUMNS, DEFAULT_FIGURE, MAP_FIGURES, ROWS, tile_map
 
@@ -116,28 +113,6 @@ class BriefingView(LoginRequiredMixin, RecountedPeriodMixin, TemplateView):
             period_query=self.period_query(),
         )
         return context
-
-
-class NoticeListView(LoginRequiredMixin, TemplateView):
-    """The user's own notices, newest first (a page of them)."""
-
-    template_name = "dashboard/notices.html"
-    page_size = 50
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        notices = Notice.objects.for_user(self.request.user).select_related("period")
-        context.update(title=_("Notices"), notices=list(notices[: self.page_size]))
-        return context
-
-
-class NoticeOpenView(LoginRequiredMixin, View):
-    """Mark one's own notice read and open its briefing (another user's notice is a 404)."""
-
-    def get(self, request, pk):
-        notice = get_object_or_404(Notice.objects.for_user(request.user).select_related("period"), pk=pk)
-        Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=clock.now())
-        return HttpResponseRedirect(notice.briefing_url())
 
 
 class TileMapView(LeadershipMixin, TemplateView):

@@ -7,7 +7,6 @@ from coverage.ledgers.selectors import Timeliness
 from coverage.models import Ledger
 from dashboard.leadership.league import RATES
 from dashboard.leadership.ledgers import ledger_completeness
-from dashboard.leadership.models import Notice
 from ui.formatting import format_change
 
 register = template.Library()
@@ -32,9 +31,3 @@ def ledger_label(row) -> str:
     if row.ledger is not None and row.ledger.submitted_at:
         return f"{status} · {Timeliness(row.ledger_timeliness).label}"
     return str(status)
-
-
-@register.simple_tag(takes_context=True)
-def unread_notices(context) -> int:
-    """How many of the user's leadership notices are unread (one indexed count)."""
-    return Notice.objects.for_user(context["request"].user).unread().count()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import OUT_OF_SCOPE, require, restrict
 from accounts.permissions import Action as Perm
 from audit import recording as audit
+from notices import announce
 from organizations.models import PartyOrganization, SocialOrganization
 from ratings import workflow
 from ratings.models import CITY_MAX_STARS, MAX_STARS, Evaluation, EvaluationEvent, Round, RoundItem, Score
@@ -256,7 +257,7 @@ def evaluation_return(*, actor: User, evaluation: Evaluation, reason: str) -> Ev
     evaluation, from_state = _transition(actor, evaluation, Action.RETURN)
     evaluation.return_reason = reason
     evaluation.save(update_fields=["state", "return_reason", "updated_at"])
-    _record(evaluation, actor, Event.RETURNED, from_state, note=reason)
+    announce.evaluation_reviewed(evaluation, _record(evaluation, actor, Event.RETURNED, from_state, note=reason))
     return evaluation
 
 
@@ -270,7 +271,7 @@ def evaluation_approve(*, actor: User, evaluation: Evaluation) -> Evaluation:
     # A five-star score is approved at four: the fifth star is the province's.
     evaluation.final_stars = min(evaluation.stars, CITY_MAX_STARS)
     evaluation.save(update_fields=["state", "final_stars", "updated_at"])
-    _record(evaluation, actor, Event.APPROVED, from_state)
+    announce.evaluation_reviewed(evaluation, _record(evaluation, actor, Event.APPROVED, from_state))
     return evaluation
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "exports",
     "audit",
     "operations",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,12 @@ CELERY_BEAT_SCHEDULE = {
     "audit-retention": {
         "task": "audit.tasks.audit_retention",
         "schedule": crontab(minute=45, hour=4),
+        "options": _expires_after(hours=20),
+    },
+    # Daily, after the scan: ledgers and rectifications due within 7 days or overdue (notices/daily.py).
+    "notices-due": {
+        "task": "notices.tasks.notices_due",
+        "schedule": crontab(minute=15, hour=7),
         "options": _expires_after(hours=20),
     },
     # Hourly: export files past their 24 hours are deleted.
