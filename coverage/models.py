@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.scoping import ScopedQuerySet
 from xian_partybuild import clock
@@ -333,15 +334,44 @@ class LedgerImport(models.Model):
 
 
 class LedgerImportRow(models.Model):
-    """A valid row of a checked file: the model field values the import writes."""
+    """A row of a checked file: for a valid row the model field values the
+    import writes, and what the check found it would do with them (create,
+    update, leave unchanged) to which record; a row with problems only so
+    that the preview lists it (its code and name as written, and where its
+    problems start). Kept after the import, as the list of what was done."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", pgettext_lazy("import row", "New")
+        UPDATE = "update", pgettext_lazy("import row", "Update")
+        UNCHANGED = "unchanged", pgettext_lazy("import row", "Unchanged")
+        ERROR = "error", pgettext_lazy("import row", "Has problems")
 
     ledger_import = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="rows")
     number = models.PositiveIntegerField()  # as Excel numbers it
     credit_code = models.CharField(max_length=18)
     values = models.JSONField()  # field name → value, dates as ISO text
+    # "": a row stored before the check recorded kinds.
+    kind = models.CharField(max_length=9, choices=Kind.choices, blank=True, default="")
+    # The record the row updates or leaves alone (a new one's after the
+    # import). No constraint or index: written by COPY at the check's pace,
+    # read a page at a time; a deleted organisation leaves a dead link.
+    organization = models.ForeignKey(
+        "organizations.SocialOrganization",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A row with problems: the position of its first error (LedgerImportProblem),
+    # so that a page's problems are one range lookup.
+    first_problem = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ledger_import", "number"], name="one_import_row_per_number")]
+        # The preview's filter by kind, paged in row order.
+        indexes = [models.Index(fields=["ledger_import", "kind", "number"], name="import_row_kind")]
 
     def __str__(self) -> str:
         return f"{self.ledger_import_id}:{self.number}"

@@ -20,13 +20,13 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action
-from coverage.models import Ledger, LedgerImport, LedgerImportProblem
+from coverage.models import Ledger, LedgerImport, LedgerImportProblem, LedgerImportRow
 from coverage.recount.services import period_get
 from ui.views import PeriodFromRequestMixin, SafeExportMixin
 
 from . import selectors, services
 from .forms import LedgerImportForm, LedgerReviewForm, LedgerSubmitForm
-from .imports import columns, template
+from .imports import columns, preview, template
 from .imports import services as imports
 from .imports.problems import render
 from .imports.store import StoredProblems
@@ -258,6 +258,7 @@ class LedgerImportPreviewView(PostActionMixin, PermissionRequiredMixin, SafeExpo
         table = context["table"]
         first = next(iter(table.page.object_list), None) if record.error_count == 1 else None
         refused = first.record if first is not None and first.record.row == 0 else None
+        context.update(self.row_context(record))
         context.update(
             title=_("Check of %(file)s") % {"file": record.file_name},
             refused=refused,
@@ -271,6 +272,40 @@ class LedgerImportPreviewView(PostActionMixin, PermissionRequiredMixin, SafeExpo
             importable=record.status == LedgerImport.Status.PREVIEWED and not record.error_count,
         )
         return context
+
+    ROWS_PAGE = "rows_page"
+
+    def row_context(self, record: LedgerImport) -> dict:
+        """Every row of the file by kind (?kind=), a page at a time (?rows_page=):
+        what the import will do, or after it what it did."""
+        if record.status not in ROWS_LISTED or record.error_count and self._whole_file_refused(record):
+            return {"rows_listed": False}
+        counts = preview.kind_counts(record)
+        kind = self.request.GET.get("kind", "")
+        if kind not in counts:
+            kind = ""
+        known = counts[kind] if kind else record.row_count
+        paginator = preview.KnownCountPaginator(
+            preview.preview_rows(record, kind or None), self.request.GET.get("per_page"), known=known
+        )
+        page = paginator.page(self.request.GET.get(self.ROWS_PAGE))
+        done = record.status == LedgerImport.Status.IMPORTED
+        return {
+            "rows_listed": True,
+            "kind": kind,
+            "kinds": [(value, LedgerImportRow.Kind(value).label, counts[value]) for value in preview.KINDS],
+            "rows_page": page,
+            "rows_page_param": self.ROWS_PAGE,
+            # After the import the records hold the file's values: there is nothing left to compare.
+            "rows": preview.page_rows(record, list(page.object_list), diff=not done),
+            "rows_done": done,
+        }
+
+    @staticmethod
+    def _whole_file_refused(record: LedgerImport) -> bool:
+        """A problem of the file or its header: no row was read, none is listed."""
+        first = StoredProblems(record, LedgerImportProblem.Severity.ERROR, record.error_count)[:1]
+        return bool(first) and first[0].row <= 1
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -296,6 +331,7 @@ class LedgerImportPreviewView(PostActionMixin, PermissionRequiredMixin, SafeExpo
 
 
 LIVE = (LedgerImport.Status.CHECKING, LedgerImport.Status.IMPORTING)
+ROWS_LISTED = (LedgerImport.Status.PREVIEWED, LedgerImport.Status.REJECTED, LedgerImport.Status.IMPORTED)
 
 
 def import_progress(record: LedgerImport) -> str:

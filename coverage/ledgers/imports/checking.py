@@ -25,12 +25,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.functional import Promise
 
+from coverage.models import LedgerImportRow
 from organizations.creditcode import code_warnings
 from organizations.models import Area, SocialOrganization, SupervisingUnit
 from ui import bounds
 from xian_partybuild import clock
 
-from .columns import CHOICES, COLUMN_OF_FIELD, COLUMNS, EXAMPLE_ORG_CODE, HEADERS, label_map, zh_label
+from .columns import CHOICES, COLUMN_OF_FIELD, COLUMNS, EXAMPLE_ORG_CODE, HEADERS, WRITTEN_FIELDS, label_map, zh_label
 from .parsing import FileRefused, LedgerFile, cell_date, cell_integer, cell_text
 from .problems import Problem, in_every_language
 
@@ -50,6 +51,7 @@ RESOLVED = ("area", "supervising_unit")
 # these, nearly unique a row, are validated every time.
 UNIQUE_VALUED = frozenset({"credit_code", "name", "setup_contact", "setup_contact_phone"})
 KNOWN_GOOD_LIMIT = 50_000
+Kind = LedgerImportRow.Kind
 _REPEATING = tuple(
     (f.name, f.attname)
     for f in SocialOrganization._meta.concrete_fields
@@ -65,6 +67,11 @@ class Batch:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     row_count: int = 0
+    # What the import would do with each valid row, by row number: a kind of
+    # LedgerImportRow.Kind and the existing record's key (None for a new one).
+    plans: dict[int, tuple[str, int | None]] = field(default_factory=dict)
+    # The rows with problems: (row number, credit code and name as read).
+    invalid: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -164,6 +171,7 @@ class RowChecker:
             batch.row_count += 1
             if problems:
                 batch.problems.extend(problems)
+                batch.invalid.append(_invalid(number, fields))
             else:
                 parsed.append((number, fields))
             if batch.row_count == BATCH:
@@ -311,23 +319,30 @@ class RowChecker:
         """Existing organisations by code: they must be the actor's to change."""
         codes = [fields["credit_code"] for _number, fields in parsed]
         existing: dict[str, int] = {}
+        # The written fields of the records found, in the same query: what
+        # the import would change is then known without another.
+        current: dict[int, tuple] = {}
         visible: set[int] = set()
         for start in range(0, len(codes), QUERY_CHUNK):
-            found = dict(
-                SocialOrganization.objects.filter(credit_code__in=codes[start : start + QUERY_CHUNK]).values_list(
-                    "credit_code", "pk"
-                )
+            found = SocialOrganization.objects.filter(credit_code__in=codes[start : start + QUERY_CHUNK]).values_list(
+                "credit_code", "pk", *WRITTEN_FIELDS
             )
-            existing.update(found)
-            if found:
-                mine = SocialOrganization.objects.for_user(self.actor).filter(pk__in=list(found.values()))
+            keys = []
+            for code, pk, *written in found:
+                existing[code] = pk
+                current[pk] = tuple(written)
+                keys.append(pk)
+            if keys:
+                mine = SocialOrganization.objects.for_user(self.actor).filter(pk__in=keys)
                 visible.update(mine.values_list("pk", flat=True))
         header = COLUMN_OF_FIELD["credit_code"].header
         for number, fields in parsed:
             pk = existing.get(fields["credit_code"])
             if pk is not None and pk not in visible:
                 batch.problems.append(Problem(number, header, "org_scope"))
+                batch.invalid.append(_invalid(number, fields))
                 continue
+            batch.plans[number] = (_kind(current.get(pk), fields), pk)
             found = code_warnings(fields["credit_code"], fields["category"])
             if found:
                 texts = in_every_language(lambda f=fields: code_warnings(f["credit_code"], f["category"]))
@@ -336,7 +351,20 @@ class RowChecker:
                     batch.warnings.append(Problem(number, header, "code_warning", {"texts": words}))
             batch.rows.append((number, fields))
         batch.problems.sort(key=_column_order)
+        batch.invalid.sort()
         return batch
+
+
+def _kind(current: tuple | None, fields: dict[str, Any]) -> str:
+    """What the import would do with a valid row, given the record's written fields now."""
+    if current is None:
+        return Kind.CREATE
+    same = all(value == fields[name] for name, value in zip(WRITTEN_FIELDS, current, strict=True))
+    return Kind.UNCHANGED if same else Kind.UPDATE
+
+
+def _invalid(number: int, fields: dict[str, Any]) -> tuple[int, str, str]:
+    return number, str(fields.get("credit_code") or "")[:18], str(fields.get("name") or "")[:200]
 
 
 def _bounded(problem: Callable[..., None], name: str, validate: Callable[[Any], None], value: Any) -> None:

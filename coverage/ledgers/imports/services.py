@@ -8,7 +8,8 @@
   the stored rows, through organizations.services.organizations_import,
   after checking again, set-based, only what can have changed since the check.
 - ``ledger_imports_expire`` deletes the files (and stored rows) of uploads
-  never imported after RETENTION; an import deletes its own at once.
+  never imported after RETENTION; an import deletes its file at once and
+  keeps its rows, the list of what it did, for RETENTION.
 - ``ledger_import_check`` checks a file in memory and stores nothing (a test
   compares it with the stored check); ``ledger_import_preview`` uploads and
   checks in this process (tests, the benchmark).
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -32,16 +33,17 @@ from audit import recording as audit
 from coverage.ledgers.services import Owner, ledger_owner
 from coverage.models import LedgerImport, LedgerImportProblem, LedgerImportRow, Period
 from organizations.coverage_state import refresh_coverage
-from organizations.models import MUST_ESTABLISH_MEMBERS, Area, SocialOrganization, SupervisingUnit
+from organizations.models import Area, SocialOrganization, SupervisingUnit
 from organizations.services import organizations_import
 from xian_partybuild import clock
 from xian_partybuild.celery import enqueue
 
+from . import plan
 from .checking import CheckResult, RowChecker
 from .columns import COLUMN_OF_FIELD, WRITTEN_FIELDS
 from .parsing import FileRefused, open_file, refuse_size
 from .problems import Problem
-from .store import CheckWriter, model_values, stored_result
+from .store import CheckWriter, stored_result
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -54,6 +56,8 @@ RETENTION = dt.timedelta(days=7)
 # Rows written through organizations_import at a time, in the one transaction.
 IMPORT_CHUNK = 10_000
 Status = LedgerImport.Status
+Kind = LedgerImportRow.Kind
+PLANNED = (Kind.CREATE, Kind.UPDATE, Kind.UNCHANGED)
 logger = logging.getLogger(__name__)
 
 
@@ -171,6 +175,7 @@ def ledger_import_check_stored(*, import_id: int) -> LedgerImport:
     writer = CheckWriter(record)
     writer.clear()
     row_count = 0
+    planned = dict.fromkeys(PLANNED, 0)
     try:
         ledger_file = open_file(record.file_name, bytes(record.content))
         _progress(record, expected_count=ledger_file.expected_rows, checked_count=0)
@@ -182,15 +187,16 @@ def ledger_import_check_stored(*, import_id: int) -> LedgerImport:
             writer.problems(header_problems)
         else:
             for batch in checker.batches(index, ledger_file.rows):
-                writer.rows(batch.rows)
-                writer.problems(batch.problems)
-                writer.problems(batch.warnings, LedgerImportProblem.Severity.WARNING)
+                writer.batch(batch)
+                for kind, _pk in batch.plans.values():
+                    planned[kind] += 1
                 row_count += batch.row_count
                 _progress(record, checked_count=row_count)
     except FileRefused as exc:
         writer.clear()
         writer.problems([exc.problem])
         row_count = 0
+        planned = dict.fromkeys(PLANNED, 0)
     except OperationalError:
         raise  # the database is away: the task retries the whole check
     except Exception:
@@ -200,6 +206,7 @@ def ledger_import_check_stored(*, import_id: int) -> LedgerImport:
         writer.clear()
         writer.problems([Problem(0, "", "check_failed")])
         row_count = 0
+        planned = dict.fromkeys(PLANNED, 0)
     errors = writer.counts[LedgerImportProblem.Severity.ERROR]
     LedgerImport.objects.filter(pk=record.pk, status=Status.CHECKING).update(
         status=Status.REJECTED if errors else Status.PREVIEWED,
@@ -208,6 +215,11 @@ def ledger_import_check_stored(*, import_id: int) -> LedgerImport:
         error_count=errors,
         warning_count=writer.counts[LedgerImportProblem.Severity.WARNING],
         checked_at=clock.now(),
+        # What the import would do, as the check found it: the preview's
+        # counts by kind (the import stores what it did in their place).
+        created_count=planned[Kind.CREATE],
+        updated_count=planned[Kind.UPDATE],
+        unchanged_count=planned[Kind.UNCHANGED],
     )
     record.refresh_from_db()
     return record
@@ -293,13 +305,30 @@ def ledger_import_run(*, actor: User, ledger_import: LedgerImport) -> LedgerImpo
 def _reject(pk: int, problems: list[Problem]) -> None:
     with transaction.atomic():
         record = LedgerImport.objects.select_for_update().get(pk=pk)
-        writer = CheckWriter(record)
-        writer.clear()
-        writer.problems(problems)
+        LedgerImportProblem.objects.filter(ledger_import=record).delete()
+        CheckWriter(record).problems(problems)
+        # The rows stay listed, those in conflict as rows with problems (one
+        # each, in row order: its position is its place in the list).
+        rows = LedgerImportRow.objects.filter(ledger_import=record)
+        for position, problem in enumerate(problems):
+            rows.filter(number=problem.row).update(kind=Kind.ERROR, first_problem=position)
+        counts = dict(rows.order_by().values_list("kind").annotate(n=Count("pk")))
         record.status = Status.REJECTED
         record.error_count = len(problems)
         record.warning_count = 0
-        record.save(update_fields=["status", "error_count", "warning_count"])
+        record.created_count = counts.get(Kind.CREATE, 0)
+        record.updated_count = counts.get(Kind.UPDATE, 0)
+        record.unchanged_count = counts.get(Kind.UNCHANGED, 0)
+        record.save(
+            update_fields=[
+                "status",
+                "error_count",
+                "warning_count",
+                "created_count",
+                "updated_count",
+                "unchanged_count",
+            ]
+        )
 
 
 def _conflicts(actor: User, rows) -> list[Problem]:
@@ -333,10 +362,13 @@ def _import(actor: User, pk: int) -> LedgerImport:
     if conflicts:
         raise ImportConflict(conflicts)
     created = updated = 0
+    replanned: dict[str, list[int]] = {}
     for chunk in _chunks(rows):
         found = SocialOrganization.objects.filter(credit_code__in=chunk.values("credit_code"))
         existing = {row[1]: (row[0], *row[2:]) for row in found.values_list("pk", "credit_code", *WRITTEN_FIELDS)}
-        creates, updates, changed_fields = _plan(existing, chunk.order_by("number").values_list("values", flat=True))
+        creates, updates, changed_fields = plan.plan(
+            existing, chunk.order_by("number").values_list("number", "kind", "values"), replanned
+        )
         try:
             done = organizations_import(
                 actor=actor,
@@ -362,10 +394,10 @@ def _import(actor: User, pk: int) -> LedgerImport:
     record.created_count = created
     record.updated_count = updated
     record.unchanged_count = record.row_count - created - updated
-    # The file and its check have served their purpose: keep the counts only.
+    # The file has served its purpose; its rows say what was done (for RETENTION).
     record.content = b""
     record.content_deleted_at = clock.now()
-    rows.delete()
+    plan.record_done(rows, replanned)
     LedgerImportProblem.objects.filter(ledger_import=record).delete()
     record.save(
         update_fields=[
@@ -409,49 +441,13 @@ def _chunks(rows) -> Iterable:
         last = bounds[0]
 
 
-def _gap(fields: dict, today: dt.date) -> bool:
-    """Whether a new organisation is 应建未建 today, as refresh_coverage would
-    store it (no party organisation can cover a row not yet written). Only a
-    saving: written right, the refresh that follows leaves the row alone
-    instead of writing it twice; written wrong, the refresh corrects it."""
-    deregistered = fields["deregistered_on"]
-    return (
-        fields["status"] == SocialOrganization.Status.ACTIVE
-        and fields["registered_on"] <= today
-        and (deregistered is None or deregistered > today)
-        and fields["formal_party_members"] >= MUST_ESTABLISH_MEMBERS
-    )
-
-
-def _plan(
-    existing: dict[str, tuple], stored: Iterable[dict]
-) -> tuple[list[SocialOrganization], list[SocialOrganization], set[str]]:
-    """New organisations, and changed ones (the primary key and the file's
-    values: only the changed fields are written), from the stored rows and
-    the records' current values (pk, *WRITTEN_FIELDS) by credit code."""
-    creates: list[SocialOrganization] = []
-    updates: list[SocialOrganization] = []
-    changed_fields: set[str] = set()
-    today = clock.today()
-    for values in stored:
-        fields = model_values(values)
-        current = existing.get(fields["credit_code"])
-        if current is None:
-            creates.append(SocialOrganization(**fields, current_must_establish_gap=_gap(fields, today)))
-            continue
-        changed = {name for name, value in zip(WRITTEN_FIELDS, current[1:], strict=True) if value != fields[name]}
-        if changed:
-            changed_fields |= changed
-            updates.append(SocialOrganization(pk=current[0], **fields))
-    return creates, updates, changed_fields
-
-
 # Retention ---------------------------------------------------------------------
 
 
 def ledger_imports_expire(*, now: dt.datetime | None = None) -> int:
     """Delete the file and the stored check of every upload older than
-    RETENTION that was never imported; returns how many. Safe to repeat."""
+    RETENTION that was never imported (returns how many), and the row list
+    of every import done more than RETENTION ago. Safe to repeat."""
     now = now or clock.now()
     stale = LedgerImport.objects.filter(uploaded_at__lt=now - RETENTION, content_deleted_at__isnull=True)
     expired = 0
@@ -467,4 +463,7 @@ def ledger_imports_expire(*, now: dt.datetime | None = None) -> int:
                 status=Status.EXPIRED, content=b"", content_deleted_at=now, error_count=0, warning_count=0
             )
             expired += 1
+    # An import's list of what it did, past the retention period too.
+    done = LedgerImport.objects.filter(status=Status.IMPORTED, content_deleted_at__lt=now - RETENTION)
+    LedgerImportRow.objects.filter(ledger_import__in=done).delete()
     return expired

@@ -12,13 +12,14 @@ from typing import Any
 from coverage.models import LedgerImport, LedgerImportProblem, LedgerImportRow
 from organizations import bulk
 
-from .checking import CheckResult
+from .checking import Batch, CheckResult
 from .problems import Problem
 
 WRITE_BATCH = 2000
 READ_CHUNK = 5000
 DATE_FIELDS = ("registered_on", "deregistered_on")
 Severity = LedgerImportProblem.Severity
+Kind = LedgerImportRow.Kind
 
 
 def json_values(fields: dict[str, Any]) -> dict[str, Any]:
@@ -46,12 +47,30 @@ class CheckWriter:
         LedgerImportProblem.objects.filter(ledger_import=self.ledger_import).delete()
         self.counts = {Severity.ERROR: 0, Severity.WARNING: 0}
 
-    def rows(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    def batch(self, batch: Batch) -> None:
+        """A checked batch: its problems and warnings, then its rows, valid or
+        not (a row with problems points at its first one)."""
+        start = self.counts[Severity.ERROR]
+        first: dict[int, int] = {}
+        for offset, problem in enumerate(batch.problems):
+            first.setdefault(problem.row, start + offset)
+        self.problems(batch.problems)
+        self.problems(batch.warnings, Severity.WARNING)
+        rows = [
+            (number, fields["credit_code"], json_values(fields), *batch.plans.get(number, ("", None)), None)
+            for number, fields in batch.rows
+        ]
+        rows += [
+            (number, code, {"name": name}, Kind.ERROR, None, first.get(number)) for number, code, name in batch.invalid
+        ]
+        self._rows(rows)
+
+    def _rows(self, rows: list[tuple]) -> None:
         pk = self.ledger_import.pk
         copied = bulk.copy_rows(
             LedgerImportRow,
-            ("ledger_import_id", "number", "credit_code", "values"),
-            ((pk, number, fields["credit_code"], json_values(fields)) for number, fields in rows),
+            ("ledger_import_id", "number", "credit_code", "values", "kind", "organization_id", "first_problem"),
+            ((pk, *row) for row in rows),
         )
         if copied:
             return
@@ -60,10 +79,13 @@ class CheckWriter:
                 LedgerImportRow(
                     ledger_import=self.ledger_import,
                     number=number,
-                    credit_code=fields["credit_code"],
-                    values=json_values(fields),
+                    credit_code=code,
+                    values=values,
+                    kind=kind,
+                    organization_id=organization,
+                    first_problem=first,
                 )
-                for number, fields in rows
+                for number, code, values, kind, organization, first in rows
             ),
             batch_size=WRITE_BATCH,
         )
@@ -160,6 +182,7 @@ def stored_result(ledger_import: LedgerImport) -> CheckResult:
 
 
 def stored_rows(ledger_import: LedgerImport) -> Iterator[tuple[int, dict[str, Any]]]:
-    rows = LedgerImportRow.objects.filter(ledger_import=ledger_import).order_by("number")
+    """The valid rows, as the check returned them."""
+    rows = LedgerImportRow.objects.filter(ledger_import=ledger_import).exclude(kind=Kind.ERROR).order_by("number")
     for number, values in rows.values_list("number", "values").iterator(chunk_size=READ_CHUNK):
         yield number, model_values(values)

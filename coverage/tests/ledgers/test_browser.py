@@ -93,3 +93,56 @@ def test_the_preview_follows_a_check_running_elsewhere_and_shows_its_result(page
     page.wait_for_selector("table.problems tbody tr")
     assert page.locator("[data-import-progress]").count() == 0
     assert page.locator("table.problems tbody tr td").all_inner_texts()[:2] == ["3", "从业人员数"]
+
+
+def test_staff_see_what_an_import_will_create_and_change_before_importing(page, beilin, staff_user):
+    """The preview lists the new organisation and the changed one (old → new); the result lists what was done."""
+    services.recount_run(period="2020H2")
+    known, new = code(), code()
+    first, _result = imports.ledger_import_preview(
+        actor=staff_user,
+        period=services.period_get(period="2020H2"),
+        file_name="上次.xlsx",
+        content=xlsx_bytes([row(credit_code=known, name="碑林区书法家协会", staff_count="8")]),
+        area=beilin,
+    )
+    imports.ledger_import_run(actor=staff_user, ledger_import=first)
+    changed = SocialOrganization.objects.get(credit_code=known)
+
+    log_in(page, "staff")
+    page.goto("/coverage/ledgers/import/?period=2020H2")
+    page.select_option("#id_area", str(beilin.pk))
+    _choose(
+        page,
+        "碑林区台账.xlsx",
+        xlsx_bytes(
+            [
+                row(credit_code=known, name="碑林区书法家协会", staff_count="15"),
+                row(credit_code=new, name="碑林区摄影家协会"),
+            ]
+        ),
+    )
+    assert page.locator("[data-row-kinds] a[data-kind=create]").inner_text() == "新建 1"
+    assert page.locator("[data-row-kinds] a[data-kind=update]").inner_text() == "更新 1"
+    created = page.locator("tr[data-row='3']")
+    assert created.get_attribute("data-kind") == "create"
+    assert "新建" in created.inner_text() and "碑林区摄影家协会" in created.inner_text()
+    updated = page.locator("tr[data-row='2']")
+    assert updated.get_attribute("data-kind") == "update"
+    assert updated.locator("li[data-field=staff_count]").inner_text() == "从业人员数: 8 → 15"
+    assert SocialOrganization.objects.get(credit_code=known).staff_count == 8  # nothing written yet
+
+    page.click("[data-row-kinds] a[data-kind=update]")
+    page.wait_for_url(re.compile(r".*kind=update.*"))
+    assert page.locator("[data-import-rows] tbody tr").count() == 1
+
+    page.click("button[name=import]")
+    page.wait_for_selector("[data-import-status=imported]")
+    assert page.locator("[data-created]").inner_text() == "1"
+    assert page.locator("[data-updated]").inner_text() == "1"
+    result = page.locator("[data-import-rows] tbody tr")
+    assert result.evaluate_all("rows => rows.map(r => r.dataset.kind)") == ["update", "create"]
+    assert SocialOrganization.objects.get(credit_code=known).staff_count == 15
+    page.click(f"a[data-organization='{changed.pk}']")
+    page.wait_for_url(re.compile(rf".*/organizations/{changed.pk}/$"))
+    assert "碑林区书法家协会" in page.locator("h1").inner_text()

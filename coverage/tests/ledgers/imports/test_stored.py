@@ -97,21 +97,22 @@ def test_the_preview_page_costs_the_same_queries_whatever_the_file_holds(
     clean_large, _result = preview(beilin_user, csv_bytes(realistic_rows(3000, areas=BEILIN)))
     assert (small.error_count, large.error_count, clean_large.row_count) == (4, 1400, 3000)
     client.get(_preview_url(small))  # the session's first use
-    # Session, user, the user's area (scope), the import, one page of problems.
+    # Session, user, the user's area (scope), the import, one page of problems;
+    # the row list's: the first problem (is it the file's?), a page of rows, their problems.
     for record, query in ((small, {}), (large, {}), (large, {"page": 14}), (large, {"page": 9})):
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(8):
             response = client.get(_preview_url(record, **query))
         assert response.status_code == 200
     rows = response.context["table"].page.object_list
     assert [r.record.row for r in rows][:2] == [402, 402] and len(rows) == 100
-    # A clean file: no page of problems to read.
+    # A clean file: no page of problems to read; a page of rows (all new: no records to compare).
     for record in (clean_small, clean_large):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             response = client.get(_preview_url(record))
         assert response.context["importable"]
     # Warnings do not stop the import: one page of them.
     warned, _result = preview(beilin_user, csv_bytes([row(credit_code=code("52")) for _ in range(300)]))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(_preview_url(warned, **{"w-page": 3}))
     assert response.context["importable"] and len(response.context["warnings_table"].page.object_list) == 100
 
@@ -179,7 +180,9 @@ def test_an_interrupted_check_starts_again_from_nothing(beilin_user, beilin):
     tasks.ledger_import_check(record.pk)
     record.refresh_from_db()
     assert (record.status, record.row_count, record.error_count) == (LedgerImport.Status.REJECTED, 2, 1)
-    assert LedgerImportRow.objects.filter(ledger_import=record).count() == 1
+    # The valid row and the row with a problem, each once.
+    kinds = LedgerImportRow.objects.filter(ledger_import=record).order_by("number").values_list("kind", flat=True)
+    assert list(kinds) == [LedgerImportRow.Kind.CREATE, LedgerImportRow.Kind.ERROR]
     assert LedgerImportProblem.objects.filter(ledger_import=record).count() == 1
 
 
@@ -207,9 +210,10 @@ def test_the_import_writes_the_stored_rows_not_the_file(beilin_user, beilin):
     assert (record.status, record.created_count) == (LedgerImport.Status.IMPORTED, 2)
     written = SocialOrganization.objects.get(credit_code=second)
     assert (written.name, written.registered_on, written.area) == ("存储的名称", dt.date(2016, 6, 6), beilin)
-    # The file and the check have served: only the counts remain.
+    # The file has served; the rows remain as the list of what was done, each with its record.
     assert (bytes(record.content), record.content_deleted_at is not None) == (b"", True)
-    assert not LedgerImportRow.objects.filter(ledger_import=record).exists()
+    done = LedgerImportRow.objects.filter(ledger_import=record).order_by("number")
+    assert [(r.kind, r.organization.credit_code) for r in done] == [("create", first), ("create", second)]
 
 
 def test_an_import_of_many_rows_in_chunks_is_still_one_transaction(beilin_user, beilin, monkeypatch):

@@ -1,0 +1,73 @@
+"""What an import does with each stored row, against the records as they
+are now: create it, update the fields that changed, or leave it alone; and
+the rows kept afterwards as the list of what was done."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import OuterRef, Q, Subquery
+
+from coverage.models import LedgerImportRow
+from organizations.models import MUST_ESTABLISH_MEMBERS, SocialOrganization
+from xian_partybuild import clock
+
+from .checking import QUERY_CHUNK
+from .columns import WRITTEN_FIELDS
+from .store import model_values
+
+Kind = LedgerImportRow.Kind
+
+
+def gap(fields: dict, today: dt.date) -> bool:
+    """Whether a new organisation is 应建未建 today, as refresh_coverage would
+    store it (no party organisation can cover a row not yet written). Only a
+    saving: written right, the refresh that follows leaves the row alone
+    instead of writing it twice; written wrong, the refresh corrects it."""
+    deregistered = fields["deregistered_on"]
+    return (
+        fields["status"] == SocialOrganization.Status.ACTIVE
+        and fields["registered_on"] <= today
+        and (deregistered is None or deregistered > today)
+        and fields["formal_party_members"] >= MUST_ESTABLISH_MEMBERS
+    )
+
+
+def plan(
+    existing: dict[str, tuple], stored: Iterable[tuple[int, str, dict]], replanned: dict[str, list[int]]
+) -> tuple[list[SocialOrganization], list[SocialOrganization], set[str]]:
+    """New organisations, and changed ones (the primary key and the file's
+    values: only the changed fields are written), from the stored rows and
+    the records' current values (pk, *WRITTEN_FIELDS) by credit code. A row
+    whose kind is not what the check found (a record changed in between)
+    is added to `replanned` under the kind it now has."""
+    creates: list[SocialOrganization] = []
+    updates: list[SocialOrganization] = []
+    changed_fields: set[str] = set()
+    today = clock.today()
+    for number, planned, values in stored:
+        fields = model_values(values)
+        current = existing.get(fields["credit_code"])
+        if current is None:
+            creates.append(SocialOrganization(**fields, current_must_establish_gap=gap(fields, today)))
+            kind = Kind.CREATE
+        else:
+            changed = {name for name, value in zip(WRITTEN_FIELDS, current[1:], strict=True) if value != fields[name]}
+            kind = Kind.UPDATE if changed else Kind.UNCHANGED
+            if changed:
+                changed_fields |= changed
+                updates.append(SocialOrganization(pk=current[0], **fields))
+        if kind != planned:
+            replanned.setdefault(kind, []).append(number)
+    return creates, updates, changed_fields
+
+
+def record_done(rows, replanned: dict[str, list[int]]) -> None:
+    """Keep the rows as the list of what the import did: each row's kind as
+    done and its record (set-based: a new record's key by its code)."""
+    for kind, numbers in replanned.items():
+        for start in range(0, len(numbers), QUERY_CHUNK):
+            rows.filter(number__in=numbers[start : start + QUERY_CHUNK]).update(kind=kind)
+    by_code = SocialOrganization.objects.filter(credit_code=OuterRef("credit_code")).values("pk")[:1]
+    rows.filter(Q(organization__isnull=True) | Q(kind=Kind.CREATE)).update(organization_id=Subquery(by_code))
