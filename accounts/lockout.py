@@ -20,10 +20,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import LoginFailure
+from .permissions import AUDITOR, role_of
 from .signals import locked_out
 
 LOCKED_MESSAGE = _(
@@ -86,6 +88,12 @@ class LockoutAuthenticationForm(AuthenticationForm):
 
 class LoginView(auth_views.LoginView):
     form_class = LockoutAuthenticationForm
+
+    def get_default_redirect_url(self):
+        # The auditor reads the audit log and nothing else: it is their first page.
+        if role_of(self.request.user) == AUDITOR:
+            return resolve_url("audit:log")
+        return super().get_default_redirect_url()
 
     def form_valid(self, form):
         # A successful login starts the count afresh for this name.

@@ -15,6 +15,14 @@ class User(AbstractUser):
         INDUSTRY = "industry", _("Industry committee staff")
         STAFF = "staff", _("Organisation department staff")
         LEADER = "leader", _("Leadership")
+        # 三员分立 (等保2.0): three administrators, none of whom reads the records
+        # or another's work. The system administrator manages users and settings
+        # (in the admin), the security administrator unlocks accounts and manages
+        # roles and permissions, the auditor reads and exports the audit log and
+        # does nothing else (accounts.permissions).
+        SYSTEM_ADMIN = "sysadmin", _("System administrator")
+        SECURITY_ADMIN = "secadmin", _("Security administrator")
+        AUDITOR = "auditor", _("Auditor")
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, blank=True)
     area = models.ForeignKey(

@@ -53,6 +53,9 @@ EVALUATION_ACTIONS = ("edit", "submit", "return", "approve", "send_to_province",
 
 # Role values as stored on User.role (accounts.models.User.Role); superusers act as STAFF.
 DISTRICT, INDUSTRY, STAFF, LEADER = "district", "industry", "staff", "leader"
+# The three administrators (三员分立) read no records: none is among READERS.
+SYSTEM_ADMIN, SECURITY_ADMIN, AUDITOR = "sysadmin", "secadmin", "auditor"
+AUDITORS = frozenset({AUDITOR})
 READERS = frozenset({DISTRICT, INDUSTRY, STAFF, LEADER})
 EDITORS = frozenset({DISTRICT, INDUSTRY, STAFF})
 # Those who answer for one scope: they submit ledgers for it.
@@ -81,6 +84,7 @@ DEFAULT_RULES: dict[str, Rule] = {
     Action.CHANGE: Rule(EDITORS),
 }
 
+_AUDIT_ONLY = _("Only the auditor reads the audit log, and nobody changes it.")
 _EVALUATION = Rule(
     frozenset(), refusal=_("You may read evaluations but not change them."), state_roles="ratings.workflow.roles_for"
 )
@@ -97,6 +101,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("coverage.ledgerimport", Action.IMPORT): Rule(EDITORS),
     ("coverage.period", Action.RECOUNT): Rule(CITY, refusal=_("Only the organisation department runs recounts.")),
     ("coverage.earlywarning", Action.RECTIFY): Rule(EDITORS),
+    # The audit log is read (and exported) by the auditor alone, superusers
+    # included out; nobody adds or changes an entry through the app.
+    ("audit.auditentry", Action.VIEW): Rule(AUDITORS, refusal=_AUDIT_ONLY),
+    ("audit.auditentry", Action.ADD): Rule(frozenset(), refusal=_AUDIT_ONLY),
+    ("audit.auditentry", Action.CHANGE): Rule(frozenset(), refusal=_AUDIT_ONLY),
 }
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from accounts.models import User
@@ -1641,7 +1642,28 @@ class DemoUser:
     unit_name: str = ""
     is_staff: bool = False
     is_superuser: bool = False
+    # Admin permissions ("app_label.codename") of the administrators who are not superusers.
+    permissions: tuple[str, ...] = ()
 
+
+# 三员分立: what the system and security administrators may do in the admin.
+SYSTEM_ADMIN_PERMISSIONS = (
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.view_user",
+    "django_celery_beat.view_periodictask",
+    "django_celery_beat.change_periodictask",
+)
+SECURITY_ADMIN_PERMISSIONS = (
+    "accounts.view_user",
+    "accounts.view_loginfailure",
+    "accounts.delete_loginfailure",
+    "auth.add_group",
+    "auth.change_group",
+    "auth.delete_group",
+    "auth.view_group",
+    "auth.view_permission",
+)
 
 DEMO_USERS = (
     DemoUser("beilin", User.Role.DISTRICT, "碑林区组织部", area_code="610103"),
@@ -1650,7 +1672,26 @@ DEMO_USERS = (
     DemoUser("staff", User.Role.STAFF, "市委组织部两新工委"),
     DemoUser("leader", User.Role.LEADER, "市委组织部领导"),
     DemoUser("admin", User.Role.STAFF, "系统管理员", is_staff=True, is_superuser=True),
+    DemoUser(
+        "sysadmin", User.Role.SYSTEM_ADMIN, "信息中心系统管理员", is_staff=True, permissions=SYSTEM_ADMIN_PERMISSIONS
+    ),
+    DemoUser(
+        "secadmin",
+        User.Role.SECURITY_ADMIN,
+        "信息中心安全管理员",
+        is_staff=True,
+        permissions=SECURITY_ADMIN_PERMISSIONS,
+    ),
+    DemoUser("auditor", User.Role.AUDITOR, "安全审计员"),
 )
+
+
+def _permissions(names: tuple[str, ...]) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    found = Permission.objects.filter(codename__in={codename for _app, codename in wanted}).select_related(
+        "content_type"
+    )
+    return [p for p in found if (p.content_type.app_label, p.codename) in wanted]
 
 
 def seed_demo_users(password: str) -> tuple[list[User], list[str]]:
@@ -1677,5 +1718,6 @@ def seed_demo_users(password: str) -> tuple[list[User], list[str]]:
         # demo users are never sent to change it (accounts/password_expiry.py).
         user.password_changed_at, user.must_change_password = timezone.now(), False
         user.save()
+        user.user_permissions.set(_permissions(spec.permissions))
         users.append(user)
     return users, skipped

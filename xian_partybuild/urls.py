@@ -21,6 +21,7 @@ urlpatterns = [
     path("ratings/", include("ratings.urls")),
     path("engagement/", include("engagement.urls")),
     path("exports/", include("exports.urls")),
+    path("audit/", include("audit.urls")),
     path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
