@@ -281,6 +281,7 @@ class LedgerImportPreviewView(PostActionMixin, PermissionRequiredMixin, SafeExpo
         if record.status not in ROWS_LISTED or record.error_count and self._whole_file_refused(record):
             return {"rows_listed": False}
         counts = preview.kind_counts(record)
+        done = record.status == LedgerImport.Status.IMPORTED
         kind = self.request.GET.get("kind", "")
         if kind not in counts:
             kind = ""
@@ -289,11 +290,15 @@ class LedgerImportPreviewView(PostActionMixin, PermissionRequiredMixin, SafeExpo
             preview.preview_rows(record, kind or None), self.request.GET.get("per_page"), known=known
         )
         page = paginator.page(self.request.GET.get(self.ROWS_PAGE))
-        done = record.status == LedgerImport.Status.IMPORTED
         return {
             "rows_listed": True,
             "kind": kind,
-            "kinds": [(value, LedgerImportRow.Kind(value).label, counts[value]) for value in preview.KINDS],
+            # An imported file had no row with problems: its list offers the three kinds it did.
+            "kinds": [
+                (value, LedgerImportRow.Kind(value).label, counts[value])
+                for value in preview.KINDS
+                if not (done and value == LedgerImportRow.Kind.ERROR)
+            ],
             "rows_page": page,
             "rows_page_param": self.ROWS_PAGE,
             # After the import the records hold the file's values: there is nothing left to compare.
