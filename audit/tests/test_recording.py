@@ -7,6 +7,7 @@ import dataclasses
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import translation
@@ -176,3 +177,21 @@ def test_an_admin_change_is_recorded(client):
     entry = only(Kind.ADMIN_CHANGE)
     assert (entry.user, entry.object_id, entry.details["action"]) == (admin, str(target.pk), "changed")
     assert "First name" in entry.details["message"] or "名" in entry.details["message"]
+
+
+def test_an_unlock_by_the_security_administrator_is_recorded(client, beilin_user):
+    secadmin = UserFactory(username="secadmin", role="secadmin", is_staff=True)
+    secadmin.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_user", "delete_loginfailure"], content_type__app_label="accounts")
+    )
+    client.force_login(secadmin)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"), {"action": "unlock", "_selected_action": [beilin_user.pk]}
+    )
+    assert response.status_code == 302
+    entry = only(Kind.ADMIN_CHANGE)
+    assert (entry.user, entry.object_id, entry.details["message"]) == (
+        secadmin,
+        str(beilin_user.pk),
+        "Unlocked: failed logins forgotten.",
+    )
