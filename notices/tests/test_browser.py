@@ -31,18 +31,20 @@ def test_beilin_gets_a_notice_when_staff_returns_its_ledger(page, dataset, beili
     page.fill("#id_return_reason", "缺少两家新登记协会")
     page.click("button[name=return]")
     page.wait_for_selector("dd[data-status=returned]")
-    page.click(".account button.link")  # log out
+    page.click(".account form[action='/logout/'] button")
 
     log_in(page, "beilin")
     badge = page.locator(".inbox-link [data-unread-notices]")
     assert badge.inner_text() == "1"
+    assert page.locator(".inbox-link").inner_text().startswith("通知")
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, "header_desktop.png"))
     page.click(".inbox-link")
     page.wait_for_url(re.compile(r".*/notices/$"))
     item = page.locator("li.notice.unread")
     assert item.count() == 1
-    assert "台账被退回" in item.inner_text() and "缺少两家新登记协会" in item.inner_text()
+    assert "碑林区 2020H2 台账被退回" in item.inner_text() and "原因：缺少两家新登记协会" in item.inner_text()
+    assert page.locator("form[action='/notices/read-all/'] button").inner_text() == "全部标为已读"
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, "inbox_desktop.png"), full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
