@@ -54,7 +54,9 @@ def notice_send(
     occasion: str = "",
     body: str = "",
 ) -> int:
-    """Tell each recipient about one record. Returns how many notices were written."""
+    """Tell each recipient about one record. Returns how many notices were
+    offered to the database (muted and inactive recipients left out); one
+    that exists already is ignored there."""
     return notices_send(
         kind=kind,
         drafts=[Draft(user, record_key, title, url, occasion, body) for user in recipients],
