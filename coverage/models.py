@@ -118,6 +118,10 @@ class Snapshot(models.Model):
         SUPERVISING_UNIT = "unit", _("Supervising unit")
         CATEGORY = "category", _("Category")
         RESPONSIBLE_BODY = "responsible", _("Responsible body")
+        # An industry committee's unit split by registration area (district),
+        # so that its overview and chart break its figures down without
+        # counting records per request. Key: "<unit pk>:<area key>".
+        UNIT_AREA = "unit_area", _("Supervising unit by district")
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="snapshots")
     scope = models.CharField(max_length=16, choices=Scope.choices)

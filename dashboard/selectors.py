@@ -81,9 +81,16 @@ def scope_trend(user: User) -> QuerySet[Snapshot]:
 
 
 def area_rows(user: User, period: Period) -> QuerySet[Snapshot]:
+    """The user's figures by area: the area rows in its scope, or for an
+    industry committee its unit's rows by district (an area row mixes every
+    industry, so it has none of its own)."""
+    if user.role == user.Role.INDUSTRY:
+        scope = {"scope": Snapshot.Scope.UNIT_AREA, "supervising_unit_id": user.supervising_unit_id}
+    else:
+        scope = {"scope": Snapshot.Scope.AREA}
     return (
         Snapshot.objects.for_user(user)
-        .filter(period=period, scope=Snapshot.Scope.AREA)
+        .filter(period=period, **scope)
         .select_related("area")
         .order_by("area__sort_order", "label")
     )

@@ -177,6 +177,9 @@ class ScopeMap:
     def area_key(self, area: Area) -> str:
         return area.code + CITY_DIRECT_SUFFIX if area.pk == self.tree.city.pk else area.code
 
+    def unit_area_key(self, unit_id: int, area: Area) -> str:
+        return f"{unit_id}:{self.area_key(area)}"
+
     def keys(self, area_id: int, unit_id: int | None) -> list[tuple[str, str]]:
         S = Snapshot.Scope
         area = self.tree.registration_area(area_id)
@@ -184,6 +187,7 @@ class ScopeMap:
         found = [(S.CITY.value, "city"), (S.AREA.value, self.area_key(area))]
         found.append((S.SUPERVISING_UNIT.value, str(unit.pk) if unit is not None else "none"))
         if unit is not None and unit.has_industry_committee:
+            found.append((S.UNIT_AREA.value, self.unit_area_key(unit.pk, area)))
             found.append((S.RESPONSIBLE_BODY.value, f"unit:{unit.pk}"))
         else:
             found.append((S.RESPONSIBLE_BODY.value, f"area:{area.code}"))
@@ -225,6 +229,10 @@ def compute(on: dt.date) -> list[ScopeRow]:
                     found.append(row(scope, key, "无业务主管单位"))
                 else:
                     found.append(row(scope, key, unit.name, unit_id=unit.pk))
+            elif scope == S.UNIT_AREA:
+                # An industry committee's figures in one district: named by the district.
+                label = CITY_OWN_LABEL if area.pk == tree.city.pk else area.name
+                found.append(row(scope, key, label, area_id=area.pk, unit_id=unit.pk))
             elif key.startswith("unit:"):
                 found.append(row(scope, key, unit.industry_committee_name, unit_id=unit.pk))
             else:

@@ -65,6 +65,9 @@ def scope_query(snapshot: Snapshot) -> dict[str, str] | None:
         return {key: str(snapshot.area_id)}
     if snapshot.scope == Snapshot.Scope.SUPERVISING_UNIT:
         return {"supervising_unit": str(snapshot.supervising_unit_id) if snapshot.supervising_unit_id else "null"}
+    if snapshot.scope == Snapshot.Scope.UNIT_AREA:
+        key = "registration_area" if snapshot.scope_key.endswith(CITY_DIRECT_SUFFIX) else "area"
+        return {key: str(snapshot.area_id), "supervising_unit": str(snapshot.supervising_unit_id)}
     return None
 
 

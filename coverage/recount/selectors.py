@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from coverage.models import Ledger, Period, RecountRun, Snapshot
@@ -111,6 +111,22 @@ def _open_warnings(owner: str, period: Period) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
+def _open_warnings_of_unit_rows(period: Period) -> Case:
+    """Open warnings for a unit's own row (the unit's tally) and for its rows
+    by district (the tally of that area and unit), from the warning tally."""
+    by_area = WarningTally.objects.filter(
+        scope=Scope.AREA_UNIT, area=OuterRef("area"), supervising_unit=OuterRef("supervising_unit")
+    )
+    counts = by_area.open_at_end(period).order_by().values("scope").annotate(n=Sum("warnings")).values("n")
+    return Case(
+        When(
+            scope=Snapshot.Scope.UNIT_AREA,
+            then=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0)),
+        ),
+        default=_open_warnings("supervising_unit", period),
+    )
+
+
 def _ledger_status(owner: str) -> Subquery:
     return Subquery(Ledger.objects.filter(period=OuterRef("period"), **{owner: OuterRef(owner)}).values("status")[:1])
 
@@ -143,6 +159,26 @@ def overview_rows(*, period: Period, scope: str) -> QuerySet[Snapshot]:
             **{f"previous_{figure}": _previous(period, scope, figure) for figure in CHANGED_FIGURES},
         )
         .order_by("area__sort_order", "label")
+    )
+
+
+def unit_breakdown_rows(*, period: Period, unit_id: int) -> QuerySet[Snapshot]:
+    """An industry committee's view: its unit's own row first, then the unit's
+    rows by district (Snapshot.Scope.UNIT_AREA, written by the recount), with
+    open warnings and previous figures, in one query. The ledger is the
+    unit's, so only its own row carries one."""
+    scopes = (Snapshot.Scope.SUPERVISING_UNIT, Snapshot.Scope.UNIT_AREA)
+    ledger = _ledger_status("supervising_unit")
+    return (
+        Snapshot.objects.filter(period=period, scope__in=scopes, supervising_unit_id=unit_id)
+        .select_related("period", "area", "supervising_unit")
+        .annotate(
+            open_warnings=_open_warnings_of_unit_rows(period),
+            ledger_status=Case(When(scope=Snapshot.Scope.SUPERVISING_UNIT, then=ledger), default=Value(None)),
+            **{f"previous_{figure}": _previous(period, OuterRef("scope"), figure) for figure in CHANGED_FIGURES},
+        )
+        # "unit" sorts before "unit_area": the total, then the districts in the city's order.
+        .order_by("scope", "area__sort_order", "label")
     )
 
 

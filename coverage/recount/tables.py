@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coverage.models import Ledger, Snapshot
@@ -108,11 +109,38 @@ class ChangeColumn(tables.Column):
         return " · ".join(self.parts(record))
 
 
+class LedgerColumn(ChoiceColumn):
+    """The ledger of the row's owner; a unit's row by district has none of its
+    own (the unit's ledger is on the unit's row)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Ledger.Status, empty_values=(), **kwargs)
+
+    def render(self, value, record):
+        if record.scope == Snapshot.Scope.UNIT_AREA:
+            return "—"
+        return super().render(value) if value else _("Not submitted")
+
+    def value(self, value, record):
+        return str(self.render(value, record))
+
+
 class OverviewTable(SnapshotFiguresTable):
     label = tables.Column(verbose_name=_("Area"), order_by=("area__sort_order", "label"))
     change = ChangeColumn(verbose_name=_("Since the previous half-year"))
     open_warnings = figure_column(NumberColumn, "open_warnings", verbose_name=_("Open warnings"))
-    ledger_status = ChoiceColumn(Ledger.Status, verbose_name=_("Ledger"), default=_("Not submitted"))
+    ledger_status = LedgerColumn(verbose_name=_("Ledger"))
+
+    # What the rows are: districts (the city's own 市本级 among them),
+    # supervising units, or one unit's total and then its districts.
+    AREAS, UNITS, UNIT_BY_DISTRICT = "areas", "units", "unit_by_district"
+    HEADERS = {AREAS: _("district"), UNITS: _("Supervising unit"), UNIT_BY_DISTRICT: _("district")}
+
+    def __init__(self, *args, rows_are: str = AREAS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows_are = rows_are
+        # The first column names what the rows are.
+        self.columns["label"].column.verbose_name = self.HEADERS[rows_are]
 
     class Meta:
         model = Snapshot
@@ -129,9 +157,12 @@ class OverviewTable(SnapshotFiguresTable):
         if record.scope == Snapshot.Scope.AREA and record.area_id and not record.scope_key.endswith("-direct"):
             url = reverse("coverage:area-detail", args=[record.area.code])
             return format_html('<a href="{}?period={}">{}</a>', url, record.period.code, value)
-        return value
+        return self.value_label(value, record)
 
-    def value_label(self, value):
+    def value_label(self, value, record):
+        if self.rows_are == self.UNIT_BY_DISTRICT and record.scope == Snapshot.Scope.SUPERVISING_UNIT:
+            # A unit's own row above its districts: the total of the rows below.
+            return gettext("%(unit)s, all districts") % {"unit": value}
         return value
 
 

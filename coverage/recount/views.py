@@ -51,11 +51,39 @@ class OverviewView(LoginRequiredMixin, PeriodFromRequestMixin, SafeExportMixin, 
         by = self.request.GET.get("by")
         return Snapshot.Scope.SUPERVISING_UNIT if by == "unit" else Snapshot.Scope.AREA
 
+    def get_breakdown_unit(self) -> int | None:
+        """An industry committee's own unit, which its overview breaks down by
+        district unless it asks for rows by unit: its organisations have no
+        area rows of their own (an area row mixes every industry)."""
+        user = self.request.user
+        if user.role == user.Role.INDUSTRY and user.supervising_unit_id and self.request.GET.get("by") != "unit":
+            return user.supervising_unit_id
+        return None
+
     def get_table_data(self):
         period = self.get_period()
         if period is None:
             return Snapshot.objects.none()
-        return selectors.overview_rows(period=period, scope=self.get_scope()).for_user(self.request.user)
+        unit = self.get_breakdown_unit()
+        if unit is not None:
+            rows = selectors.unit_breakdown_rows(period=period, unit_id=unit)
+        else:
+            rows = selectors.overview_rows(period=period, scope=self.get_scope())
+        return rows.for_user(self.request.user)
+
+    def get_table_kwargs(self):
+        period = self.get_period()
+        if period is None:
+            empty = _("No half-year has been recounted yet, so there are no figures to show.")
+        else:
+            empty = _("No social organisation in your scope was counted in %(period)s.") % {"period": period.code}
+        if self.get_breakdown_unit() is not None:
+            rows_are = OverviewTable.UNIT_BY_DISTRICT
+        elif self.get_scope() == Snapshot.Scope.SUPERVISING_UNIT:
+            rows_are = OverviewTable.UNITS
+        else:
+            rows_are = OverviewTable.AREAS
+        return {**super().get_table_kwargs(), "rows_are": rows_are, "empty_text": empty}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -161,7 +161,12 @@ def test_accept_records_the_reviewer_and_freezes_the_districts_rows(recounted, b
 def test_accepting_a_unit_ledger_freezes_its_unit_and_responsible_rows(recounted, justice, lawyers_user, staff_user):
     ledgers.ledger_accept(actor=staff_user, ledger=_submitted(lawyers_user))
     frozen = set(Snapshot.objects.filter(frozen=True).values_list("scope", "scope_key"))
-    assert frozen == {("unit", str(justice.pk)), ("responsible", f"unit:{justice.pk}")}
+    # Its rows by district too (G is in 雁塔区), so the breakdown stays the one it signed off.
+    assert frozen == {
+        ("unit", str(justice.pk)),
+        ("responsible", f"unit:{justice.pk}"),
+        ("unit_area", f"{justice.pk}:610113"),
+    }
 
 
 def test_accept_needs_recounted_figures(dataset, beilin_user, staff_user):

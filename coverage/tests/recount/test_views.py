@@ -34,10 +34,74 @@ def test_district_official_sees_only_their_row(login, beilin_user, recounted):
     assert _keys(response) == ["610103"]
 
 
-def test_industry_user_sees_their_unit_row(login, lawyers_user, justice, recounted):
-    assert _keys(login(lawyers_user).get(OVERVIEW)) == []
-    response = login(lawyers_user).get(OVERVIEW + "?by=unit")
+@pytest.fixture
+def law_firm_in_beilin(recounted, beilin, justice):
+    """A second law firm, in 碑林区 (G is in 雁塔区), recounted."""
+    firm = SocialOrganizationFactory(name="碑林律所", area=beilin, supervising_unit=justice, formal_party_members=3)
+    services.recount_run(period="2020H2")
+    return firm
+
+
+def _cells(response) -> dict[str, dict[str, str]]:
+    """Each row's label → its cells as text, read from the page (zh-hans)."""
+    table = response.context["table"]
+    return {
+        str(row.get_cell_value("label")): {column.name: str(row.get_cell(column.name)) for column in table.columns}
+        for row in table.rows
+    }
+
+
+def test_industry_user_sees_its_unit_broken_down_by_district(login, lawyers_user, justice, law_firm_in_beilin):
+    response = login(lawyers_user).get(OVERVIEW, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # Its unit's total first, then the districts its organisations are registered in, in the city's order.
+    assert _keys(response) == [str(justice.pk), f"{justice.pk}:610103", f"{justice.pk}:610113"]
+    rows = [row.record for row in response.context["table"].rows]
+    total, beilin_row, yanta_row = rows
+    assert (total.organizations, beilin_row.organizations, yanta_row.organizations) == (2, 1, 1)
+    # The districts add up to the unit, figure by figure.
+    for figure in ("organizations", "org_covered", "work_covered", "must_establish_not_established"):
+        assert getattr(total, figure) == getattr(beilin_row, figure) + getattr(yanta_row, figure)
+    page = response.content.decode()
+    table = page[page.index("<table") :]
+    # The first column says what the rows are.
+    assert table.index("<th") < table.index("区县") < table.index("</th>")
+    assert "区域" not in table[: table.index("</thead>")]
+    cells = _cells(response)
+    assert set(cells) == {"西安市司法局（各区县合计）", "碑林区", "雁塔区"}
+    # The unit's ledger is on the unit's row; a district row has none of its own.
+    assert cells["碑林区"]["ledger_status"] == "—"
+    assert cells["西安市司法局（各区县合计）"]["ledger_status"] == "未报送"
+
+
+def test_a_district_figure_of_the_unit_opens_exactly_its_organisations(
+    login, lawyers_user, justice, law_firm_in_beilin
+):
+    client = login(lawyers_user)
+    response = client.get(OVERVIEW)
+    row = next(r for r in response.context["table"].rows if r.record.scope_key == f"{justice.pk}:610103")
+    link = str(row.get_cell("organizations"))
+    url = link.split('href="')[1].split('"')[0].replace("&amp;", "&")
+    listed = client.get(url + "&per_page=100")
+    assert {r.record.name for r in listed.context["table"].page.object_list} == {law_firm_in_beilin.name}
+    assert f'data-count="{row.record.organizations}"' in link
+
+
+def test_industry_user_by_unit_sees_its_unit_row_headed_supervising_unit(login, lawyers_user, justice, recounted):
+    response = login(lawyers_user).get(OVERVIEW + "?by=unit", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert _keys(response) == [str(justice.pk)]
+    assert response.context["table"].columns["label"].header == "业务主管单位"
+
+
+def test_staff_overview_heads_its_rows_by_what_they_are(login, staff_user, recounted):
+    client = login(staff_user)
+    by_area = client.get(OVERVIEW, HTTP_ACCEPT_LANGUAGE="zh-hans").context["table"]
+    by_unit = client.get(OVERVIEW + "?by=unit", HTTP_ACCEPT_LANGUAGE="zh-hans").context["table"]
+    assert (by_area.columns["label"].header, by_unit.columns["label"].header) == ("区县", "业务主管单位")
+
+
+def test_overview_without_a_recount_says_why_it_is_empty(login, staff_user, dataset):
+    page = login(staff_user).get(OVERVIEW, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "尚未排查任何半年度，暂无数字可显示。" in page
 
 
 def test_period_can_be_chosen(login, staff_user, recounted):
@@ -260,7 +324,8 @@ def test_recounting_the_current_half_year_says_the_warning_scan_follows(
         client.post(reverse("coverage:recount"), {"period": "2020H2"})
     status = _status(client, RecountRun.objects.order_by("-pk").first())
     assert status["status"] == "succeeded" and status["text"].endswith(
-        "写入快照 14 条。随后进行截至 2020年12月31日 的防瘫预警扫描。"
+        # One row more than the scopes above it: the justice bureau's organisations in 雁塔区 (by district).
+        "写入快照 15 条。随后进行截至 2020年12月31日 的防瘫预警扫描。"
     )
 
 
