@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
 from conftest import log_in
+from organizations.models import SocialOrganization
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -29,6 +31,8 @@ def test_the_auditor_reads_the_log_at_any_width(page, width):
         kind=Kind.UPDATE,
         username="beilin",
         ip_address="10.0.0.8",
+        content_type=ContentType.objects.get_for_model(SocialOrganization),
+        object_id="1",
         object_repr="碑林区示范协会",
         changes={"name": ["旧名称", "碑林区示范协会"], "staff_count": [10, 12]},
     )
@@ -41,6 +45,8 @@ def test_the_auditor_reads_the_log_at_any_width(page, width):
     assert page.url.endswith("/audit/")
     # The three entries and the auditor's own login.
     assert page.locator("table.audit-log tbody tr").count() == 4
+    # A changed field by its label, not its column name.
+    assert page.locator("table.audit-log", has_text="名称").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     _shot(page, f"audit-log-{width}.png")
     page.select_option("#id_kind", Kind.LOGIN_FAILED)
