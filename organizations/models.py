@@ -452,6 +452,9 @@ class InstructorAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.person_name} → {self.organization}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:instructor-detail", args=[self.pk])
+
     def clean(self) -> None:
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("The end date cannot precede the start date.")})

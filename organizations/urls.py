@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import autocomplete, views
 
@@ -6,6 +6,7 @@ app_name = "organizations"
 
 urlpatterns = [
     path("", views.OrganizationListView.as_view(), name="organization-list"),
+    path("instructors/", include("organizations.instructors.urls")),
     path("new/", views.OrganizationCreateView.as_view(), name="organization-create"),
     path("<int:pk>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
     path("<int:pk>/edit/", views.OrganizationUpdateView.as_view(), name="organization-update"),

@@ -34,7 +34,16 @@ class OrganizationListView(KeyedAreaListMixin, AsOfListMixin, ScopedListView):
     table_class = SocialOrganizationTable
     filterset_class = SocialOrganizationFilter
     export_name = "social-organisations"
-    extra_context = {"title": _("Social organisations"), "create_url": "organizations:organization-create"}
+    extra_context = {
+        "title": _("Social organisations"),
+        "create_url": "organizations:organization-create",
+        # Assign one instructor to the organisations the filter shows (at most 200).
+        "bulk_action": {
+            "url": "organizations:instructor-assign",
+            "model": "organizations.instructorassignment",
+            "label": _("Assign an instructor to these"),
+        },
+    }
 
 
 class OrganizationDetailView(PermissionRequiredMixin, DetailView):
