@@ -197,3 +197,13 @@ def test_the_row_list_is_deleted_with_the_retention(beilin_user, imported):
     assert LedgerImportRow.objects.filter(ledger_import=record).count() == 3
     imports.ledger_imports_expire(now=record.content_deleted_at + imports.RETENTION + dt.timedelta(seconds=1))
     assert not LedgerImportRow.objects.filter(ledger_import=record).exists()
+
+
+def test_the_recent_uploads_report_only_an_imports_counts(login, beilin_user, imported):
+    changed, same = imported
+    waiting = _next_file(beilin_user, changed, same, errors=0)
+    response = login(beilin_user).get(reverse("coverage:ledger-import"))
+    rows = {r.record.pk: r for r in response.context["recent_table"].rows}
+    assert rows[waiting.pk].get_cell("created_count") == "—"
+    done = LedgerImport.objects.get(status=LedgerImport.Status.IMPORTED)
+    assert rows[done.pk].get_cell("created_count") == done.created_count == 2
