@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -57,25 +58,34 @@ def notice_send(
     """Tell each recipient about one record. Returns how many notices were
     offered to the database (muted and inactive recipients left out); one
     that exists already is ignored there."""
+    unmuted = isinstance(recipients, QuerySet)
+    if unmuted:
+        # The mutes left out in the recipients' own query: one query fewer per event.
+        recipients = recipients.exclude(notice_mutes__kind=kind)
     return notices_send(
         kind=kind,
         drafts=[Draft(user, record_key, title, url, occasion, body) for user in recipients],
+        unmuted=unmuted,
     )
 
 
-def notices_send(*, kind: str, drafts: list[Draft]) -> int:
+def notices_send(*, kind: str, drafts: list[Draft], unmuted: bool = False) -> int:
     """Write the drafts of one kind (one INSERT per 500; repeats are ignored
     by the unique constraint) and email the new ones after the commit.
-    Recipients who muted the kind are skipped (one query)."""
+    Recipients who muted the kind are skipped (one query, unless the caller
+    says `unmuted`: it has left them out already)."""
     drafts = [draft for draft in drafts if draft.user.is_active]
     if not drafts:
         return 0
-    muted = set(
-        NoticeMute.objects.filter(kind=kind, user_id__in={d.user.pk for d in drafts}).values_list("user_id", flat=True)
-    )
-    drafts = [draft for draft in drafts if draft.user.pk not in muted]
-    if not drafts:
-        return 0
+    if not unmuted:
+        muted = set(
+            NoticeMute.objects.filter(kind=kind, user_id__in={d.user.pk for d in drafts}).values_list(
+                "user_id", flat=True
+            )
+        )
+        drafts = [draft for draft in drafts if draft.user.pk not in muted]
+        if not drafts:
+            return 0
     now = clock.now()
     Notice.objects.bulk_create(
         [

@@ -27,7 +27,8 @@ PER_SHAPE = 6
 MAX_REQUESTS = 600
 # /password/ is one's own password change, linked for every role (leadership too) and
 # tested in accounts/tests/test_passwords.py: not a write to the records the crawl checks.
-SKIP_PREFIXES = ("/logout/", "/i18n/", "/admin/", "/static/", "/media/", "/password/")
+# /notices/ likewise: one's own inbox, read marks and mutes (notices/tests/).
+SKIP_PREFIXES = ("/logout/", "/i18n/", "/admin/", "/static/", "/media/", "/password/", "/notices/")
 SKIP_SCHEMES = ("mailto:", "javascript:", "tel:", "data:")
 GET_OK = {200, 301, 302}
 POST_OK = {200, 302, 303}

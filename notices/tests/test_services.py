@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from notices import services
 from notices.models import Notice, NoticeMute
 
@@ -73,6 +74,15 @@ def test_a_muted_kind_is_neither_written_nor_emailed(beilin_user, yanta_user):
     services.notice_mutes_set(user=beilin_user, kinds=[])
     _send([beilin_user], occasion="2")
     assert Notice.objects.filter(user=beilin_user).count() == 2
+
+
+def test_a_muted_kind_is_left_out_of_a_recipients_query(beilin_user, yanta_user, django_assert_num_queries):
+    services.notice_mutes_set(user=beilin_user, kinds=[KIND])
+    users = User.objects.filter(pk__in=[beilin_user.pk, yanta_user.pk])
+    # The recipients (mutes excluded in the same query) and the INSERT: two queries.
+    with django_assert_num_queries(2):
+        assert _send(users) == 1
+    assert list(Notice.objects.values_list("user__username", flat=True)) == ["yanta"]
 
 
 def test_inactive_users_get_nothing(beilin_user):

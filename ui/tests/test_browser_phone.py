@@ -51,7 +51,7 @@ ROLES = ("beilin", "yanta", "lawyers", "staff", "leader")
 NAMESPACES = ("organizations", "coverage", "ratings", "engagement", "exports", "dashboard")
 # URL names that are not pages to read: pickers' and charts' JSON, polled
 # statuses, downloads, a notice's link (it marks the notice read and redirects) and "read all" (POST only).
-NOT_PAGES = re.compile(r"autocomplete|chart-|status|download|template|notice-open|(^|:)open$|read-all")
+NOT_PAGES = re.compile(r"autocomplete|chart-|status|download|template|(^|:)open$|read-all")
 # Links that leave the pages under test or start a download.
 NOT_FOLLOWED = re.compile(r"^/(admin|i18n|logout|static|media)/|[?&](_export|format)=")
 # Query parameters that change a page's layout rather than its rows: the overview's rows (each
