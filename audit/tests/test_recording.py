@@ -9,10 +9,11 @@ import io
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.permissions import READ_ONLY
+from accounts.permissions import OUT_OF_SCOPE, READ_ONLY
 from accounts.tests.factories import UserFactory
 from audit.models import AuditEntry
 from coverage.ledgers.imports import services as imports
@@ -194,4 +195,25 @@ def test_an_unlock_by_the_security_administrator_is_recorded(client, beilin_user
         secadmin,
         str(beilin_user.pk),
         "Unlocked: failed logins forgotten.",
+    )
+
+
+def test_a_refusal_shown_on_a_form_is_recorded_like_a_403(client, beilin_user, dataset, monkeypatch):
+    def refuse(**kwargs):
+        raise PermissionDenied(OUT_OF_SCOPE)
+
+    # The service refuses after the form validated (as when a write would leave the actor's scope).
+    monkeypatch.setattr(organizations, "organization_update", refuse)
+    client.force_login(beilin_user)
+    url = reverse("organizations:organization-update", args=[dataset.a.pk])
+    form = client.get(url).context["form"]
+    data = {name: "" if field.value() is None else field.value() for name, field in ((f.name, f) for f in form)}
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the reason
+    entry = only(Kind.PERMISSION_DENIED)
+    assert (entry.user, entry.outcome, entry.details["method"], entry.details["path"]) == (
+        beilin_user,
+        "refused",
+        "POST",
+        url,
     )
