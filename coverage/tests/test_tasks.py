@@ -5,6 +5,7 @@ import contextlib
 import datetime as dt
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,7 +20,7 @@ from django_celery_beat.schedulers import ModelEntry
 
 from coverage import tasks
 from coverage.models import EarlyWarning, Period, RecountRun, Snapshot
-from coverage.recount.services import RECOUNT_TASK, STALE_AFTER, dead_runs, period_get
+from coverage.recount.services import RECOUNT_TASK, STALE_AFTER, dead_runs, period_get, recount_enqueue
 from coverage.warnings.scan import SCAN_TASK
 from xian_partybuild.celery import app, enqueue
 
@@ -281,3 +282,87 @@ def test_a_worker_killed_mid_recount_is_found_dead_and_its_half_year_recounted(d
     again = RecountRun.objects.get(period=period, status=RecountRun.Status.SUCCEEDED)
     assert again.pk > run.pk and again.worker.startswith("celery@")
     assert Snapshot.objects.get(period=period, scope="city").organizations == 7
+
+
+@contextlib.contextmanager
+def _private_redis(port: int):
+    """A redis-server of this test's own on `port`, so stopping it stops no one else's broker."""
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            break
+        time.sleep(0.1)
+    try:
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def _broker_at(url: str):
+    """This process's Celery app publishing to `url`, not eager, its pools dropped before and after."""
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+
+    def drop_pools():
+        app._pool = None
+        if "amqp" in app.__dict__:
+            app.amqp._producer_pool = None
+
+    drop_pools()
+    # Celery reads the environment's CELERY_BROKER_URL before its own setting.
+    environ = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
+    app.conf.update(broker_url=url, task_always_eager=False)
+    try:
+        yield drop_pools
+    finally:
+        if environ is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = environ
+        app.conf.update(saved)
+        drop_pools()
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_the_broker_stopped_and_started_again(dataset):
+    """A broker of the test's own (stopping it stops no one else's): while it is
+    down, "recount now" fails its run at once with the reason and blocks
+    nothing; started again, the worker reconnects by itself and the next press
+    is recounted; stopped and started once more, the same."""
+    _require_worker_services()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    broker = f"redis://127.0.0.1:{port}/0"
+
+    def press() -> RecountRun:
+        run = recount_enqueue(period="2020H2")
+        run.refresh_from_db()
+        return run
+
+    def recounted(run: RecountRun):
+        return lambda: RecountRun.objects.filter(pk=run.pk, status=RecountRun.Status.SUCCEEDED).exists()
+
+    # The broker is down when the worker starts: it waits for it.
+    with _broker_at(broker) as drop_pools, _worker("celery", CELERY_BROKER_URL=broker) as (_queue, worker):
+        down = press()
+        assert (down.status, down.failure) == (RecountRun.Status.FAILED, RecountRun.Failure.BROKER)
+        for _ in range(2):  # started, stopped, started again
+            with _private_redis(port):
+                drop_pools()
+                up = press()
+                assert up.status == RecountRun.Status.QUEUED
+                _wait_for(recounted(up), worker, seconds=120, what="reconnect and recount")
+            drop_pools()
+            down = press()
+            assert down.failure == RecountRun.Failure.BROKER
+    assert RecountRun.objects.filter(status=RecountRun.Status.SUCCEEDED).count() == 2
+    assert Snapshot.objects.get(period__year=2020, period__half=2, scope="city").organizations == 7
