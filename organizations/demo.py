@@ -1658,6 +1658,9 @@ SECURITY_ADMIN_PERMISSIONS = (
     "accounts.view_user",
     "accounts.view_loginfailure",
     "accounts.delete_loginfailure",
+    # Resets a lost authenticator (accounts/second_factor.py).
+    "otp_totp.view_totpdevice",
+    "otp_totp.delete_totpdevice",
     "auth.add_group",
     "auth.change_group",
     "auth.delete_group",

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import LoginFailure, User
 from accounts.tests.factories import UserFactory
+from organizations.demo import seed_demo_users
 
 PASSWORD = "pw-test-123"
 
@@ -157,3 +158,10 @@ def test_the_status_page_says_what_the_user_has(client, staff):
     with override_settings(OTP_REQUIRED_FOR_STAFF=True):
         client.force_login(staff)
         assert client.get(reverse("two_factor"))["Location"].startswith(reverse("two_factor_verify"))
+
+
+def test_the_demo_security_administrator_may_reset_devices(db):
+    users, _skipped = seed_demo_users("Demo-Pass-2020")
+    by_name = {user.username: user for user in users}
+    assert by_name["secadmin"].has_perm("otp_totp.delete_totpdevice")
+    assert not by_name["sysadmin"].has_perm("otp_totp.delete_totpdevice")
