@@ -18,7 +18,6 @@ def wan(yuan, decimals: int = 1) -> str:
     return format_wan(yuan, decimals)
 
 
-
 @register.filter
 def change(value) -> str:
     """A count's change since the previous half-year: ▲12 / ▼3 / ±0."""
