@@ -2,6 +2,7 @@ import random
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from organizations.creditcode import (
     ALPHABET,
@@ -84,3 +85,9 @@ def test_code_warnings_flag_category_and_division():
     assert len(code_warnings(law, "social_group")) == 1
     outside = make_credit_code("51", "110105", rng)
     assert len(code_warnings(outside, "social_group")) == 1
+
+
+def test_the_soft_warnings_read_in_chinese():
+    with translation.override("zh-hans"):
+        warnings = code_warnings("51999999MJX12345X0", "foundation")
+    assert warnings == ["代码以 51 开头，与登记的组织类别不符。", "信用代码中的行政区划码 999999 不在西安市范围内。"]
