@@ -18,7 +18,7 @@ _PHONE = InstructorAssignment._meta.get_field("phone")
 
 
 class PersonFields(BoundedInputMixin, forms.Form):
-    person_name = forms.CharField(label=_NAME.verbose_name, max_length=_NAME.max_length)
+    person_name = forms.CharField(label=_("full name"), max_length=_NAME.max_length)
     role = forms.ChoiceField(label=_("role"), choices=InstructorAssignment.Role.choices)
     phone = forms.CharField(label=_PHONE.verbose_name, max_length=_PHONE.max_length, required=False)
 

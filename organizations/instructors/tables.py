@@ -12,7 +12,9 @@ from ..models import InstructorAssignment
 
 
 class AssignmentTable(tables.Table):
-    person_name = tables.Column(linkify=("organizations:instructor-detail", {"pk": tables.A("pk")}))
+    person_name = tables.Column(
+        verbose_name=_("full name"), linkify=("organizations:instructor-detail", {"pk": tables.A("pk")})
+    )
     role = tables.Column()
     phone = tables.Column(default="—")
     organization = tables.Column(
@@ -31,7 +33,7 @@ class AssignmentTable(tables.Table):
 
 
 class WorkloadTable(tables.Table):
-    person_name = tables.Column(verbose_name=_("name"))
+    person_name = tables.Column(verbose_name=_("full name"))
     role = tables.Column(verbose_name=_("role"))
     phone = tables.Column(verbose_name=_("phone"), default="—")
     serving = NumberColumn(verbose_name=_("organisations served today"))
