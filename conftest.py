@@ -3,6 +3,7 @@ and one user of each kind, so that scope and figures can be asserted exactly."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from types import SimpleNamespace
@@ -146,12 +147,14 @@ def recounted(dataset):
     return dataset
 
 
-@pytest.fixture
-def broker_down():
-    """Celery pointed at a broker that refuses connections (a closed port on
-    this machine), not eager: what a press of a job button meets when Redis or
-    RabbitMQ is down. The app's connection pools are dropped before and after."""
+@contextlib.contextmanager
+def publishing_to(url: str):
+    """This process's Celery app publishing to `url`, not eager; yields a callable
+    that drops the app's connection pools (called before and after, and by a test
+    whose broker comes and goes, so the next publish connects afresh)."""
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    # Celery reads the environment's CELERY_BROKER_URL before its own setting.
+    environ = os.environ.get("CELERY_BROKER_URL")
 
     def drop_pools():
         app._pool = None
@@ -159,12 +162,25 @@ def broker_down():
             app.amqp._producer_pool = None
 
     drop_pools()
-    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
+    os.environ["CELERY_BROKER_URL"] = url
+    app.conf.update(broker_url=url, task_always_eager=False)
     try:
-        yield app
+        yield drop_pools
     finally:
+        if environ is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = environ
         app.conf.update(saved)
         drop_pools()
+
+
+@pytest.fixture
+def broker_down():
+    """Celery pointed at a broker that refuses connections (a closed port on
+    this machine): what a press of a job button meets when Redis or RabbitMQ is down."""
+    with publishing_to("redis://127.0.0.1:1/0"):
+        yield app
 
 
 CHROMIUM = "/usr/bin/chromium"

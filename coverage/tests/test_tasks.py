@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django_celery_beat.schedulers import ModelEntry
 
+from conftest import publishing_to
 from coverage import tasks
 from coverage.models import EarlyWarning, Period, RecountRun, Snapshot
 from coverage.recount.services import RECOUNT_TASK, STALE_AFTER, dead_runs, period_get, recount_enqueue
@@ -304,32 +305,6 @@ def _private_redis(port: int):
         server.wait(timeout=10)
 
 
-@contextlib.contextmanager
-def _broker_at(url: str):
-    """This process's Celery app publishing to `url`, not eager, its pools dropped before and after."""
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-
-    def drop_pools():
-        app._pool = None
-        if "amqp" in app.__dict__:
-            app.amqp._producer_pool = None
-
-    drop_pools()
-    # Celery reads the environment's CELERY_BROKER_URL before its own setting.
-    environ = os.environ.get("CELERY_BROKER_URL")
-    os.environ["CELERY_BROKER_URL"] = url
-    app.conf.update(broker_url=url, task_always_eager=False)
-    try:
-        yield drop_pools
-    finally:
-        if environ is None:
-            os.environ.pop("CELERY_BROKER_URL", None)
-        else:
-            os.environ["CELERY_BROKER_URL"] = environ
-        app.conf.update(saved)
-        drop_pools()
-
-
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_the_broker_stopped_and_started_again(dataset):
@@ -352,7 +327,7 @@ def test_the_broker_stopped_and_started_again(dataset):
         return lambda: RecountRun.objects.filter(pk=run.pk, status=RecountRun.Status.SUCCEEDED).exists()
 
     # The broker is down when the worker starts: it waits for it.
-    with _broker_at(broker) as drop_pools, _worker("celery", CELERY_BROKER_URL=broker) as (_queue, worker):
+    with publishing_to(broker) as drop_pools, _worker("celery", CELERY_BROKER_URL=broker) as (_queue, worker):
         down = press()
         assert (down.status, down.failure) == (RecountRun.Status.FAILED, RecountRun.Failure.BROKER)
         for _ in range(2):  # started, stopped, started again
