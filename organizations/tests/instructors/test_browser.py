@@ -13,6 +13,7 @@ from coverage.models import Snapshot
 from coverage.recount import services as recount
 from organizations.models import CoverageState, InstructorAssignment, SocialOrganization
 from organizations.tests.factories import SocialOrganizationFactory
+from ui.formatting import format_percent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +33,7 @@ def test_beilin_assigns_an_instructor_to_three_uncovered_organisations(page, bei
     assert uncovered == {"E 协会", "F 协会", "I 协会"}
     recount.recount_run(period="2020H2")
     before = _beilin_work_covered()
+    before_rate = Snapshot.objects.get(period__year=2020, period__half=2, scope_key="610103").work_coverage_rate
 
     log_in(page, "beilin")
     page.click("nav >> text=社会组织")
@@ -55,5 +57,8 @@ def test_beilin_assigns_an_instructor_to_three_uncovered_organisations(page, bei
     # The organisation department recounts; the district's work coverage has risen by three.
     recount.recount_run(period="2020H2")
     assert _beilin_work_covered() == before + 3
+    # And the overview beilin reads shows the district's new work coverage rate.
+    shown = Snapshot.objects.get(period__year=2020, period__half=2, scope_key="610103").work_coverage_rate
+    assert shown != before_rate
     page.goto("/coverage/?period=2020H2")
-    assert page.locator("table.data-table").first.is_visible()
+    assert format_percent(shown) in page.locator('table.data-table tr[data-key="610103"]').inner_text()
