@@ -38,6 +38,8 @@ class Area(models.Model):
         COMMUNITY = "community", _("Community")
 
     REGISTRATION_LEVELS = (Level.CITY, Level.DISTRICT, Level.COUNTY, Level.ZONE)
+    # Where an organisation sits (住所所在街道/社区): below the registration areas.
+    LOCATION_LEVELS = (Level.SUBDISTRICT, Level.COMMUNITY)
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=64)
@@ -88,6 +90,14 @@ class Area(models.Model):
         while node.level not in self.REGISTRATION_LEVELS:
             node = node.parent
         return node
+
+    def subdistrict_of(self, areas: dict[int, Area] | None = None) -> Area | None:
+        """The sub-district this area is or lies in (None above sub-districts).
+        `areas` (by key) spares a query per step when the tree is loaded."""
+        node = self
+        while node is not None and node.level == self.Level.COMMUNITY:
+            node = areas[node.parent_id] if areas is not None else node.parent
+        return node if node is not None and node.level == self.Level.SUBDISTRICT else None
 
 
 class SupervisingUnit(models.Model):
@@ -156,6 +166,18 @@ class SocialOrganization(models.Model):
     area = models.ForeignKey(
         Area, verbose_name=_("registration area"), on_delete=models.PROTECT, related_name="organizations"
     )
+    # Where it sits (住所所在街道/社区), apart from the district that registered
+    # it: a sub-district or a community under the registration area. A
+    # district's figures break down by it (the recount's sub-district rows).
+    location = models.ForeignKey(
+        Area,
+        verbose_name=_("sub-district or community"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="located_organizations",
+        limit_choices_to={"level__in": Area.LOCATION_LEVELS},
+    )
     supervising_unit = models.ForeignKey(
         SupervisingUnit,
         verbose_name=_("supervising unit"),
@@ -206,6 +228,7 @@ class SocialOrganization(models.Model):
             models.Index(fields=["area", "name", "id"], name="org_area_name_id"),
             models.Index(fields=["supervising_unit", "name", "id"], name="org_unit_name_id"),
             models.Index(fields=["category", "name", "id"], name="org_category_name_id"),
+            models.Index(fields=["location", "name", "id"], name="org_location_name_id"),
             models.Index(fields=["status", "name", "id"], name="org_status_name_id"),
             models.Index(fields=["current_coverage", "name", "id"], name="org_coverage_name_id"),
             models.Index(fields=["current_must_establish_gap", "name", "id"], name="org_gap_name_id"),
@@ -283,6 +306,9 @@ class SocialOrganization(models.Model):
             errors["formal_party_members"] = _(
                 "Formal party members (%(members)s) cannot exceed the head count (%(staff)s)."
             ) % {"members": self.formal_party_members, "staff": self.staff_count}
+        location_error = self._location_error()
+        if location_error:
+            errors["location"] = location_error
         if self.status == self.Status.DEREGISTERED and not self.deregistered_on:
             errors["deregistered_on"] = _("Give the deregistration date.")
         elif self.status == self.Status.ACTIVE and self.deregistered_on:
@@ -291,6 +317,21 @@ class SocialOrganization(models.Model):
             errors["deregistered_on"] = _("The deregistration date cannot precede the registration date.")
         if errors:
             raise ValidationError(errors)
+
+    def _location_error(self) -> str | None:
+        """A sub-district or community, and one under the registration area
+        (the city's own registrations sit anywhere in the city)."""
+        if self.location_id is None:
+            return None
+        location = self.location
+        if location.level not in Area.LOCATION_LEVELS:
+            return _("Choose a sub-district (街道) or a community (社区), not %(area)s.") % {"area": location.name}
+        if self.area_id is not None and not location.path.startswith(self.area.path):
+            return _("%(place)s does not lie in %(area)s, where the organisation is registered.") % {
+                "place": location.name,
+                "area": self.area.name,
+            }
+        return None
 
 
 class PartyOrganization(models.Model):
