@@ -9,7 +9,8 @@ under the column that holds the field.
 
 What only a file can get wrong is checked here: a credit code twice in the
 file, the template's example row left in, an area or unit outside the
-import's target, a code registered outside the user's scope. Those checks
+import's target, a sub-district or community not under the row's
+registration area, a code registered outside the user's scope. Those checks
 are set-based (areas, units are loaded once, existing codes once a batch),
 because a ledger may hold up to 100,000 rows; rows are checked in batches
 as they are read (`batches`), so that a file's rows are never all in memory.
@@ -44,7 +45,7 @@ BATCH = 2000
 QUERY_CHUNK = 500
 # Foreign keys the import resolves by name from rows loaded once; the
 # model's own existence check would cost a query per row.
-RESOLVED = ("area", "supervising_unit")
+RESOLVED = ("area", "location", "supervising_unit")
 # A value the model has accepted once for a field is not validated again
 # (field validation depends on the value alone): most columns repeat a few
 # values, and the fields the file does not fill hold their defaults. Only
@@ -102,8 +103,27 @@ class RowChecker:
         self.target = target
         self.today = clock.today()
         self.areas: dict[str, list[Area]] = {}
+        self.area_by_pk: dict[int, Area] = {}
         for area in Area.objects.registration_areas():
             self.areas.setdefault(area.name, []).append(area)
+            self.area_by_pk[area.pk] = area
+        # Where organisations sit: the sub-districts and communities by name,
+        # and each community's sub-district, for `街道/社区` (community names
+        # repeat across sub-districts). A city's tree is a few thousand rows.
+        self.places: dict[str, list[Area]] = {}
+        self.place_by_pk: dict[int, Area] = {}
+        for place in Area.objects.filter(level__in=Area.LOCATION_LEVELS):
+            self.places.setdefault(place.name, []).append(place)
+            self.place_by_pk[place.pk] = place
+        tree = {**self.area_by_pk, **self.place_by_pk}
+        self.subdistrict_names = {
+            pk: subdistrict.name
+            for pk, place in self.place_by_pk.items()
+            if place.level == Area.Level.COMMUNITY and (subdistrict := place.subdistrict_of(tree)) is not None
+        }
+        # (cell, registration area) → (place, problem code, its parameters):
+        # a ledger names the same few places on many rows.
+        self.located: dict[tuple[str, int | None], tuple[int | None, str, dict[str, Any]]] = {}
         allowed = Area.objects.for_user(actor).registration_areas()
         if target.area is not None:
             allowed = allowed.filter(path__startswith=target.area.path)
@@ -154,13 +174,14 @@ class RowChecker:
                 problems.append(Problem(1, name, "unknown_column", {"column": name}))
             index.setdefault(name, position)
         for column in COLUMNS:
-            if column.header not in index:
+            if column.header not in index and not column.optional:
                 problems.append(Problem(1, column.header, "missing_column", {"column": column.header}))
         return index, problems
 
     def batches(self, index: dict[str, int], rows: Iterable[tuple[int, list[Any]]]) -> Iterator[Batch]:
         """The rows checked BATCH at a time, each batch against the records in two queries."""
-        positions = [(c.field, index[c.header]) for c in COLUMNS]
+        # An optional column the file leaves out is not in `cells`: not given.
+        positions = [(c.field, index[c.header]) for c in COLUMNS if c.header in index]
         seen: dict[str, int] = {}
         batch = Batch()
         parsed: list[tuple[int, dict[str, Any]]] = []
@@ -207,10 +228,10 @@ class RowChecker:
         for column in COLUMNS:
             name = column.field
             model_field = SocialOrganization._meta.get_field(name)
-            raw = cells[name]
-            text = cell_text(raw)
             if model_field.is_relation:
                 continue
+            raw = cells[name]
+            text = cell_text(raw)
             if name in CHOICES:
                 fields[name] = self.labels[name].get(text) if text else (column.default or "")
                 if fields[name] is None:
@@ -238,6 +259,8 @@ class RowChecker:
             problem("deregistered_on", "future_date")
         fields["area_id"] = self._area(cell_text(cells["area"]), problem)
         fields["supervising_unit_id"] = self._unit(cell_text(cells["supervising_unit"]), problem)
+        if "location" in cells:
+            fields["location_id"] = self._location(cell_text(cells["location"]), fields["area_id"], problem)
         return fields
 
     def _area(self, name: str, problem) -> int | None:
@@ -251,6 +274,59 @@ class RowChecker:
             problem("area", "area_scope", name=name, target=self.target.label)
             return None
         return matches[0].pk
+
+    def _location(self, text: str, area_id: int | None, problem) -> int | None:
+        """The sub-district or community a cell names, under the row's registration area."""
+        if not text:
+            return None
+        key = (text, area_id)
+        if key not in self.located:
+            self.located[key] = self._find_location(text, area_id)
+        pk, code, params = self.located[key]
+        if code:
+            problem("location", code, **params)
+        return pk
+
+    def _find_location(self, text: str, area_id: int | None) -> tuple[int | None, str, dict[str, Any]]:
+        subdistrict, _slash, community = text.replace("／", "/").partition("/")
+        subdistrict, community = subdistrict.strip(), community.strip()
+        if community:
+            found = [
+                place for place in self.places.get(community, []) if self.subdistrict_names.get(place.pk) == subdistrict
+            ]
+        else:
+            found = self.places.get(subdistrict, [])
+        if not found:
+            return None, "unknown_location", {"name": text}
+        area = self.area_by_pk.get(area_id)
+        if area is None:
+            # The registration area's own cell says what is wrong with it.
+            return None, "", {}
+        inside = [place for place in found if place.path.startswith(area.path)]
+        if not inside:
+            where = self._district_of(found[0])
+            return None, "location_scope", {"name": text, "where": where.name if where else "—", "area": area.name}
+        if len(inside) > 1:
+            communities = [place for place in inside if place.pk in self.subdistrict_names]
+            example = communities[0] if communities else inside[0]
+            return (
+                None,
+                "ambiguous_location",
+                {"name": text, "area": area.name, "count": len(inside), "example": self._full_name(example)},
+            )
+        return inside[0].pk, "", {}
+
+    def _district_of(self, place: Area) -> Area | None:
+        """The registration area a place lies in: the deepest one whose path is a prefix of its path."""
+        return max(
+            (area for area in self.area_by_pk.values() if place.path.startswith(area.path)),
+            key=lambda area: len(area.path),
+            default=None,
+        )
+
+    def _full_name(self, place: Area) -> str:
+        subdistrict = self.subdistrict_names.get(place.pk)
+        return f"{subdistrict}/{place.name}" if subdistrict else place.name
 
     def _unit(self, name: str, problem) -> int | None:
         if not name:
@@ -294,10 +370,15 @@ class RowChecker:
         records (_finish); the table constraints are what clean() states per field.
         """
         organization = SocialOrganization(**fields)
+        if fields.get("location_id") is not None:
+            # clean() checks the place lies under the registration area: on
+            # the areas loaded once, not a query for each of the two a row.
+            organization.location = self.place_by_pk[fields["location_id"]]
+            organization.area = self.area_by_pk[fields["area_id"]]
         errors: dict[str, list[ValidationError]] = {}
         values = {name: getattr(organization, attname) for name, attname in _REPEATING}
         known = {name for name, value in values.items() if (name, value) in self.known_good}
-        exclude = skip | known | {name for name in RESOLVED if fields[f"{name}_id"] is not None}
+        exclude = skip | known | {name for name in RESOLVED if fields.get(f"{name}_id") is not None}
         try:
             organization.clean_fields(exclude=exclude)
         except ValidationError as exc:
@@ -359,7 +440,8 @@ def _kind(current: tuple | None, fields: dict[str, Any]) -> str:
     """What the import would do with a valid row, given the record's written fields now."""
     if current is None:
         return Kind.CREATE
-    same = all(value == fields[name] for name, value in zip(WRITTEN_FIELDS, current, strict=True))
+    # A field the row lacks (its optional column left out of the file) is not given: no change.
+    same = all(name not in fields or value == fields[name] for name, value in zip(WRITTEN_FIELDS, current, strict=True))
     return Kind.UNCHANGED if same else Kind.UPDATE
 
 

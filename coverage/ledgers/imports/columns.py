@@ -17,6 +17,10 @@ class Column:
     # What an empty cell means, where the import supplies a value; otherwise
     # an empty cell is left empty and the model says whether that is allowed.
     default: str | None = None
+    # Whether a file may leave the column out: files made from older
+    # templates lack it, and an absent column means "not given" (a new
+    # record has none, an existing one keeps its value), unlike a blank cell.
+    optional: bool = False
 
     @property
     def required(self) -> bool:
@@ -32,6 +36,7 @@ COLUMNS = (
     Column("名称", "name"),
     Column("类别", "category"),
     Column("登记区域", "area"),
+    Column("住所所在街道/社区", "location", optional=True),
     Column("业务主管单位", "supervising_unit"),
     Column("登记日期", "registered_on"),
     Column("从业人员数", "staff_count"),
@@ -45,10 +50,13 @@ COLUMNS = (
 HEADERS = tuple(c.header for c in COLUMNS)
 COLUMN_OF_FIELD = {c.field: c for c in COLUMNS}
 # The fields an import writes; everything else on the record is left alone.
+# A row read from a file without an optional column lacks its field: what
+# the import compares and writes is only the fields the row has.
 WRITTEN_FIELDS = (
     "name",
     "category",
     "area_id",
+    "location_id",
     "supervising_unit_id",
     "registered_on",
     "staff_count",

@@ -26,7 +26,7 @@ from .xlsx import NotReadable, Workbook
 # constants so that tests can exercise them at their real values.
 MAX_ROWS = 100_000
 MAX_BYTES = 25 * 1024 * 1024
-# The template has 13 columns; a value further right than this is not a
+# The template has 14 columns; a value further right than this is not a
 # ledger (and a row of thousands of cells would only cost time).
 MAX_COLUMNS = 50
 # A 100,000-row workbook unpacks to under 100 MB at a ratio near 9; more of

@@ -53,7 +53,12 @@ def plan(
             creates.append(SocialOrganization(**fields, current_must_establish_gap=gap(fields, today)))
             kind = Kind.CREATE
         else:
-            changed = {name for name, value in zip(WRITTEN_FIELDS, current[1:], strict=True) if value != fields[name]}
+            # A field the row lacks (an optional column the file left out) is not given: kept as it is.
+            changed = {
+                name
+                for name, value in zip(WRITTEN_FIELDS, current[1:], strict=True)
+                if name in fields and value != fields[name]
+            }
             kind = Kind.UPDATE if changed else Kind.UNCHANGED
             if changed:
                 changed_fields |= changed

@@ -4,8 +4,9 @@ The counts by kind are the import's stored counts: no query counts the rows.
 A page of rows is one range query in row order (by kind, on the index
 (import, kind, number)); what would change is worked out for the page's
 rows only, against the records as they are now, in one query for the
-page's records, one for the names of their areas and units, and one for
-the page's problems.
+page's records, one for the names of their areas (registration areas and
+sub-districts or communities) and one for their units, and one for the
+page's problems.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ KINDS = (Kind.CREATE, Kind.UPDATE, Kind.UNCHANGED, Kind.ERROR)
 # At most one problem a cell (checking.RowChecker._row): a row's problems
 # lie within this many positions of its first.
 MAX_ROW_PROBLEMS = len(COLUMNS)
-RELATED = {"area_id": Area, "supervising_unit_id": SupervisingUnit}
+RELATED = {"area_id": Area, "location_id": Area, "supervising_unit_id": SupervisingUnit}
 
 
 def kind_counts(record: LedgerImport) -> dict[str, int]:
@@ -144,20 +145,22 @@ def page_rows(record: LedgerImport, rows: list[LedgerImportRow], *, diff: bool) 
                     _shown(name, new[name], names),
                 )
                 for name in WRITTEN_FIELDS
-                if old[name] != new[name]
+                # A field the row lacks (its optional column left out of the file) stays as it is.
+                if name in new and old[name] != new[name]
             ]
         shown.append(item)
     return shown
 
 
 def _related_names(values: list[dict[str, Any]]) -> dict[tuple[str, int], str]:
+    """The names of the page's areas (registration areas and places alike) and units: a query a model."""
     names: dict[tuple[str, int], str] = {}
-    for name, model in RELATED.items():
-        keys = {v[name] for v in values if v.get(name)}
+    for model in dict.fromkeys(RELATED.values()):
+        fields = [name for name, related in RELATED.items() if related is model]
+        keys = {v[name] for v in values for name in fields if v.get(name)}
         if keys:
-            names.update(
-                ((name, pk), label) for pk, label in model.objects.filter(pk__in=keys).values_list("pk", "name")
-            )
+            for pk, label in model.objects.filter(pk__in=keys).values_list("pk", "name"):
+                names.update(((name, pk), label) for name in fields)
     return names
 
 

@@ -72,6 +72,13 @@ MESSAGES: dict[str, Promise] = {
     "unknown_choice": _("“%(value)s” is not one of: %(allowed)s."),
     "unknown_area": _("There is no registration area named “%(name)s”."),
     "area_scope": _("%(name)s lies outside the area of this import (%(target)s)."),
+    # 住所所在街道/社区: a sub-district or community under the row's registration area.
+    "unknown_location": _("There is no sub-district or community named “%(name)s”."),
+    "location_scope": _("“%(name)s” lies in %(where)s, not in %(area)s, the registration area (登记区域) of this row."),
+    "ambiguous_location": _(
+        "%(area)s has %(count)s sub-districts or communities named “%(name)s”; "
+        "write the community with its sub-district, as 街道/社区 (such as %(example)s)."
+    ),
     "unit_missing": _("Give the supervising unit: this import is for %(target)s."),
     "unknown_unit": _("There is no supervising unit named “%(name)s”."),
     "unit_scope": _("%(name)s lies outside the supervising unit of this import (%(target)s)."),

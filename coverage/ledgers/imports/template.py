@@ -26,6 +26,14 @@ def _example_row(actor: User) -> list[str]:
     if area is None:
         area = Area.objects.registration_areas().exclude(level=Area.Level.CITY).order_by("sort_order", "code").first()
     unit = owner.supervising_unit if owner is not None else None
+    # A sub-district of the example's area (碑林区: 南院门街道), so that the row stays valid.
+    place = (
+        Area.objects.filter(level=Area.Level.SUBDISTRICT, path__startswith=area.path)
+        .order_by("sort_order", "code")
+        .first()
+        if area
+        else None
+    )
     division = (area.division_code if area else "") or "610100"
     body = f"51{division}{EXAMPLE_ORG_CODE}"
     values = {
@@ -33,6 +41,7 @@ def _example_row(actor: User) -> list[str]:
         "name": _("Example association (delete this row before importing)"),
         "category": zh_label(SocialOrganization.Category, SocialOrganization.Category.SOCIAL_GROUP),
         "area": area.name if area else "",
+        "location": place.name if place else "",
         "supervising_unit": unit.name if unit else "",
         "registered_on": "2015-05-01",
         "staff_count": "20",
@@ -80,6 +89,12 @@ def template_xlsx(*, actor: User) -> bytes:
     for column in COLUMNS:
         choices = CHOICES.get(column.field)
         values = "、".join(zh_label(choices, v) for v in choices.values) if choices else ""
+        if column.field == "location":
+            values = _(
+                "A sub-district (街道) or community (社区) in the registration area (登记区域); write a community "
+                "whose name repeats with its sub-district, as 街道/社区. A blank cell clears it; a file without "
+                "this column leaves it unchanged."
+            )
         notes.append([neutralise(column.header), _("Yes") if column.required else _("No"), neutralise(values)])
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["C"].width = 60

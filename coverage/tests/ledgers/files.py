@@ -24,6 +24,7 @@ def row(**values):
         "name": "碑林区示范协会",
         "category": "社会团体",
         "area": "碑林区",
+        "location": "",
         "supervising_unit": "",
         "registered_on": "2018-03-01",
         "staff_count": "10",

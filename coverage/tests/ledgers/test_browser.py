@@ -6,6 +6,7 @@ import pytest
 
 from conftest import log_in
 from coverage.ledgers.imports import services as imports
+from coverage.ledgers.imports.columns import HEADERS
 from coverage.models import Ledger, LedgerImport, Snapshot
 from coverage.recount import services
 from coverage.tests.ledgers.files import code, row, xlsx_bytes
@@ -25,7 +26,8 @@ def _choose(page, name, content):
 def test_beilin_imports_and_submits_the_ledger_and_the_city_accepts_it(page, dataset, beilin_user, staff_user):
     services.recount_run(period="2020H2")
     good = [row(credit_code=code(), name="碑林区新登记协会"), row(credit_code=code(), name="碑林区公益服务中心")]
-    bad = [good[0], [*good[1][:5], "2020-02-30", *good[1][6:]]]
+    at = HEADERS.index("登记日期")
+    bad = [good[0], [*good[1][:at], "2020-02-30", *good[1][at + 1 :]]]
 
     log_in(page, "beilin")
     page.goto("/coverage/")

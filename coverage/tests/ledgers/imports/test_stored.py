@@ -12,6 +12,7 @@ from django.utils import translation
 from coverage import tasks
 from coverage.ledgers.imports import checking
 from coverage.ledgers.imports import services as imports
+from coverage.ledgers.imports.columns import HEADERS
 from coverage.ledgers.services import Owner
 from coverage.models import LedgerImport, LedgerImportProblem, LedgerImportRow
 from coverage.recount import services as recount
@@ -353,7 +354,7 @@ def test_any_text_survives_the_bulk_write(beilin_user, beilin, dataset):
     imports.ledger_import_run(actor=beilin_user, ledger_import=record)
     for values in rows:
         written = SocialOrganization.objects.get(credit_code=values[0])
-        assert (written.name, written.setup_contact) == (values[1], values[11])
+        assert (written.name, written.setup_contact) == (values[1], values[HEADERS.index("党建联络人")])
     dataset.a.refresh_from_db()
     assert (dataset.a.name, dataset.a.setup_contact) == ('A "协会",\\N', "\\N")
 
@@ -374,5 +375,5 @@ def test_new_organisations_are_written_with_their_coverage_already_right(beilin_
     written = SocialOrganization.objects.filter(credit_code__in=[r[0] for r in rows])
     assert refresh_coverage(written) == 0
     assert [o.current_must_establish_gap for o in written.order_by("credit_code")] == [
-        r[7] in ("3", "4") for r in sorted(rows)
+        r[HEADERS.index("正式党员数")] in ("3", "4") for r in sorted(rows)
     ]

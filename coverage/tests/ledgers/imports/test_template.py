@@ -41,5 +41,5 @@ def test_template_neutralises_formula_cells(city):
     assert all(cell.data_type != "f" for cell in cells)
     assert workbook.worksheets[0]["D2"].value == "'=cmd|' /C calc'!A0"
     lines = list(csv.reader(io.StringIO(template.template_csv(actor=industry).decode("utf-8-sig"))))
-    assert lines[1][4] == "'@SUM(1+1)"
+    assert lines[1][5] == "'@SUM(1+1)"
     assert not any(value.startswith(("=", "+", "-", "@")) for line in lines for value in line)
