@@ -1,11 +1,20 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ui.filters import AreaSubtreeFilter, FilterSet, RegistrationAreaFilter, SearchFilter, scoped_areas, scoped_units
+from ui.filters import (
+    AreaSubtreeFilter,
+    FilterSet,
+    RegistrationAreaFilter,
+    SearchFilter,
+    scoped,
+    scoped_areas,
+    scoped_units,
+)
 
-from .models import PartyOrganization, SocialOrganization
+from .models import Area, PartyOrganization, SocialOrganization
 from .selectors import WORK_COVERED, CoverageState
 
 COVERAGE_CHOICES = [*CoverageState.choices, (WORK_COVERED, _("Work covered (organisation or instructor)"))]
@@ -18,10 +27,35 @@ def _unit_filter() -> django_filters.ModelChoiceFilter:
     )
 
 
+class LocationFilter(django_filters.ModelChoiceFilter):
+    """The records sitting in this sub-district or community, or under it (a
+    sub-district and its communities). Matched by the keys of that small
+    subtree (location_id IN (…), a handful of rows): the (location, name, id)
+    index then reads each one's records in name order. Set by the links of
+    the coverage overview's figures, so the form carries it hidden."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", scoped(lambda: Area.objects.filter(level__in=Area.LOCATION_LEVELS)))
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        subtree = Area.objects.filter(path__startswith=value.path, level__in=Area.LOCATION_LEVELS)
+        return qs.filter(**{f"{self.field_name}_id__in": list(subtree.values_list("pk", flat=True))})
+
+
 class SocialOrganizationFilter(FilterSet):
     q = SearchFilter(label=_("Name or credit code"), fields=("name",), prefix=("credit_code",), gram_indexed=("name",))
     area = AreaSubtreeFilter(label=_("Area"), queryset=scoped_areas, by_key=True)
     registration_area = RegistrationAreaFilter(label=_("Registered in"), field_name="area", by_key=True)
+    # Where the records sit (住所所在街道/社区), and `no_location=true` those
+    # that have not said: the overview's figure links set them, hidden.
+    location = LocationFilter(label=_("Sub-district or community"), field_name="location")
+    no_location = django_filters.BooleanFilter(
+        label=_("No sub-district or community"), field_name="location", lookup_expr="isnull", widget=forms.HiddenInput
+    )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=SocialOrganization.Category.choices)
     supervising_unit = _unit_filter()
     status = django_filters.ChoiceFilter(label=_("Status"), choices=SocialOrganization.Status.choices)
@@ -40,6 +74,8 @@ class SocialOrganizationFilter(FilterSet):
             "q",
             "area",
             "registration_area",
+            "location",
+            "no_location",
             "category",
             "supervising_unit",
             "status",

@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from ui.forms import BoundedInputMixin
 from ui.widgets import SEARCH_PLACEHOLDER, PickerChoiceField, PickerMultipleChoiceField
 
-from .autocomplete import organization_label, party_organization_label, pickable_organizations, pickable_parents
+from .autocomplete import (
+    location_label,
+    organization_label,
+    party_organization_label,
+    pickable_locations,
+    pickable_organizations,
+    pickable_parents,
+)
 from .models import Area, PartyOrganization, SocialOrganization, SupervisingUnit
 from .services import default_term_due
 
@@ -44,6 +51,17 @@ class ScopedChoicesMixin:
 
 
 class SocialOrganizationForm(BoundedInputMixin, ScopedChoicesMixin, forms.ModelForm):
+    # A picker: a district has hundreds of communities, the city thousands.
+    # The model's clean() refuses a place outside the registration area, and
+    # the form shows that message on this field.
+    location = PickerChoiceField(
+        url="organizations:autocomplete-locations",
+        label_from=location_label,
+        label=_("Sub-district or community"),
+        required=False,
+        help_text=_("Choose the sub-district or community where it sits; it must lie in the registration area."),
+    )
+
     class Meta:
         model = SocialOrganization
         fields = [
@@ -53,6 +71,7 @@ class SocialOrganizationForm(BoundedInputMixin, ScopedChoicesMixin, forms.ModelF
             "is_trade_association",
             "is_decoupled",
             "area",
+            "location",
             "supervising_unit",
             "registered_on",
             "status",
@@ -64,6 +83,10 @@ class SocialOrganizationForm(BoundedInputMixin, ScopedChoicesMixin, forms.ModelF
             "setup_contact_phone",
         ]
         widgets = {"registered_on": DateInput(), "deregistered_on": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["location"].queryset = pickable_locations(user)
 
     def clean_credit_code(self) -> str:
         # Strip what copy-and-paste adds, but do not silently upper-case: the

@@ -110,7 +110,11 @@ def organization_rows_as_of(on: dt.date) -> QuerySet[SocialOrganization]:
 
 
 def organization_detail(*, on: dt.date | None = None) -> QuerySet[SocialOrganization]:
-    return organization_rows(on=on).prefetch_related("party_organizations", "instructor_assignments")
+    return (
+        organization_rows(on=on)
+        .select_related("location__parent__parent")
+        .prefetch_related("party_organizations", "instructor_assignments")
+    )
 
 
 def coverage_summary(qs: QuerySet[SocialOrganization], *, on: dt.date | None = None) -> dict[str, float | int]:

@@ -41,6 +41,8 @@ class OrganizationData:
     area: Area
     registered_on: dt.date
     staff_count: int
+    # Where it sits (住所所在街道/社区), under the registration area; optional.
+    location: Area | None = None
     supervising_unit: SupervisingUnit | None = None
     is_trade_association: bool = False
     is_decoupled: bool = False

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ui.columns import NumberColumn
 
+from .autocomplete import location_label
 from .models import PartyOrganization, SocialOrganization
 from .selectors import CoverageState
 
@@ -35,6 +36,9 @@ class SocialOrganizationTable(tables.Table):
     credit_code = tables.Column()
     category = tables.Column(order_by=by_name_after("category"))
     area = tables.Column(orderable=False)
+    # Export only: where it sits (sub-district · community). The page's table
+    # is already wide at a phone's width; the detail page and the filter say it.
+    location = tables.Column(verbose_name=_("Sub-district or community"), visible=False, default="")
     supervising_unit = tables.Column(default="—", orderable=False)
     responsible_body = tables.Column(verbose_name=_("responsible body"), orderable=False)
     formal_party_members = NumberColumn(orderable=False)
@@ -57,6 +61,7 @@ class SocialOrganizationTable(tables.Table):
             "credit_code",
             "category",
             "area",
+            "location",
             "supervising_unit",
             "responsible_body",
             "formal_party_members",
@@ -68,6 +73,12 @@ class SocialOrganizationTable(tables.Table):
         )
         order_by = ("name",)
         row_attrs = {"data-area": lambda record: record.area.name}
+
+    def render_location(self, value, record) -> str:
+        return location_label(value, within=record.area) if value else ""
+
+    def value_location(self, value, record) -> str:
+        return location_label(value, within=record.area) if value else ""
 
     def render_coverage_state(self, value: str) -> str:
         return str(CoverageState(value).label)

@@ -24,4 +24,9 @@ urlpatterns = [
         autocomplete.ParentPartyOrganizationAutocomplete.as_view(),
         name="autocomplete-parent-party-organizations",
     ),
+    path(
+        "autocomplete/locations/",
+        autocomplete.LocationAutocomplete.as_view(),
+        name="autocomplete-locations",
+    ),
 ]

@@ -9,6 +9,7 @@ from coverage.recount.periods import half_year_or_none
 from ui.views import AsOfListMixin, ScopedListView, ServiceCreateView, ServiceUpdateView
 
 from . import selectors, services
+from .autocomplete import location_label
 from .filters import PartyOrganizationFilter, SocialOrganizationFilter
 from .forms import PartyOrganizationForm, SocialOrganizationForm
 from .models import PartyOrganization, SocialOrganization
@@ -45,6 +46,12 @@ class OrganizationListView(KeyedAreaListMixin, AsOfListMixin, ScopedListView):
         },
     }
 
+    def get_table_data(self):
+        rows = super().get_table_data()
+        # The export's location column names the sub-district and community:
+        # joined for it, not read row by row. The page does not show it.
+        return rows.select_related("location__parent__parent") if self.get_export_format() else rows
+
 
 class OrganizationDetailView(PermissionRequiredMixin, DetailView):
     model = SocialOrganization
@@ -54,6 +61,8 @@ class OrganizationDetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["coverage_label"] = selectors.CoverageState(self.object.coverage_state).label
+        if self.object.location is not None:
+            context["location_label"] = location_label(self.object.location, within=self.object.area)
         return context
 
 
