@@ -122,6 +122,11 @@ class Snapshot(models.Model):
         # so that its overview and chart break its figures down without
         # counting records per request. Key: "<unit pk>:<area key>".
         UNIT_AREA = "unit_area", _("Supervising unit by district")
+        # A district (county, zone) split by where its organisations sit
+        # (住所所在街道), for its breakdown and its dashboard's bars. Key:
+        # "<district code>:<sub-district code>", or "<district code>:none"
+        # for those whose sub-district is not recorded.
+        SUBDISTRICT = "subdistrict", _("Sub-district")
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="snapshots")
     scope = models.CharField(max_length=16, choices=Scope.choices)

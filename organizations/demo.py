@@ -1621,10 +1621,58 @@ def seed_organizations(rng: random.Random) -> int:
     return len(plan.organizations) + len(plan.party_organizations) + len(plan.assignments)
 
 
+# Records without a sub-district (住所 not yet recorded), as in a real ledger.
+UNPLACED_SHARE = 0.03
+# Of the placed ones, how many also name their community.
+COMMUNITY_SHARE = 0.6
+
+
+def place_organization(
+    rng: random.Random, org: SocialOrganization, subdistricts: list[Area], communities
+) -> Area | None:
+    """Where one organisation sits: the sub-district its name mentions, else
+    one of its registration area's (anywhere in the city for the city's own),
+    and often a community of it."""
+    if not subdistricts or rng.random() < UNPLACED_SHARE:
+        return None
+    named = [s for s in subdistricts if s.name in org.name]
+    sub = named[0] if named else rng.choice(subdistricts)
+    under = communities.get(sub.pk, [])
+    if under and rng.random() < COMMUNITY_SHARE:
+        return rng.choice(under)
+    return sub
+
+
+def seed_locations(rng: random.Random) -> int:  # noqa: ARG001 (each organisation draws from its own generator)
+    """Where each demo organisation sits (住所所在街道/社区).
+
+    Its own step with a generator per organisation (seeded by its credit
+    code), so the figures the other steps draw stay as they were and a re-run
+    places every organisation the same way; only unplaced rows are looked at."""
+    areas = list(Area.objects.only("pk", "name", "level", "parent_id", "path"))
+    subdistricts = [a for a in areas if a.level == Area.Level.SUBDISTRICT]
+    communities: dict[int, list[Area]] = defaultdict(list)
+    for area in areas:
+        if area.level == Area.Level.COMMUNITY:
+            communities[area.parent_id].append(area)
+    by_path = sorted(subdistricts, key=lambda a: a.path)
+    placed = []
+    for org in SocialOrganization.objects.filter(location__isnull=True).select_related("area").order_by("pk"):
+        own = [s for s in by_path if s.path.startswith(org.area.path)]
+        location = place_organization(step_rng(f"location:{org.credit_code}"), org, own, communities)
+        if location is not None:
+            org.location = location
+            placed.append(org)
+    # bulk_update: the location changes no coverage, tally or audit figure.
+    SocialOrganization.objects.bulk_update(placed, ["location"], batch_size=1000)
+    return len(placed)
+
+
 STEPS: Sequence[tuple[str, Callable[[random.Random], int]]] = (
     ("areas", seed_areas),
     ("supervising_units", seed_supervising_units),
     ("organizations", seed_organizations),
+    ("locations", seed_locations),
 )
 
 

@@ -104,8 +104,10 @@ def ledger_snapshots(ledger: Ledger) -> QuerySet[Snapshot]:
         # The area row and the district's own responsible-body row (区域兜底):
         # both are what the district signed off. The city, category and unit
         # rows mix owners and keep following the recount.
+        # And its rows by sub-district: the breakdown it signed off.
         return rows.filter(
-            Q(scope=Snapshot.Scope.AREA) | Q(scope=Snapshot.Scope.RESPONSIBLE_BODY), area_id=ledger.area_id
+            (Q(scope=Snapshot.Scope.AREA) | Q(scope=Snapshot.Scope.RESPONSIBLE_BODY)) & Q(area_id=ledger.area_id)
+            | Q(scope=Snapshot.Scope.SUBDISTRICT, scope_key__startswith=f"{ledger.area.code}:")
         )
     # The unit's rows by district too: its breakdown stays the one it signed off.
     return rows.filter(

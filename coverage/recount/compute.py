@@ -23,6 +23,9 @@ from organizations.selectors import coverage_conditions, organization_active_on,
 CITY_DIRECT_SUFFIX = "-direct"
 # The city's own registrations, beside its districts: one label wherever figures name them.
 CITY_OWN_LABEL = "市本级"
+# A district's row for its organisations whose sub-district is not recorded.
+NO_SUBDISTRICT_KEY = "none"
+NO_SUBDISTRICT_LABEL = "未填街道"
 
 
 @dataclass
@@ -194,6 +197,73 @@ class ScopeMap:
         return found
 
 
+def _subdistrict_cells(on: dt.date) -> Iterable[dict]:
+    """The organisation and instructor counts by (registration area, location)."""
+    conditions = coverage_conditions(on=on)
+    organizations = (
+        SocialOrganization.objects.filter(organization_active_on(on))
+        .order_by()
+        .values("area_id", "location_id")
+        .annotate(
+            organizations=Count("pk"),
+            members_sum=Coalesce(Sum("formal_party_members"), 0),
+            **{name: Count("pk", filter=conditions[name]) for name in ORG_COUNTS},
+        )
+    )
+    current = Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+    instructors = (
+        InstructorAssignment.objects.filter(current, organization_active_on(on, "organization__"))
+        .order_by()
+        .values(area_id=F("organization__area_id"), location_id=F("organization__location_id"))
+        .annotate(instructors=Count("pk"))
+    )
+    # A party organisation sits with the organisations it covers: it counts in
+    # each sub-district where it covers one (a joint one may count in two).
+    through = PartyOrganization.organizations.through
+    prefix = "partyorganization__"
+    party = (
+        through.objects.filter(
+            party_organization_active_on(on, prefix), organization_active_on(on, "socialorganization__")
+        )
+        .order_by()
+        .values(area_id=F("socialorganization__area_id"), location_id=F("socialorganization__location_id"))
+        .annotate(
+            **{
+                name: Count("partyorganization_id", filter=_prefixed(count.filter, prefix), distinct=True)
+                for name, count in _party_counts().items()
+            }
+        )
+    )
+    yield from organizations
+    yield from instructors
+    yield from party
+
+
+def _subdistrict_rows(tree: _Tree, on: dt.date) -> list[ScopeRow]:
+    """A district's figures by the sub-district its organisations sit in.
+
+    Not for the city's own registrations (市本级): they sit across every
+    district, and a row under a district's sub-district would show a district
+    official figures of organisations outside their scope."""
+    rows: dict[str, ScopeRow] = {}
+    S = Snapshot.Scope
+    for cell in _subdistrict_cells(on):
+        district = tree.registration_area(cell["area_id"])
+        if district.pk == tree.city.pk:
+            continue
+        location = tree.areas.get(cell["location_id"]) if cell["location_id"] else None
+        sub = location.subdistrict_of(tree.areas) if location is not None else None
+        if sub is not None and not sub.path.startswith(district.path):
+            sub = None  # cannot be saved so, but a row must never cross districts
+        key = f"{district.code}:{sub.code if sub else NO_SUBDISTRICT_KEY}"
+        if key not in rows:
+            label, area_id = (sub.name, sub.pk) if sub else (NO_SUBDISTRICT_LABEL, district.pk)
+            rows[key] = ScopeRow(S.SUBDISTRICT, key, label, area_id=area_id)
+        values = {("formal_party_members" if k == "members_sum" else k): v for k, v in cell.items()}
+        rows[key].figures.add(Figures(**{k: v for k, v in values.items() if k in Figures.__dataclass_fields__}))
+    return list(rows.values())
+
+
 def compute(on: dt.date) -> list[ScopeRow]:
     """Every scope's figures as of `on`; reads only, writes nothing."""
     tree = _Tree()
@@ -254,4 +324,4 @@ def compute(on: dt.date) -> list[ScopeRow]:
         add(targets(cell["area_id"], cell["supervising_unit_id"]), cell)
     for cell in _party_by_category(on):
         add([rows[(S.CATEGORY, cell["category"])]], cell)
-    return list(rows.values())
+    return [*rows.values(), *_subdistrict_rows(tree, on)]

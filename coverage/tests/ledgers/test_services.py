@@ -154,8 +154,9 @@ def test_accept_records_the_reviewer_and_freezes_the_districts_rows(recounted, b
     assert ledger.status == Ledger.Status.ACCEPTED
     assert ledger.reviewed_by == staff_user and ledger.reviewed_at is not None
     frozen = set(Snapshot.objects.filter(frozen=True).values_list("scope", "scope_key"))
-    # The area row and the district's responsible-body row; not the city's.
-    assert frozen == {("area", "610103"), ("responsible", "area:610103")}
+    # The area row, the district's responsible-body row and its rows by sub-district (its
+    # organisations here record none: 未填街道); not the city's, nor 雁塔区's by sub-district.
+    assert frozen == {("area", "610103"), ("responsible", "area:610103"), ("subdistrict", "610103:none")}
 
 
 def test_accepting_a_unit_ledger_freezes_its_unit_and_responsible_rows(recounted, justice, lawyers_user, staff_user):
@@ -211,7 +212,8 @@ def test_accept_keeps_figures_through_a_recount_and_reopen_refreshes_them(recoun
     recounted.e.formal_party_members = 4
     recounted.e.save()
     run = services.recount_run(period=PERIOD)
-    assert run.frozen_kept == 2  # the area row and its responsible-body row
+    # the area row, its responsible-body row and its row by sub-district (none recorded: 未填街道)
+    assert run.frozen_kept == 3
     kept = _area_row(beilin)
     assert (kept.organizations, kept.must_establish_not_established, kept.computed_at) == (
         6,

@@ -324,8 +324,9 @@ def test_recounting_the_current_half_year_says_the_warning_scan_follows(
         client.post(reverse("coverage:recount"), {"period": "2020H2"})
     status = _status(client, RecountRun.objects.order_by("-pk").first())
     assert status["status"] == "succeeded" and status["text"].endswith(
-        # One row more than the scopes above it: the justice bureau's organisations in 雁塔区 (by district).
-        "写入快照 15 条。随后进行截至 2020年12月31日 的防瘫预警扫描。"
+        # One row more than the scopes above it: the justice bureau's organisations in 雁塔区 (by district);
+        # and each of the two districts' organisations by sub-district, none recorded here (未填街道).
+        "写入快照 17 条。随后进行截至 2020年12月31日 的防瘫预警扫描。"
     )
 
 
