@@ -11,11 +11,13 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, Q, QuerySet, Sum, Value, When
 
 from coverage.models import Period, Snapshot
+from coverage.recount.compute import NO_SUBDISTRICT_KEY
 from coverage.recount.selectors import own_snapshot_filter
 from engagement.models import Contribution
+from organizations.models import Area
 from ratings.models import MAX_STARS, Evaluation, Round
 
 from .models import ContributionTally, EngagementTally, RatingTally, WarningTally
@@ -81,18 +83,33 @@ def scope_trend(user: User) -> QuerySet[Snapshot]:
 
 
 def area_rows(user: User, period: Period) -> QuerySet[Snapshot]:
-    """The user's figures by area: the area rows in its scope, or for an
+    """The user's figures by area: the area rows in its scope; for an
     industry committee its unit's rows by district (an area row mixes every
-    industry, so it has none of its own)."""
+    industry, so it has none of its own); for a district official their
+    district's rows by sub-district (their scope is one area row), the
+    unrecorded ones (未填街道) last."""
     if user.role == user.Role.INDUSTRY:
         scope = {"scope": Snapshot.Scope.UNIT_AREA, "supervising_unit_id": user.supervising_unit_id}
+    elif by_subdistrict(user):
+        scope = {"scope": Snapshot.Scope.SUBDISTRICT, "scope_key__startswith": f"{user.area.code}:"}
     else:
         scope = {"scope": Snapshot.Scope.AREA}
+    unrecorded = Case(When(scope_key__endswith=f":{NO_SUBDISTRICT_KEY}", then=Value(1)), default=Value(0))
     return (
         Snapshot.objects.for_user(user)
         .filter(period=period, **scope)
-        .select_related("area")
-        .order_by("area__sort_order", "label")
+        .select_related("period", "area")
+        .order_by(unrecorded, "area__sort_order", "label")
+    )
+
+
+def by_subdistrict(user: User) -> bool:
+    """Whether the user's figures by area are their district's sub-districts."""
+    return (
+        user.role == user.Role.DISTRICT
+        and user.area_id is not None
+        and user.area.level in Area.REGISTRATION_LEVELS
+        and user.area.level != Area.Level.CITY
     )
 
 

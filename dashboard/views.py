@@ -43,5 +43,7 @@ class DashboardView(LoginRequiredMixin, RecountedPeriodMixin, TemplateView):
             rating_round=rating_round,
             ratings=selectors.rating_figures(user, rating_round) if rating_round else None,
             period_query=self.period_query(),
+            # A district official's area chart is their district's sub-districts.
+            by_subdistrict=selectors.by_subdistrict(user),
         )
         return context

@@ -19,7 +19,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from coverage.models import Snapshot
 from organizations.selectors import WORK_COVERED, CoverageState
 
-from .compute import CITY_DIRECT_SUFFIX
+from .compute import CITY_DIRECT_SUFFIX, NO_SUBDISTRICT_KEY
 
 if TYPE_CHECKING:
     from coverage.models import Period
@@ -68,6 +68,12 @@ def scope_query(snapshot: Snapshot) -> dict[str, str] | None:
     if snapshot.scope == Snapshot.Scope.UNIT_AREA:
         key = "registration_area" if snapshot.scope_key.endswith(CITY_DIRECT_SUFFIX) else "area"
         return {key: str(snapshot.area_id), "supervising_unit": str(snapshot.supervising_unit_id)}
+    if snapshot.scope == Snapshot.Scope.SUBDISTRICT:
+        # The district's registrations (not the city's own sitting there) in
+        # the sub-district and its communities, or with no place recorded.
+        if snapshot.scope_key.endswith(f":{NO_SUBDISTRICT_KEY}"):
+            return {"area": str(snapshot.area_id), "no_location": "true"}
+        return {"area": str(snapshot.area.parent_id), "location": str(snapshot.area_id)}
     return None
 
 
@@ -78,6 +84,8 @@ def figure_url(figure: str, snapshot: Snapshot, period: Period | None = None) ->
     if scope is None or figure not in FIGURE_LISTS:
         return None
     name, filters = FIGURE_LISTS[figure]
+    if snapshot.scope == Snapshot.Scope.SUBDISTRICT and name != ORGANIZATIONS:
+        return None  # only the organisation list filters by where organisations sit
     period = period or snapshot.period
     return f"{list_path(name)}?{urlencode({'period': period.code, **scope, **filters})}"
 

@@ -14,10 +14,12 @@ from coverage.models import Ledger, Period, RecountRun, Snapshot
 from dashboard.models import Scope, WarningTally
 from xian_partybuild import clock
 
+from .compute import NO_SUBDISTRICT_KEY
 from .periods import HalfYear
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from organizations.models import Area
 
 
 def own_snapshot_filter(user: User) -> dict:
@@ -179,6 +181,29 @@ def unit_breakdown_rows(*, period: Period, unit_id: int) -> QuerySet[Snapshot]:
         )
         # "unit" sorts before "unit_area": the total, then the districts in the city's order.
         .order_by("scope", "area__sort_order", "label")
+    )
+
+
+def subdistrict_breakdown_rows(*, period: Period, area: Area) -> QuerySet[Snapshot]:
+    """A district's own row first, then its rows by sub-district (Snapshot.
+    Scope.SUBDISTRICT, written by the recount) in the tree's order and the
+    unrecorded ones (未填街道) last, with previous figures, in one query.
+    Warnings are tallied and ledgers kept by district: only its row has them."""
+    rows = Q(scope=Snapshot.Scope.AREA, area=area) | Q(
+        scope=Snapshot.Scope.SUBDISTRICT, scope_key__startswith=f"{area.code}:"
+    )
+    own = Q(scope=Snapshot.Scope.AREA)
+    return (
+        Snapshot.objects.filter(rows, period=period)
+        .select_related("period", "area", "supervising_unit")
+        .annotate(
+            open_warnings=Case(When(own, then=_open_warnings("area", period)), default=Value(None)),
+            ledger_status=Case(When(own, then=_ledger_status("area")), default=Value(None)),
+            unrecorded=Case(When(scope_key__endswith=f":{NO_SUBDISTRICT_KEY}", then=Value(1)), default=Value(0)),
+            **{f"previous_{figure}": _previous(period, OuterRef("scope"), figure) for figure in CHANGED_FIGURES},
+        )
+        # "area" sorts before "subdistrict": the district, then its sub-districts.
+        .order_by("scope", "unrecorded", "area__sort_order", "label")
     )
 
 

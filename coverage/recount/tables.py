@@ -117,7 +117,7 @@ class LedgerColumn(ChoiceColumn):
         super().__init__(Ledger.Status, empty_values=(), **kwargs)
 
     def render(self, value, record):
-        if record.scope == Snapshot.Scope.UNIT_AREA:
+        if record.scope in (Snapshot.Scope.UNIT_AREA, Snapshot.Scope.SUBDISTRICT):
             return "—"
         return super().render(value) if value else _("Not submitted")
 
@@ -133,8 +133,14 @@ class OverviewTable(SnapshotFiguresTable):
 
     # What the rows are: districts (the city's own 市本级 among them),
     # supervising units, or one unit's total and then its districts.
-    AREAS, UNITS, UNIT_BY_DISTRICT = "areas", "units", "unit_by_district"
-    HEADERS = {AREAS: _("district"), UNITS: _("Supervising unit"), UNIT_BY_DISTRICT: _("district")}
+    # Or one district's total and then its sub-districts.
+    AREAS, UNITS, UNIT_BY_DISTRICT, SUBDISTRICTS = "areas", "units", "unit_by_district", "subdistricts"
+    HEADERS = {
+        AREAS: _("district"),
+        UNITS: _("Supervising unit"),
+        UNIT_BY_DISTRICT: _("district"),
+        SUBDISTRICTS: _("sub-district"),
+    }
 
     def __init__(self, *args, rows_are: str = AREAS, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,13 +162,25 @@ class OverviewTable(SnapshotFiguresTable):
     def render_label(self, value, record):
         if record.scope == Snapshot.Scope.AREA and record.area_id and not record.scope_key.endswith("-direct"):
             url = reverse("coverage:area-detail", args=[record.area.code])
-            return format_html('<a href="{}?period={}">{}</a>', url, record.period.code, value)
+            link = format_html(
+                '<a href="{}?period={}">{}</a>', url, record.period.code, self.value_label(value, record)
+            )
+            if self.rows_are == self.AREAS:
+                # Each district opens its own breakdown by sub-district.
+                by_sub = f"{reverse('coverage:overview')}?within={record.area.code}&period={record.period.code}"
+                return format_html(
+                    '{} <small><a class="muted" href="{}">{}</a></small>', link, by_sub, gettext("by sub-district")
+                )
+            return link
         return self.value_label(value, record)
 
     def value_label(self, value, record):
         if self.rows_are == self.UNIT_BY_DISTRICT and record.scope == Snapshot.Scope.SUPERVISING_UNIT:
             # A unit's own row above its districts: the total of the rows below.
             return gettext("%(unit)s, all districts") % {"unit": value}
+        if self.rows_are == self.SUBDISTRICTS and record.scope == Snapshot.Scope.AREA:
+            # A district's own row above its sub-districts: the total of the rows below.
+            return gettext("%(district)s, all sub-districts") % {"district": value}
         return value
 
 

@@ -60,13 +60,36 @@ class OverviewView(LoginRequiredMixin, PeriodFromRequestMixin, SafeExportMixin, 
             return user.supervising_unit_id
         return None
 
+    def get_breakdown_area(self) -> Area | None:
+        """The district broken down by sub-district: the one asked for
+        (?within=<code>, one the user may see), else a district official's own
+        unless they ask for rows by unit."""
+        if not hasattr(self, "_breakdown_area"):
+            self._breakdown_area = self._find_breakdown_area()
+        return self._breakdown_area
+
+    def _find_breakdown_area(self) -> Area | None:
+        if self.get_breakdown_unit() is not None:
+            return None
+        user = self.request.user
+        code = self.request.GET.get("within")
+        if code and self.request.GET.get("by") != "unit":
+            districts = Area.objects.for_user(user).registration_areas().exclude(level=Area.Level.CITY)
+            return get_object_or_404(districts, code=code)
+        if user.role == user.Role.DISTRICT and user.area_id and self.request.GET.get("by") != "unit":
+            return user.area if user.area.level in Area.REGISTRATION_LEVELS[1:] else None
+        return None
+
     def get_table_data(self):
         period = self.get_period()
         if period is None:
             return Snapshot.objects.none()
         unit = self.get_breakdown_unit()
+        area = self.get_breakdown_area()
         if unit is not None:
             rows = selectors.unit_breakdown_rows(period=period, unit_id=unit)
+        elif area is not None:
+            rows = selectors.subdistrict_breakdown_rows(period=period, area=area)
         else:
             rows = selectors.overview_rows(period=period, scope=self.get_scope())
         return rows.for_user(self.request.user)
@@ -79,6 +102,8 @@ class OverviewView(LoginRequiredMixin, PeriodFromRequestMixin, SafeExportMixin, 
             empty = _("No social organisation in your scope was counted in %(period)s.") % {"period": period.code}
         if self.get_breakdown_unit() is not None:
             rows_are = OverviewTable.UNIT_BY_DISTRICT
+        elif self.get_breakdown_area() is not None:
+            rows_are = OverviewTable.SUBDISTRICTS
         elif self.get_scope() == Snapshot.Scope.SUPERVISING_UNIT:
             rows_are = OverviewTable.UNITS
         else:
@@ -93,6 +118,7 @@ class OverviewView(LoginRequiredMixin, PeriodFromRequestMixin, SafeExportMixin, 
             period=period,
             periods=periods,
             by=self.request.GET.get("by", "area"),
+            within=self.get_breakdown_area(),
             title=_("Coverage overview"),
             **selectors.recount_state(period=period),
         )

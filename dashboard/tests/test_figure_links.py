@@ -78,8 +78,13 @@ def history(dataset, city, beilin, yanta, nanyuanmen, justice, culture):
     d = dataset
     changed = SimpleNamespace(
         # Registered in September 2020, four members, no branch: 应建未建 in 2020H2 only.
+        # It sits in 南院门街道: 碑林区's rows by sub-district have one with a place, one without.
         late=org(
-            name="I 协会（2020-09 登记）", area=beilin, registered_on=dt.date(2020, 9, 15), formal_party_members=4
+            name="I 协会（2020-09 登记）",
+            area=beilin,
+            location=nanyuanmen,
+            registered_on=dt.date(2020, 9, 15),
+            formal_party_members=4,
         ),
         # Deregistered in October 2020 with six members and no branch: 应建未建 in 2020H1, gone in 2020H2.
         gone=org(
@@ -274,19 +279,31 @@ def test_every_dashboard_figure_opens_exactly_its_rows(request, login, history, 
 def test_every_overview_cell_opens_exactly_its_rows(request, login, history, role, period):
     client = login(request.getfixturevalue(role))
     links, rows = [], 0
-    for by in ("area", "unit"):
-        response = client.get(reverse("coverage:overview") + f"?period={period}&by={by}")
+    queries = [f"by={by}" for by in ("area", "unit")]
+    seen_subdistricts = False
+    while queries:
+        query = queries.pop(0)
+        response = client.get(reverse("coverage:overview") + f"?period={period}&{query}")
         table_rows = list(response.context["table"].rows)
         rows += len(table_rows)
         cells = _parse(response).cells
-        # Six figures a row: organisations, party organisations, both rates, 应建未建, open warnings.
-        assert len(cells) == 6 * len(table_rows)
-        links += [(f"overview by {by}", cell["href"], int(cell["count"])) for cell in cells]
-        # The area pages' half-year tables link their figures the same way.
+        # Six figures a row: organisations, party organisations, both rates, 应建未建, open warnings;
+        # four a row by sub-district (party organisations and warnings are not filed by where
+        # organisations sit, so those two are not links).
+        by_sub = sum(row.record.scope == "subdistrict" for row in table_rows)
+        seen_subdistricts |= by_sub > 0
+        assert len(cells) == 6 * (len(table_rows) - by_sub) + 4 * by_sub
+        links += [(f"overview {query}", cell["href"], int(cell["count"])) for cell in cells]
+        # The area pages' half-year tables link their figures the same way, and each
+        # district's breakdown by sub-district is one more overview.
         for row in table_rows:
             if row.record.scope == "area" and not row.record.scope_key.endswith("-direct"):
                 area_page = client.get(reverse("coverage:area-detail", args=[row.record.area.code]))
                 links += [("area page", cell["href"], int(cell["count"])) for cell in _parse(area_page).cells]
+                if query.startswith("by=area") and not by_sub:
+                    queries.append(f"within={row.record.area.code}")
+    # District officials open on their breakdown; the city's users reach every district's.
+    assert seen_subdistricts or role == "lawyers_user"
     assert rows, "every role sees at least one row of the overview"
     assert _check(client, links) == []
 

@@ -30,8 +30,11 @@ def test_staff_see_every_area_of_the_latest_period(login, staff_user, recounted)
 
 
 def test_district_official_sees_only_their_row(login, beilin_user, recounted):
+    # Their district's row, then its rows by sub-district (none recorded here: 未填街道).
     response = login(beilin_user).get(OVERVIEW)
-    assert _keys(response) == ["610103"]
+    assert _keys(response) == ["610103", "610103:none"]
+    # Another district's breakdown is not theirs to open.
+    assert login(beilin_user).get(OVERVIEW + "?within=610113").status_code == 404
 
 
 @pytest.fixture
@@ -115,7 +118,9 @@ def test_export_is_scoped(login, yanta_user, recounted):
     response = login(yanta_user).get(OVERVIEW + "?_export=csv")
     text = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
     lines = [line for line in text.splitlines()[1:] if line]
-    assert len(lines) == 1 and lines[0].startswith("雁塔区")
+    # 雁塔区's total, then its sub-districts (none recorded here); nothing of 碑林区.
+    assert [line.split(",")[0] for line in lines] == ["雁塔区（全部街道）", "未填街道"]
+    assert "碑林" not in text
 
 
 def test_overview_query_count_is_fixed(login, staff_user, recounted, beilin, django_assert_num_queries):
