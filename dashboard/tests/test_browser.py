@@ -13,6 +13,8 @@ from conftest import log_in
 from coverage.recount import services
 from coverage.warnings.scan import warning_scan
 from engagement.tests.factories import ContributionFactory, TrainingBaseFactory
+from organizations.models import Area, SocialOrganization
+from organizations.tests.factories import AreaFactory
 from ratings.models import Evaluation
 from ratings.tests.factories import make_evaluation, make_round
 from xian_partybuild import clock
@@ -83,14 +85,51 @@ def test_leader_sees_every_chart_drawn_clicks_beilin_and_prints_one_page(page, l
     assert pages == 1, f"the print layout takes {pages} pages"
 
 
-def test_beilin_sees_only_beilin(page, beilin_user, city_data):
+@pytest.fixture
+def placed(dataset, beilin, nanyuanmen):
+    """碑林区's organisations where they sit: A and D (in its community) in 南院门街道,
+    B, C and E in 柏树林街道, F not recorded; then both half-years recounted."""
+    bailuyuan = AreaFactory(code="610103-02", name="柏树林街道", parent=beilin, level=Area.Level.SUBDISTRICT)
+    community = AreaFactory(code="610103-01-01", name="含光门社区", parent=nanyuanmen, level=Area.Level.COMMUNITY)
+    for org, location in ((dataset.a, nanyuanmen), (dataset.d, community), (dataset.b, bailuyuan)):
+        org.location = location
+        org.save(update_fields=["location"])
+    SocialOrganization.objects.filter(pk__in=[dataset.c.pk, dataset.e.pk]).update(location=bailuyuan)
+    services.recount_run(period="2020H1")
+    services.recount_run(period="2020H2")
+    return dataset
+
+
+def test_beilin_sees_its_subdistricts_and_opens_one(page, beilin_user, placed):
     log_in(page, "beilin")
     _wait_for_charts(page)
     assert page.locator('[data-figure="organizations"]').inner_text() == "6"
-    labels = page.locator("#canvas-coverage-by-area").evaluate("canvas => canvas.chart.data.labels")
-    assert labels == ["碑林区"]
+    chart = page.locator("#canvas-coverage-by-area")
+    assert chart.locator("xpath=ancestor::*[contains(@class,'chart')][1]").get_by_text("各街道覆盖率").count() == 1
+    labels = chart.evaluate("canvas => canvas.chart.data.labels")
+    assert labels == ["南院门街道", "柏树林街道", "未填街道"]
+    # Organisational coverage: A of A, D; B and C of B, C, E; not F.
+    assert chart.evaluate("canvas => canvas.chart.data.datasets[0].data") == [50.0, 66.7, 0.0]
     warning_areas = page.locator("#canvas-warnings").evaluate("canvas => canvas.chart ? canvas.chart.data.labels : []")
     assert set(warning_areas) <= {"碑林区"}
+
+    # Click 南院门街道's work-coverage bar: A (its branch) and D (its instructor), nothing else.
+    box = chart.bounding_box()
+    x, y = chart.evaluate(
+        """canvas => {
+          const bar = canvas.chart.getDatasetMeta(1).data[0];
+          return [bar.x, (bar.y + bar.base) / 2];
+        }"""
+    )
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url(re.compile(r".*/organizations/\?.*location=.*"))
+    names = page.locator("tbody tr td:first-child").all_inner_texts()
+    assert sorted(n.strip() for n in names) == ["A 协会", "D 基金会"]
+
+    # The overview opens on 碑林区 and its sub-districts.
+    page.goto("/coverage/")
+    rows = page.locator("tbody tr td:first-child").all_inner_texts()
+    assert [r.strip() for r in rows] == ["碑林区（全部街道）", "南院门街道", "柏树林街道", "未填街道"]
 
 
 def _collect_errors(page) -> list[str]:
