@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("organizations.urls")),
     path("coverage/", include("coverage.urls")),
+    path("political/", include("political.urls")),
     path("ratings/", include("ratings.urls")),
     path("engagement/", include("engagement.urls")),
     path("exports/", include("exports.urls")),

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "ui",
     "accounts",
     "organizations",
+    # Before coverage: its demo step writes the indicators the recount history counts.
+    "political",
     "coverage",
     "ratings",
     "engagement",
