@@ -141,6 +141,14 @@ def test_district_sentences_in_chinese(login, beilin_user, city_2020):
     )
     # b2 got its branch in September: no 应建未建 left in Beilin.
     assert brief.sentences[1] == "无应建未建社会组织。"
+    # Beilin's own warnings, not the city's: b2's open at 2020H1's end; b3's and b4's at 2020H2's
+    # (one of each rule, so either may be named the most frequent).
+    assert brief.sentences[2] in {
+        f"未消除预警2条（较上半年增加1），最多的是“{rule.label}”（1条）。"
+        for rule in (Rule.MUST_ESTABLISH, Rule.NO_SETUP_CONTACT)
+    }
+    # Beilin's stars only: b1's branch certified five-star; the four-star branch is Yanta's.
+    assert brief.sentences[3] == "2020年度评星：市级命名四星级0个，省级认定五星级1个。"
     assert len(brief.sentences) == 5  # coverage, 应建未建, warnings, stars, the ledger
     assert brief.sentences[4] == "本半年度台账已报送0/1个。"
 
