@@ -84,6 +84,8 @@ DEFAULT_RULES: dict[str, Rule] = {
     Action.CHANGE: Rule(EDITORS),
 }
 
+DISTRICT_AND_CITY = frozenset({DISTRICT, STAFF})
+_COMMUNITY_WRITERS = _("Only district officials and the organisation department record community needs and services.")
 _AUDIT_ONLY = _("Only the auditor reads the audit log, and nobody changes it.")
 _EVALUATION = Rule(
     frozenset(), refusal=_("You may read evaluations but not change them."), state_roles="ratings.workflow.roles_for"
@@ -101,6 +103,16 @@ RULES: dict[tuple[str, str], Rule] = {
     ("coverage.ledgerimport", Action.IMPORT): Rule(EDITORS),
     ("coverage.period", Action.RECOUNT): Rule(CITY, refusal=_("Only the organisation department runs recounts.")),
     ("coverage.earlywarning", Action.RECTIFY): Rule(EDITORS),
+    # 四社联动: the district and the organisation department record needs,
+    # service items, projects and incubation; an industry committee reads its
+    # organisations' service items only (community.querysets).
+    **{
+        (label, action): Rule(DISTRICT_AND_CITY, refusal=_COMMUNITY_WRITERS)
+        for label in ("community.need", "community.project", "community.incubatedorganization")
+        for action in (Action.ADD, Action.CHANGE)
+    },
+    ("community.serviceitem", Action.ADD): Rule(DISTRICT_AND_CITY, refusal=_COMMUNITY_WRITERS),
+    ("community.serviceitem", Action.CHANGE): Rule(DISTRICT_AND_CITY, scope="writable_for", refusal=_COMMUNITY_WRITERS),
     # The audit log is read (and exported) by the auditor alone, superusers
     # included out; nobody adds or changes an entry through the app.
     ("audit.auditentry", Action.VIEW): Rule(AUDITORS, refusal=_AUDIT_ONLY),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "coverage",
     "ratings",
     "engagement",
+    "community",
     "dashboard",
     "exports",
     "audit",
