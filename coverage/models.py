@@ -151,6 +151,18 @@ class Snapshot(models.Model):
     party_joint = models.PositiveIntegerField(_("joint"), default=0)
     org_coverage_rate = models.DecimalField(_("organisational coverage"), max_digits=5, decimal_places=4, default=0)
     work_coverage_rate = models.DecimalField(_("work coverage"), max_digits=5, decimal_places=4, default=0)
+    # Political building (political.indicators): the active organisations
+    # whose indicator held on the half-year's last day, and each one's rate.
+    charter = models.PositiveIntegerField(_("party building in the charter"), default=0)
+    cross_appointed = models.PositiveIntegerField(_("cross-appointed"), default=0)
+    secretary_meetings = models.PositiveIntegerField(_("secretary attends key meetings"), default=0)
+    consultation = models.PositiveIntegerField(_("consultation mechanism"), default=0)
+    charter_rate = models.DecimalField(_("charter rate"), max_digits=5, decimal_places=4, default=0)
+    cross_appointed_rate = models.DecimalField(_("cross-appointment rate"), max_digits=5, decimal_places=4, default=0)
+    secretary_meetings_rate = models.DecimalField(
+        _("secretary meetings rate"), max_digits=5, decimal_places=4, default=0
+    )
+    consultation_rate = models.DecimalField(_("consultation rate"), max_digits=5, decimal_places=4, default=0)
     # Each kind of change since the previous half-year (coverage.changes.Kind:
     # count) in this scope, written in the recount's transaction by
     # coverage.changes.summaries so that the change page reads them instead of
@@ -175,6 +187,13 @@ class Snapshot(models.Model):
                 & Q(org_covered__lte=F("work_covered"))
                 & Q(must_establish_not_established__lte=F("must_establish")),
                 name="snapshot_counts_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(charter__lte=F("organizations"))
+                & Q(cross_appointed__lte=F("organizations"))
+                & Q(secretary_meetings__lte=F("organizations"))
+                & Q(consultation__lte=F("organizations")),
+                name="snapshot_political_counts_consistent",
             ),
         ]
         indexes = [models.Index(fields=["period", "scope"])]

@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coverage.recount.periods import half_year_or_none
+from political.indicators import INDICATORS, holds
 from ui.filters import (
     AreaSubtreeFilter,
     FilterSet,
@@ -13,6 +15,7 @@ from ui.filters import (
     scoped_areas,
     scoped_units,
 )
+from xian_partybuild import clock
 
 from .models import Area, PartyOrganization, SocialOrganization
 from .selectors import WORK_COVERED, CoverageState
@@ -46,6 +49,27 @@ class LocationFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.field_name}_id__in": list(subtree.values_list("pk", flat=True))})
 
 
+class IndicatorAsOfFilter(django_filters.BooleanFilter):
+    """Whose political-building indicator held (true) or did not (false) on
+    the list's day: the last day of the half-year `?period=` names, else today,
+    among the organisations active then, as the recount counts them. Set by
+    the links of the rates (入章率…), so the form carries it hidden."""
+
+    def __init__(self, indicator: str, **kwargs):
+        self.indicator = indicator
+        kwargs.setdefault("label", INDICATORS[indicator][1])
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        half = half_year_or_none(self.parent.data.get("period"))
+        on = half.end if half is not None else clock.today()
+        condition = holds(self.indicator, on)
+        return qs.filter(active_then=True).filter(condition if value else ~condition)
+
+
 class SocialOrganizationFilter(FilterSet):
     q = SearchFilter(label=_("Name or credit code"), fields=("name",), prefix=("credit_code",), gram_indexed=("name",))
     area = AreaSubtreeFilter(label=_("Area"), queryset=scoped_areas, by_key=True)
@@ -67,6 +91,11 @@ class SocialOrganizationFilter(FilterSet):
         field_name="must_establish_not_established",
         widget=django_filters.widgets.BooleanWidget(),
     )
+    # Political building as of the list's day (入章率 and the other rates' links).
+    charter = IndicatorAsOfFilter("charter")
+    cross_appointed = IndicatorAsOfFilter("cross_appointed")
+    secretary_meetings = IndicatorAsOfFilter("secretary_meetings")
+    consultation = IndicatorAsOfFilter("consultation")
 
     class Meta:
         model = SocialOrganization
@@ -81,6 +110,10 @@ class SocialOrganizationFilter(FilterSet):
             "status",
             "coverage",
             "must_establish_not_established",
+            "charter",
+            "cross_appointed",
+            "secretary_meetings",
+            "consultation",
         ]
 
     def filter_coverage(self, qs, name, value):  # noqa: ARG002 (django-filter calls method= filters with the field name)

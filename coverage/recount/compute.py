@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from coverage.models import Snapshot
 from organizations.models import Area, InstructorAssignment, PartyOrganization, SocialOrganization, SupervisingUnit
 from organizations.selectors import coverage_conditions, organization_active_on, party_organization_active_on
+from political import indicators
 
 CITY_DIRECT_SUFFIX = "-direct"
 # The city's own registrations, beside its districts: one label wherever figures name them.
@@ -43,6 +44,11 @@ class Figures:
     party_branches: int = 0
     party_standalone: int = 0
     party_joint: int = 0
+    # Political building: organisations whose indicator held on the day.
+    charter: int = 0
+    cross_appointed: int = 0
+    secretary_meetings: int = 0
+    consultation: int = 0
 
     def add(self, other: Figures) -> None:
         for f in fields(self):
@@ -54,7 +60,11 @@ class Figures:
                 return Decimal("0")
             return (Decimal(n) / Decimal(self.organizations)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
-        return {"org_coverage_rate": rate(self.org_covered), "work_coverage_rate": rate(self.work_covered)}
+        return {
+            "org_coverage_rate": rate(self.org_covered),
+            "work_coverage_rate": rate(self.work_covered),
+            **{rate_name: rate(getattr(self, name)) for name, rate_name in indicators.RATES.items()},
+        }
 
 
 @dataclass
@@ -70,8 +80,15 @@ class ScopeRow:
 ORG_COUNTS = ("org_covered", "work_covered", "must_establish", "must_establish_not_established")
 
 
+def _org_counts(on: dt.date) -> dict[str, Count]:
+    """The counts taken of the active organisations of a cell: coverage, and
+    the political-building indicators through a LEFT JOIN to their one row
+    each (a one-to-one: the join multiplies no organisation)."""
+    conditions = {**coverage_conditions(on=on), **indicators.conditions(on)}
+    return {name: Count("pk", filter=conditions[name]) for name in (*ORG_COUNTS, *indicators.INDICATORS)}
+
+
 def _organization_cells(on: dt.date) -> Iterable[dict]:
-    conditions = coverage_conditions(on=on)
     return (
         SocialOrganization.objects.filter(organization_active_on(on))
         .order_by()
@@ -81,7 +98,7 @@ def _organization_cells(on: dt.date) -> Iterable[dict]:
             # Not named formal_party_members: that would shadow the field the
             # must-establish condition reads.
             members_sum=Coalesce(Sum("formal_party_members"), 0),
-            **{name: Count("pk", filter=conditions[name]) for name in ORG_COUNTS},
+            **_org_counts(on),
         )
     )
 
@@ -199,7 +216,6 @@ class ScopeMap:
 
 def _subdistrict_cells(on: dt.date) -> Iterable[dict]:
     """The organisation and instructor counts by (registration area, location)."""
-    conditions = coverage_conditions(on=on)
     organizations = (
         SocialOrganization.objects.filter(organization_active_on(on))
         .order_by()
@@ -207,7 +223,7 @@ def _subdistrict_cells(on: dt.date) -> Iterable[dict]:
         .annotate(
             organizations=Count("pk"),
             members_sum=Coalesce(Sum("formal_party_members"), 0),
-            **{name: Count("pk", filter=conditions[name]) for name in ORG_COUNTS},
+            **_org_counts(on),
         )
     )
     current = Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))

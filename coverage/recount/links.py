@@ -18,6 +18,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 from coverage.models import Snapshot
 from organizations.selectors import WORK_COVERED, CoverageState
+from political.indicators import INDICATORS, RATES
 
 from .compute import CITY_DIRECT_SUFFIX, NO_SUBDISTRICT_KEY
 
@@ -34,12 +35,18 @@ FIGURE_LISTS: dict[str, tuple[str, dict[str, str]]] = {
     "work_covered": (ORGANIZATIONS, {"coverage": WORK_COVERED}),
     "uncovered": (ORGANIZATIONS, {"coverage": CoverageState.UNCOVERED.value}),
     "must_establish_not_established": (ORGANIZATIONS, {"must_establish_not_established": "true"}),
+    # Political building: the organisations whose indicator held on the half-year's last day.
+    **{name: (ORGANIZATIONS, {name: "true"}) for name in INDICATORS},
     # Looked up by name: the recount part imports nothing from warnings.
     "open_warnings": ("coverage:warning-list", {}),
 }
 
 # A rate opens the records of its numerator.
-RATE_COUNTS = {"org_coverage_rate": "org_covered", "work_coverage_rate": "work_covered"}
+RATE_COUNTS = {
+    "org_coverage_rate": "org_covered",
+    "work_coverage_rate": "work_covered",
+    **{rate: name for name, rate in RATES.items()},
+}
 
 
 @lru_cache(maxsize=256)

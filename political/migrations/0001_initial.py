@@ -5,35 +5,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0007_organization_location'),
+        ("organizations", "0007_organization_location"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PoliticalBuilding',
+            name="PoliticalBuilding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('charter_on', models.DateField(blank=True, null=True, verbose_name='written into the charter on')),
-                ('charter_evidence', models.CharField(blank=True, help_text='A note or the name of the document.', max_length=200, verbose_name='charter evidence')),
-                ('members_in_management', models.PositiveSmallIntegerField(default=0, verbose_name='party members in the management')),
-                ('management_on_committee', models.PositiveSmallIntegerField(default=0, verbose_name='management members on the party committee')),
-                ('cross_appointed_on', models.DateField(blank=True, help_text='Since when both counts have been at least one.', null=True, verbose_name='cross-appointed since')),
-                ('cross_appointment_evidence', models.CharField(blank=True, max_length=200, verbose_name='cross-appointment evidence')),
-                ('secretary_meetings_on', models.DateField(blank=True, null=True, verbose_name='secretary attends key meetings since')),
-                ('secretary_meetings_evidence', models.CharField(blank=True, max_length=200, verbose_name='meetings evidence')),
-                ('consultation_on', models.DateField(blank=True, null=True, verbose_name='consultation mechanism since')),
-                ('consultation_evidence', models.CharField(blank=True, max_length=200, verbose_name='consultation evidence')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='political', to='organizations.socialorganization', verbose_name='social organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("charter_on", models.DateField(blank=True, null=True, verbose_name="written into the charter on")),
+                (
+                    "charter_evidence",
+                    models.CharField(
+                        blank=True,
+                        help_text="A note or the name of the document.",
+                        max_length=200,
+                        verbose_name="charter evidence",
+                    ),
+                ),
+                (
+                    "members_in_management",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="party members in the management"),
+                ),
+                (
+                    "management_on_committee",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="management members on the party committee"
+                    ),
+                ),
+                (
+                    "cross_appointed_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Since when both counts have been at least one.",
+                        null=True,
+                        verbose_name="cross-appointed since",
+                    ),
+                ),
+                (
+                    "cross_appointment_evidence",
+                    models.CharField(blank=True, max_length=200, verbose_name="cross-appointment evidence"),
+                ),
+                (
+                    "secretary_meetings_on",
+                    models.DateField(blank=True, null=True, verbose_name="secretary attends key meetings since"),
+                ),
+                (
+                    "secretary_meetings_evidence",
+                    models.CharField(blank=True, max_length=200, verbose_name="meetings evidence"),
+                ),
+                (
+                    "consultation_on",
+                    models.DateField(blank=True, null=True, verbose_name="consultation mechanism since"),
+                ),
+                (
+                    "consultation_evidence",
+                    models.CharField(blank=True, max_length=200, verbose_name="consultation evidence"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="political",
+                        to="organizations.socialorganization",
+                        verbose_name="social organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'political building',
-                'verbose_name_plural': 'political building',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('cross_appointed_on__isnull', False), ('management_on_committee__gte', 1), ('members_in_management__gte', 1)), models.Q(('cross_appointed_on__isnull', True), models.Q(('members_in_management', 0), ('management_on_committee', 0), _connector='OR')), _connector='OR'), name='political_cross_appointment_dated', violation_error_message='Cross-appointed needs both counts at least one and the date since when.')],
+                "verbose_name": "political building",
+                "verbose_name_plural": "political building",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("cross_appointed_on__isnull", False),
+                                ("management_on_committee__gte", 1),
+                                ("members_in_management__gte", 1),
+                            ),
+                            models.Q(
+                                ("cross_appointed_on__isnull", True),
+                                models.Q(("members_in_management", 0), ("management_on_committee", 0), _connector="OR"),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="political_cross_appointment_dated",
+                        violation_error_message="Cross-appointed needs both counts at least one and the date since when.",
+                    )
+                ],
             },
         ),
     ]
