@@ -87,6 +87,8 @@ DEFAULT_RULES: dict[str, Rule] = {
 DISTRICT_AND_CITY = frozenset({DISTRICT, STAFF})
 _COMMUNITY_WRITERS = _("Only district officials and the organisation department record community needs and services.")
 _AUDIT_ONLY = _("Only the auditor reads the audit log, and nobody changes it.")
+BRAND_EDITORS = frozenset({DISTRICT, STAFF})
+_BRANDS = _("Only the organisation department and district officials record party-building brands.")
 _EVALUATION = Rule(
     frozenset(), refusal=_("You may read evaluations but not change them."), state_roles="ratings.workflow.roles_for"
 )
@@ -103,6 +105,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("coverage.ledgerimport", Action.IMPORT): Rule(EDITORS),
     ("coverage.period", Action.RECOUNT): Rule(CITY, refusal=_("Only the organisation department runs recounts.")),
     ("coverage.earlywarning", Action.RECTIFY): Rule(EDITORS),
+    # Party-building brands are recognised by the organisation department and
+    # the district officials for their own district; industry committees and
+    # leadership read them.
+    ("brands.brand", Action.ADD): Rule(BRAND_EDITORS, refusal=_BRANDS),
+    ("brands.brand", Action.CHANGE): Rule(BRAND_EDITORS, refusal=_BRANDS),
     # 四社联动: the district and the organisation department record needs,
     # service items, projects and incubation; an industry committee reads its
     # organisations' service items only (community.querysets).

@@ -21,6 +21,7 @@ urlpatterns = [
     path("political/", include("political.urls")),
     path("ratings/", include("ratings.urls")),
     path("engagement/", include("engagement.urls")),
+    path("brands/", include("brands.urls")),
     path("community/", include("community.urls")),
     path("exports/", include("exports.urls")),
     path("audit/", include("audit.urls")),

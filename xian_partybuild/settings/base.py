@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "coverage",
     "ratings",
     "engagement",
+    # After ratings: its demo step names brands for organisations of three stars or more.
+    "brands",
     "community",
     "dashboard",
     "exports",
