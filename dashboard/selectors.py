@@ -11,8 +11,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 
+from brands.models import Brand
 from coverage.models import Period, Snapshot
 from coverage.recount.compute import NO_SUBDISTRICT_KEY
 from coverage.recount.selectors import own_snapshot_filter
@@ -257,3 +258,15 @@ def engagement_figures(user: User) -> dict[str, dict[str, Any]]:
         },
         "contributions": contribution_figures(user),
     }
+
+
+def brand_figures(user: User) -> list[dict[str, Any]]:
+    """The user's party-building brands counted by level, lowest level first:
+    [{level, label, count}], every level present (0 when none).
+
+    The one figure here read from the records: brands are named by hand, a few
+    hundred for the whole city at most, so one grouped query over the brand
+    table costs what a tally's would, and a tally kept true by every write
+    would be machinery for nothing."""
+    counts = dict(Brand.objects.for_user(user).order_by().values_list("level").annotate(n=Count("pk")))
+    return [{"level": level.value, "label": level.label, "count": counts.get(level.value, 0)} for level in Brand.Level]

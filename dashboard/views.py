@@ -40,6 +40,7 @@ class DashboardView(LoginRequiredMixin, RecountedPeriodMixin, TemplateView):
             changes=changes,
             rate_changes=coverage_rate_changes(snapshot, changes["delta"]) if changes else None,
             engagement=selectors.engagement_figures(user),
+            brands=selectors.brand_figures(user),
             rating_round=rating_round,
             ratings=selectors.rating_figures(user, rating_round) if rating_round else None,
             period_query=self.period_query(),
