@@ -18,6 +18,10 @@ FIGURES = (
     "party_organizations",
     "org_coverage_rate",
     "work_coverage_rate",
+    # Political building: the two rates a narrow table has room for; the
+    # area page's trend adds the other two.
+    "charter_rate",
+    "cross_appointed_rate",
     "must_establish_not_established",
 )
 
@@ -69,6 +73,10 @@ class SnapshotFiguresTable(tables.Table):
     party_organizations = figure_column(NumberColumn, "party_organizations", verbose_name=_("Party organisations"))
     org_coverage_rate = figure_column(PercentColumn, "org_coverage_rate", verbose_name=_("Organisational coverage"))
     work_coverage_rate = figure_column(PercentColumn, "work_coverage_rate", verbose_name=_("Work coverage"))
+    charter_rate = figure_column(PercentColumn, "charter_rate", verbose_name=_("Charter rate"))
+    cross_appointed_rate = figure_column(
+        PercentColumn, "cross_appointed_rate", verbose_name=_("Cross-appointment rate")
+    )
     must_establish_not_established = figure_column(
         NumberColumn, "must_establish_not_established", verbose_name=_("Must establish, not yet established")
     )
@@ -187,7 +195,11 @@ class OverviewTable(SnapshotFiguresTable):
 class TrendTable(SnapshotFiguresTable):
     period = tables.Column(verbose_name=_("Half-year"))
     instructors = NumberColumn(verbose_name=_("Instructors"))
+    secretary_meetings_rate = figure_column(
+        PercentColumn, "secretary_meetings_rate", verbose_name=_("Secretary meetings rate")
+    )
+    consultation_rate = figure_column(PercentColumn, "consultation_rate", verbose_name=_("Consultation rate"))
 
     class Meta:
         orderable = False
-        sequence = ("period", "...", "instructors")
+        sequence = ("period", "...", "instructors", "secretary_meetings_rate", "consultation_rate")

@@ -287,12 +287,12 @@ def test_every_overview_cell_opens_exactly_its_rows(request, login, history, rol
         table_rows = list(response.context["table"].rows)
         rows += len(table_rows)
         cells = _parse(response).cells
-        # Six figures a row: organisations, party organisations, both rates, 应建未建, open warnings;
-        # four a row by sub-district (party organisations and warnings are not filed by where
-        # organisations sit, so those two are not links).
+        # Eight figures a row: organisations, party organisations, both coverage rates, 入章率 and
+        # 交叉任职率, 应建未建, open warnings; six a row by sub-district (party organisations and
+        # warnings are not filed by where organisations sit, so those two are not links).
         by_sub = sum(row.record.scope == "subdistrict" for row in table_rows)
         seen_subdistricts |= by_sub > 0
-        assert len(cells) == 6 * (len(table_rows) - by_sub) + 4 * by_sub
+        assert len(cells) == 8 * (len(table_rows) - by_sub) + 6 * by_sub
         links += [(f"overview {query}", cell["href"], int(cell["count"])) for cell in cells]
         # The area pages' half-year tables link their figures the same way, and each
         # district's breakdown by sub-district is one more overview.
