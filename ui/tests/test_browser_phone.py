@@ -48,7 +48,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 ROLES = ("beilin", "yanta", "lawyers", "staff", "leader")
-NAMESPACES = ("organizations", "coverage", "ratings", "engagement", "exports", "dashboard")
+NAMESPACES = ("organizations", "coverage", "ratings", "engagement", "community", "exports", "dashboard")
 # URL names that are not pages to read: pickers' and charts' JSON, polled
 # statuses, downloads, a notice's link (it marks the notice read and redirects) and "read all" (POST only).
 NOT_PAGES = re.compile(r"autocomplete|chart-|status|download|template|(^|:)open$|read-all")
