@@ -24,7 +24,8 @@ from django.urls import reverse
 HOST = "testserver"
 # Pages read per path shape (digit runs read as N); six reach an evaluation in every state.
 PER_SHAPE = 6
-MAX_REQUESTS = 600
+# Staff read about 620 pages once 四社联动 and the brands joined (601 before the brands).
+MAX_REQUESTS = 800
 # /password/ is one's own password change, linked for every role (leadership too) and
 # tested in accounts/tests/test_passwords.py: not a write to the records the crawl checks.
 # /notices/ likewise: one's own inbox, read marks and mutes (notices/tests/).
