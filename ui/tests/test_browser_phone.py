@@ -23,6 +23,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 
+from brands.models import Brand
 from conftest import log_in
 from coverage.ledgers import services as ledgers
 from coverage.ledgers.imports import services as imports
@@ -48,7 +49,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 ROLES = ("beilin", "yanta", "lawyers", "staff", "leader")
-NAMESPACES = ("organizations", "coverage", "ratings", "engagement", "community", "exports", "dashboard")
+NAMESPACES = ("organizations", "coverage", "ratings", "engagement", "community", "brands", "exports", "dashboard")
 # URL names that are not pages to read: pickers' and charts' JSON, polled
 # statuses, downloads, a notice's link (it marks the notice read and redirects) and "read all" (POST only).
 NOT_PAGES = re.compile(r"autocomplete|chart-|status|download|template|(^|:)open$|read-all")
@@ -78,6 +79,8 @@ EVERY_ROLE = {
     "engagement:contribution-detail",
     "exports:job-list",
     "exports:job-detail",
+    "brands:brand-list",
+    "brands:brand-detail",
 }
 AREA_PAGES = {"coverage:area-detail", "coverage:overview by=unit", "coverage:changes kind"}
 # The issue names these for leader and beilin: the league table, the period comparison, the briefing.
@@ -197,6 +200,18 @@ def site(dataset, beilin, yanta, nanyuanmen, justice, beilin_user, yanta_user, l
     ContributionFactory(organization=d.a, kind="poverty", money_yuan=Decimal("120000"), people_helped=40)
     ContributionFactory(organization=d.g, kind="epidemic", money_yuan=Decimal("30000"))
     ContributionFactory(organization=d.h, kind="epidemic", money_yuan=Decimal("500"))
+
+    # A brand for each side (the law firm's reaches yanta and the lawyers), one with a long unbroken name.
+    Brand.objects.create(
+        party_organization=d.p_a,
+        name="红色物业·幸福家园" * 5,
+        description="党建引领物业服务。" * 20,
+        year=2020,
+        level="city",
+    )
+    Brand.objects.create(
+        party_organization=law_party, name="律动先锋", description="公益法律服务。", year=2019, level="district"
+    )
 
     period = recount.period_get(period="2020H2")
     # A checked upload with problems (its preview lists them) and a submitted ledger to review.
