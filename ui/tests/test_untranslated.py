@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from brands.models import Brand
 from coverage.models import EarlyWarning, Ledger
 from engagement.models import (
     Contribution,
@@ -81,6 +82,7 @@ def detail_pages(user: User) -> list[str]:
         PilotAssignment,
         PlaqueAward,
         Contribution,
+        Brand,
     ):
         record = model.objects.for_user(user).order_by("pk").first()
         if record is not None:
