@@ -1,10 +1,11 @@
 """Demo step for seed_demo: party-building brands (党建品牌) as of end-December
 2020, named for party organisations the ratings step rated three stars or
-more, read back from the database, spread over every district and zone.
+more, read back from the database, in every district and zone in proportion
+to its strong organisations (at least one each).
 
 The source gives no count of brands ("打造一批叫得响、推得开、有影响的党建新品牌"),
-so the demo names 36: mostly district-level, nine city-level (four- and
-five-star organisations first) and three provincial (five-star first).
+so the demo names 36: mostly district-level, nine city-level and three
+provincial (the best-rated first, each district keeping a district-level one).
 Only this step's rng is drawn from, so no other step's figures move; the
 step is skipped when brands exist (seed_demo runs again safely).
 """
@@ -58,20 +59,38 @@ PROMOTIONS = (
 )
 
 
-def _spread(rng: random.Random, parties: list[PartyOrganization], count: int) -> list[PartyOrganization]:
-    """`count` party organisations taken one per area in turn, so every district and zone has brands."""
-    by_area: dict[int, list[PartyOrganization]] = defaultdict(list)
-    for party in parties:
-        by_area[party.area_id].append(party)
-    queues = [by_area[area] for area in sorted(by_area)]
-    for queue in queues:
-        rng.shuffle(queue)
-    chosen: list[PartyOrganization] = []
-    while len(chosen) < count and any(queues):
-        for queue in queues:
-            if queue and len(chosen) < count:
-                chosen.append(queue.pop())
-    return chosen
+def _quotas(sizes: dict[int, int], count: int) -> dict[int, int]:
+    """Brands per area: in proportion to its strong organisations, at least
+    one each (while `count` allows), the rest trimmed or added at the largest."""
+    total = sum(sizes.values())
+    quotas = {area: min(size, max(1, round(count * size / total))) for area, size in sizes.items()}
+    largest_first = sorted(sizes, key=lambda area: (-sizes[area], area))
+    while sum(quotas.values()) > count:
+        trimmable = [area for area in largest_first if quotas[area] > 1]
+        if not trimmable:
+            break
+        quotas[trimmable[0]] -= 1
+    while sum(quotas.values()) < count and any(quotas[a] < sizes[a] for a in largest_first):
+        quotas[next(a for a in largest_first if quotas[a] < sizes[a])] += 1
+    return quotas
+
+
+def _levels(chosen: list[PartyOrganization]) -> dict[int, str]:
+    """The best-rated of those chosen (stable by key among equals) take the
+    provincial, then the city levels, so long as their area keeps a
+    district-level brand: every district shows brands of its own level."""
+    district_left: dict[int, int] = defaultdict(int)
+    for party in chosen:
+        district_left[party.area_id] += 1
+    levels = {party.pk: Brand.Level.DISTRICT for party in chosen}
+    slots = [Brand.Level.PROVINCE] * PROVINCIAL + [Brand.Level.CITY] * CITY
+    for party in sorted(chosen, key=lambda party: (-party.latest_stars, party.pk)):
+        if not slots:
+            break
+        if district_left[party.area_id] > 1:
+            levels[party.pk] = slots.pop(0)
+            district_left[party.area_id] -= 1
+    return levels
 
 
 def seed_brands(rng: random.Random) -> int:
@@ -84,17 +103,13 @@ def seed_brands(rng: random.Random) -> int:
     )
     if not strong:
         return 0
-    chosen = _spread(rng, strong, min(BRANDS, len(strong), len(NAMES)))
+    by_area: dict[int, list[PartyOrganization]] = defaultdict(list)
+    for party in strong:
+        by_area[party.area_id].append(party)
+    quotas = _quotas({area: len(parties) for area, parties in by_area.items()}, min(BRANDS, len(strong)))
+    chosen = [party for area in sorted(by_area) for party in rng.sample(by_area[area], quotas[area])]
     names = rng.sample(NAMES, len(chosen))
-    # The higher a brand's recognition, the stronger its organisation: the
-    # best-rated of those chosen (stable by key among equals) take the
-    # provincial and city levels.
-    ranked = sorted(chosen, key=lambda party: (-party.latest_stars, party.pk))
-    levels = {party.pk: Brand.Level.DISTRICT for party in chosen}
-    for party in ranked[:PROVINCIAL]:
-        levels[party.pk] = Brand.Level.PROVINCE
-    for party in ranked[PROVINCIAL : PROVINCIAL + CITY]:
-        levels[party.pk] = Brand.Level.CITY
+    levels = _levels(chosen)
     first_year = {Brand.Level.DISTRICT: 2016, Brand.Level.CITY: 2018, Brand.Level.PROVINCE: 2019}
     rows = []
     for party, name in zip(chosen, names, strict=True):

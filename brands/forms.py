@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ratings.forms import PartyOrganizationChoiceField
 from ui.forms import BoundedInputMixin
-from ui.widgets import SEARCH_PLACEHOLDER
 from xian_partybuild import clock
 
 from .autocomplete import pickable_party_organizations
@@ -17,7 +16,6 @@ from .models import FIRST_YEAR, Brand
 class BrandForm(BoundedInputMixin, forms.ModelForm):
     party_organization = PartyOrganizationChoiceField(
         url="brands:autocomplete-party-organizations",
-        placeholder=SEARCH_PLACEHOLDER,
         label=_("party organisation"),
         help_text=_("Rated three stars or more in its latest approved rating."),
     )
