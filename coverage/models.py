@@ -461,6 +461,8 @@ class EarlyWarning(models.Model):
         DEREGISTERED_ACTIVE = "deregistered_active", _("Organisation deregistered, party organisation still active")
         MUST_ESTABLISH = "must_establish", _("Must establish, not established 90 days after registration")
         NO_SETUP_CONTACT = "no_setup_contact", _("New organisation without a party-building contact")
+        # 抓政治学习、政治引领: 应建必建 organisations write party building into their charter.
+        CHARTER_MISSING = "charter_missing", _("Charter without party building a year after establishment")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")

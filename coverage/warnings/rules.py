@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from coverage.models import EarlyWarning
 from organizations.models import MUST_ESTABLISH_MEMBERS, PartyOrganization, SocialOrganization
 from organizations.selectors import coverage_conditions, organization_active_on, party_organization_active_on
+from political.indicators import holds
 from xian_partybuild import clock
 
 Rule = EarlyWarning.Rule
@@ -27,6 +28,9 @@ ESTABLISH_GRACE = dt.timedelta(days=90)
 NEW_REGISTRATION_WINDOW = dt.timedelta(days=365)
 # A branch needs three formal members, the same threshold as 应建必建.
 MIN_BRANCH_MEMBERS = MUST_ESTABLISH_MEMBERS
+# Its own party organisation has a year to have party building written into
+# the organisation's charter (党建工作要求写入章程). In days, like DORMANT_AFTER.
+CHARTER_GRACE = dt.timedelta(days=365)
 
 # The rule in words, for the warning page: what was found and why it matters.
 RULE_DESCRIPTIONS = {
@@ -48,6 +52,10 @@ RULE_DESCRIPTIONS = {
     ),
     Rule.NO_SETUP_CONTACT: gettext_lazy(
         "The organisation registered within the last year and no party-building contact has been recorded."
+    ),
+    Rule.CHARTER_MISSING: gettext_lazy(
+        "The organisation has 3 or more formal party members and its own party organisation was established "
+        "more than a year ago, yet party building is still not written into its charter."
     ),
 }
 
@@ -105,6 +113,20 @@ def _no_setup_contact(today: dt.date) -> QuerySet:
     )
 
 
+def _charter_missing(today: dt.date) -> QuerySet:
+    """应建必建 organisations whose own active party organisation is more than
+    a year old, and whose charter does not carry party building as of today."""
+    links = PartyOrganization.organizations.through.objects.filter(
+        party_organization_active_on(today, "partyorganization__"),
+        socialorganization_id=OuterRef("pk"),
+        partyorganization__formation=PartyOrganization.Formation.STANDALONE,
+        partyorganization__established_on__lte=today - CHARTER_GRACE,
+    )
+    return _active_organizations(today).filter(
+        Exists(links), ~holds("charter", today), formal_party_members__gte=MUST_ESTABLISH_MEMBERS
+    )
+
+
 RULES: dict[str, Callable[[dt.date], QuerySet]] = {
     Rule.NO_ACTIVITY: _no_activity,
     Rule.SECRETARY_VACANT: _secretary_vacant,
@@ -113,6 +135,7 @@ RULES: dict[str, Callable[[dt.date], QuerySet]] = {
     Rule.DEREGISTERED_ACTIVE: _deregistered_active,
     Rule.MUST_ESTABLISH: _must_establish,
     Rule.NO_SETUP_CONTACT: _no_setup_contact,
+    Rule.CHARTER_MISSING: _charter_missing,
 }
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from coverage.models import EarlyWarning
 from organizations.models import PartyOrganization, SocialOrganization
 from organizations.tests.factories import PartyOrganizationFactory, SocialOrganizationFactory
+from political.models import PoliticalBuilding
 
 TODAY = dt.date(2021, 1, 15)
 DAY = dt.timedelta(days=1)
@@ -76,12 +77,20 @@ def deregistered_active(area):
 
 def must_establish(area):
     org = healthy_org(area, formal_party_members=3, registered_on=TODAY - 91 * DAY)
-    return org, lambda: healthy_party(area, organizations=[org])
+    # A branch of a month: not yet a year old, so its charter is not yet due (charter_missing).
+    return org, lambda: healthy_party(area, organizations=[org], established_on=TODAY - 30 * DAY)
 
 
 def no_setup_contact(area):
     org = healthy_org(area, registered_on=TODAY - 30 * DAY, setup_contact="")
     return org, lambda: update(org, setup_contact="赵联络")
+
+
+def charter_missing(area):
+    # Must establish and has: its own branch, 400 days old, but no charter change.
+    org = healthy_org(area, formal_party_members=3)
+    healthy_party(area, organizations=[org])
+    return org, lambda: PoliticalBuilding.objects.create(organization=org, charter_on=TODAY - DAY)
 
 
 CASES = {
@@ -92,4 +101,5 @@ CASES = {
     Rule.DEREGISTERED_ACTIVE: deregistered_active,
     Rule.MUST_ESTABLISH: must_establish,
     Rule.NO_SETUP_CONTACT: no_setup_contact,
+    Rule.CHARTER_MISSING: charter_missing,
 }

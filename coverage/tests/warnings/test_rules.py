@@ -18,6 +18,7 @@ from coverage.tests.warnings.records import (
 from coverage.warnings import rules
 from coverage.warnings.scan import warning_scan
 from organizations.models import PartyOrganization, SocialOrganization
+from political.models import PoliticalBuilding
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,8 @@ def test_one_record_can_carry_several_rules(beilin):
 def test_the_dataset(dataset, beilin, yanta, justice):
     """The conftest dataset as of 2021-01-15: no branch has recorded any
     activity; H is deregistered under its still-active branch; C (4 members,
-    only a joint branch) and G (3 members, none) must establish."""
+    only a joint branch) and G (3 members, none) must establish; A (5 members,
+    its own branch since 2019) has no party building in its charter."""
     d = dataset
     result = warning_scan(today=TODAY)
     assert open_warnings() == {
@@ -98,8 +100,9 @@ def test_the_dataset(dataset, beilin, yanta, justice):
         (Rule.DEREGISTERED_ACTIVE, key(d.p_h)),
         (Rule.MUST_ESTABLISH, key(d.c)),
         (Rule.MUST_ESTABLISH, key(d.g)),
+        (Rule.CHARTER_MISSING, key(d.a)),
     }
-    assert result["opened"] == 6
+    assert result["opened"] == 7
     g = EarlyWarning.objects.get(organization=d.g)
     assert (g.area, g.supervising_unit) == (yanta, justice)
 
@@ -175,3 +178,24 @@ def test_dissolved_and_deregistered_records_raise_nothing(beilin):
         deregistered_on=TODAY - DAY,
     )
     assert warning_scan(today=TODAY)["opened"] == 0
+
+
+def test_charter_missing_boundaries(beilin):
+    year = TODAY - rules.CHARTER_GRACE
+
+    def must_establish_with_branch(established_on, **fields):
+        org = healthy_org(beilin, formal_party_members=3)
+        healthy_party(beilin, organizations=[org], established_on=established_on, **fields)
+        return org
+
+    a_year = must_establish_with_branch(year)  # exactly a year: no more grace
+    must_establish_with_branch(year + DAY)  # not yet a year
+    must_establish_with_branch(year - DAY, formation=PartyOrganization.Formation.JOINT)  # not its own
+    written = must_establish_with_branch(year - DAY)
+    PoliticalBuilding.objects.create(organization=written, charter_on=TODAY)
+    late = must_establish_with_branch(year - DAY)
+    # Written into the charter only after the day asked about: still missing then.
+    PoliticalBuilding.objects.create(organization=late, charter_on=TODAY + DAY)
+    few = healthy_org(beilin, formal_party_members=2)  # not must-establish
+    healthy_party(beilin, organizations=[few], established_on=year - DAY)
+    assert set(rules.rule_matches(Rule.CHARTER_MISSING, today=TODAY)) == {a_year, late}

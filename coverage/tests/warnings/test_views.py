@@ -10,6 +10,7 @@ from django.urls import reverse
 from coverage.models import EarlyWarning
 from coverage.warnings.scan import warning_scan
 from organizations.tests.factories import PartyOrganizationFactory, SocialOrganizationFactory
+from political.models import PoliticalBuilding
 from xian_partybuild import clock
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,9 @@ def rectify_url(warning) -> str:
 @pytest.fixture
 def scanned(dataset):
     """The dataset scanned on 2021-01-15: the A, B/C and H branches have no
-    recorded activity, H's branch outlived H, C and G must establish."""
+    recorded activity, H's branch outlived H, C and G must establish. A's
+    charter carries party building, so A raises no charter warning."""
+    PoliticalBuilding.objects.create(organization=dataset.a, charter_on=dt.date(2019, 6, 1))
     warning_scan(today=TODAY)
     return dataset
 
