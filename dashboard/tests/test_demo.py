@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from organizations.models import Area
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,11 @@ def test_beilin_sees_only_beilin_figures(client):
     response = client.get(reverse("home"))
     assert response.context["snapshot"].label == "碑林区"
     assert int(_figures(response.content.decode())["organizations"].replace(",", "")) < 3866
+    # The area chart is 碑林区's sub-districts, those without a recorded place last.
     chart = client.get(reverse("dashboard:chart-coverage-by-area")).json()
-    assert chart["labels"] == ["碑林区"]
+    streets = Area.objects.filter(parent__name="碑林区", level=Area.Level.SUBDISTRICT).order_by("sort_order")
+    assert chart["labels"] == [*streets.values_list("name", flat=True), "未填街道"]
+    assert len(chart["labels"]) > 2
 
 
 def test_city_chart_json_stays_small(client):
