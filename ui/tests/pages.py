@@ -7,7 +7,7 @@ import re
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-NAMESPACES = ("organizations", "coverage", "ratings", "engagement", "community", "brands", "dashboard")
+NAMESPACES = ("organizations", "coverage", "political", "ratings", "engagement", "community", "brands", "dashboard")
 # JSON endpoints, exports and POST-only actions: not pages a person reads.
 NOT_PAGES = re.compile(r"(autocomplete|export|transition|status|json|chart|recount$|-data$)")
 

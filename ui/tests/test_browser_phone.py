@@ -49,7 +49,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 ROLES = ("beilin", "yanta", "lawyers", "staff", "leader")
-NAMESPACES = ("organizations", "coverage", "ratings", "engagement", "community", "brands", "exports", "dashboard")
+NAMESPACES = (
+    "organizations",
+    "coverage",
+    "political",
+    "ratings",
+    "engagement",
+    "community",
+    "brands",
+    "exports",
+    "dashboard",
+)
 # URL names that are not pages to read: pickers' and charts' JSON, polled
 # statuses, downloads, a notice's link (it marks the notice read and redirects) and "read all" (POST only).
 NOT_PAGES = re.compile(r"autocomplete|chart-|status|download|template|(^|:)open$|read-all")
@@ -81,6 +91,7 @@ EVERY_ROLE = {
     "exports:job-detail",
     "brands:brand-list",
     "brands:brand-detail",
+    "political:list",
 }
 AREA_PAGES = {"coverage:area-detail", "coverage:overview by=unit", "coverage:changes kind"}
 # The issue names these for leader and beilin: the league table, the period comparison, the briefing.
@@ -96,6 +107,7 @@ ROLE_ALSO = {
         "coverage:ledger-review",
         "organizations:organization-create",
         "organizations:organization-update",
+        "political:update",
         "ratings:round-entry",
         "engagement:base-detail",
         "engagement:pilot-detail",
