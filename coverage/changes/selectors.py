@@ -31,6 +31,9 @@ from coverage.recount.periods import HalfYear
 from coverage.recount.selectors import periods_with_snapshots
 from organizations.models import InstructorAssignment, PartyOrganization, SocialOrganization
 from organizations.selectors import coverage_conditions, organization_active_on, with_coverage
+from political.indicators import INDICATORS
+from political.indicators import conditions as indicator_conditions
+from political.models import PoliticalBuilding
 from xian_partybuild import clock
 
 if TYPE_CHECKING:
@@ -53,6 +56,15 @@ class Kind(TextChoices):
     PARTY_DISSOLVED = "party_dissolved", _("Party organisations dissolved")
     INSTRUCTOR_STARTED = "instructor_started", _("Instructors started")
     INSTRUCTOR_ENDED = "instructor_ended", _("Instructors left")
+    # Political building (political.indicators): an indicator held on H's last day and not P's, or the reverse.
+    CHARTER_GAINED = "charter_gained", _("Charter gained party building")
+    CHARTER_LOST = "charter_lost", _("Charter lost party building")
+    CROSS_APPOINTED_GAINED = "cross_appointed_gained", _("Became cross-appointed")
+    CROSS_APPOINTED_LOST = "cross_appointed_lost", _("No longer cross-appointed")
+    SECRETARY_MEETINGS_GAINED = "secretary_meetings_gained", _("Secretary began attending key meetings")
+    SECRETARY_MEETINGS_LOST = "secretary_meetings_lost", _("Secretary no longer attends key meetings")
+    CONSULTATION_GAINED = "consultation_gained", _("Consultation mechanism set up")
+    CONSULTATION_LOST = "consultation_lost", _("Consultation mechanism no longer counted")
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,7 @@ GROUPS = (
     ),
     Group("party_organizations", _("Party organisations"), Kind.PARTY_ESTABLISHED, Kind.PARTY_DISSOLVED),
     Group("instructor_assignments", _("Instructors"), Kind.INSTRUCTOR_STARTED, Kind.INSTRUCTOR_ENDED),
+    *(Group(name, INDICATORS[name][1], Kind(f"{name}_gained"), Kind(f"{name}_lost")) for name in INDICATORS),
 )
 PARTY_KINDS = (Kind.PARTY_ESTABLISHED, Kind.PARTY_DISSOLVED)
 INSTRUCTOR_KINDS = (Kind.INSTRUCTOR_STARTED, Kind.INSTRUCTOR_ENDED)
@@ -89,6 +102,7 @@ STATE_FIGURES = {
     "org_covered": (Kind.ORG_COVERED_GAINED, Kind.ORG_COVERED_LOST),
     "work_covered": (Kind.WORK_COVERED_GAINED, Kind.WORK_COVERED_LOST),
     "must_establish_not_established": (Kind.UNESTABLISHED_GAINED, Kind.UNESTABLISHED_CLEARED),
+    **{name: (Kind(f"{name}_gained"), Kind(f"{name}_lost")) for name in INDICATORS},
 }
 
 
@@ -154,11 +168,16 @@ def _touched(window: ChangeWindow) -> Q:
     through = PartyOrganization.organizations.through
     party_dates = Q(partyorganization__established_on__range=days) | Q(partyorganization__dissolved_on__range=days)
     assignment_dates = Q(started_on__range=days) | Q(ended_on__range=days)
+    # An indicator's date is an input too (its one row per organisation).
+    political_dates = Q()
+    for field, _label, _rate in INDICATORS.values():
+        political_dates |= Q(**{f"{field}__range": days})
     return (
         Q(registered_on__range=days)
         | Q(deregistered_on__range=days)
         | Q(pk__in=through.objects.filter(party_dates).values("socialorganization_id"))
         | Q(pk__in=InstructorAssignment.objects.filter(assignment_dates).values("organization_id"))
+        | Q(pk__in=PoliticalBuilding.objects.filter(political_dates).values("organization_id"))
     )
 
 
@@ -166,7 +185,8 @@ def _facts(window: ChangeWindow) -> dict[str, Q]:
     """Every input of the organisation kinds: registered or deregistered in
     H, active on either day, and each coverage figure's condition (the
     recount's own) on either day."""
-    before, after = coverage_conditions(on=window.since), coverage_conditions(on=window.until)
+    before = {**coverage_conditions(on=window.since), **indicator_conditions(window.since)}
+    after = {**coverage_conditions(on=window.until), **indicator_conditions(window.until)}
     facts = {
         # Not named as the kinds: the counts take those names.
         "registered_in": window.dates("registered_on"),

@@ -17,6 +17,13 @@ What each one does to 2020H2 (against 2020H1), worked out by hand:
 And to 2020H1 (against 2019H2): F's branch was dissolved 2020-01-01 and a new one set
 up 2020-03-01, so F is covered on both days and in no coverage list; D's instructor
 started 2020-01-01 (work covered); H (deregistered 2020-03-01) leaves every figure.
+
+Political building: in 2020H2 N1 writes party building into its charter
+(2020-10-01), G becomes cross-appointed (2020-12-01) and sets up consultation
+on the last day, and L, deregistered, takes its charter and cross-appointment
+(since 2019) out of the figures. In 2020H1 A's charter (2020-03-01) and B's
+secretary at meetings (2020-06-30, the last day) count for the first time,
+and H, deregistered, takes its secretary at meetings (since 2019) out.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from organizations.tests.factories import (
     PartyOrganizationFactory,
     SocialOrganizationFactory,
 )
+from political.models import PoliticalBuilding
 
 LAW = SocialOrganization.Category.LAW_FIRM
 PERIODS = ("2019H2", "2020H1", "2020H2")
@@ -98,6 +106,25 @@ def add_changes(dataset, beilin, yanta, justice) -> SimpleNamespace:
         name="F 协会新党支部", area=beilin, established_on=dt.date(2020, 3, 1), term_due_on=dt.date(2023, 3, 1)
     )
     f_branch.organizations.set([dataset.f])
+    political = PoliticalBuilding.objects.create
+    political(organization=n1, charter_on=dt.date(2020, 10, 1))
+    political(
+        organization=law,
+        charter_on=dt.date(2019, 1, 1),
+        members_in_management=2,
+        management_on_committee=1,
+        cross_appointed_on=dt.date(2019, 1, 1),
+    )
+    political(
+        organization=dataset.g,
+        members_in_management=1,
+        management_on_committee=1,
+        cross_appointed_on=dt.date(2020, 12, 1),
+        consultation_on=dt.date(2020, 12, 31),
+    )
+    political(organization=dataset.a, charter_on=dt.date(2020, 3, 1))
+    political(organization=dataset.b, secretary_meetings_on=dt.date(2020, 6, 30))
+    political(organization=dataset.h, secretary_meetings_on=dt.date(2019, 5, 1))
     return SimpleNamespace(
         n1=n1,
         n2=n2,

@@ -144,6 +144,9 @@ def test_a_district_official_sees_only_their_districts_changes(login, yanta_user
         ("unestablished_cleared", changed.g_branch.organizations.get().pk),
         ("party_established", changed.n2_branch.pk),
         ("party_established", changed.g_branch.pk),
+        # G's political building (雁塔): cross-appointed and consultation set up in 2020H2.
+        ("cross_appointed_gained", changed.g_branch.organizations.get().pk),
+        ("consultation_gained", changed.g_branch.organizations.get().pk),
     }
     response = client.get(CHANGES)
     assert [o.code for o in response.context["scope_form"].fields["area"].queryset] == ["610113"]
