@@ -32,12 +32,15 @@ if TYPE_CHECKING:
 FIGURES: dict[str, int] = {
     "org_coverage_rate": 1,
     "work_coverage_rate": 1,
+    # Political building: 入章率 and 交叉任职率.
+    "charter_rate": 1,
+    "cross_appointed_rate": 1,
     "must_establish_not_established": -1,
     "open_warnings": -1,
     "four_star": 1,
     "five_star": 1,
 }
-RATES = ("org_coverage_rate", "work_coverage_rate")
+RATES = ("org_coverage_rate", "work_coverage_rate", "charter_rate", "cross_appointed_rate")
 
 
 class LedgerState:
@@ -236,6 +239,10 @@ def league(user: User, period: Period) -> League:
             target["work_covered"] = snapshot.work_covered
             target["org_coverage_rate"] = snapshot.org_coverage_rate
             target["work_coverage_rate"] = snapshot.work_coverage_rate
+            target["charter"] = snapshot.charter
+            target["cross_appointed"] = snapshot.cross_appointed
+            target["charter_rate"] = snapshot.charter_rate
+            target["cross_appointed_rate"] = snapshot.cross_appointed_rate
             target["must_establish_not_established"] = snapshot.must_establish_not_established
             target["open_warnings"] = warnings.get((area_id, when), 0)
             counted = stars.get((area_id, round_.pk), {}) if round_ is not None else None

@@ -15,7 +15,12 @@ from ui.formatting import format_change, format_count, format_percent
 from .league import RATES
 from .links import area_link, league_link
 
-COUNTS = {"org_coverage_rate": "org_covered", "work_coverage_rate": "work_covered"}
+COUNTS = {
+    "org_coverage_rate": "org_covered",
+    "work_coverage_rate": "work_covered",
+    "charter_rate": "charter",
+    "cross_appointed_rate": "cross_appointed",
+}
 
 
 class LeagueFigureColumn(tables.Column):
@@ -89,6 +94,8 @@ class LeagueTable(tables.Table):
     label = tables.Column(verbose_name=_("District or zone"), order_by=("snapshot__area__sort_order", "label"))
     locals().update(_figure_columns("org_coverage_rate", _("Organisational coverage")))
     locals().update(_figure_columns("work_coverage_rate", _("Work coverage")))
+    locals().update(_figure_columns("charter_rate", _("Charter rate")))
+    locals().update(_figure_columns("cross_appointed_rate", _("Cross-appointment rate")))
     locals().update(_figure_columns("must_establish_not_established", _("Must establish, not yet established")))
     locals().update(_figure_columns("open_warnings", _("Open early warnings")))
     locals().update(_figure_columns("four_star", _("Four-star")))

@@ -86,8 +86,8 @@ def test_every_league_figure_opens_exactly_its_rows(request, login, history, rol
     response = client.get(LEAGUE + f"?period={period}")
     cells = _parse(response).cells
     rows = len(response.context["league"].rows)
-    # Six linked figures a row: both rates, 应建未建, open warnings, 4★, 5★.
-    assert len(cells) == 6 * rows
+    # Eight linked figures a row: both coverage rates, 入章率 and 交叉任职率, 应建未建, open warnings, 4★, 5★.
+    assert len(cells) == 8 * rows
     links = [("league", cell["href"], int(cell["count"])) for cell in cells]
     spec = json.loads(client.get(CHART + f"?period={period}").content)
     for dataset_links, counts in zip(spec["links"], spec["counts"], strict=True):
@@ -136,11 +136,11 @@ def test_export_carries_value_change_and_rank(login, staff_user, history):
     assert len(header) == len(set(header))
     # Rank, district, then each figure's value, change and rank.
     assert [row[1] for row in rows] == ["碑林区", "雁塔区"]
-    assert len(header) == 2 + 6 * 3 + 2
+    assert len(header) == 2 + 8 * 3 + 2
     beilin = rows[0]
     now, before = _counted(history.a.area, "2020H2"), _counted(history.a.area, "2020H1")
-    # Open warnings: value, change, rank (columns 11-13); Beilin has more than Yanta.
-    assert beilin[11:14] == [str(now["open_warnings"]), str(now["open_warnings"] - before["open_warnings"]), "2"]
+    # Open warnings: value, change, rank (columns 17-19); Beilin has more than Yanta.
+    assert beilin[17:20] == [str(now["open_warnings"]), str(now["open_warnings"] - before["open_warnings"]), "2"]
 
 
 def test_ledger_status_and_timeliness(login, staff_user, history, beilin, yanta):
