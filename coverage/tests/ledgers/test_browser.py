@@ -31,7 +31,8 @@ def test_beilin_imports_and_submits_the_ledger_and_the_city_accepts_it(page, dat
 
     log_in(page, "beilin")
     page.goto("/coverage/")
-    page.click("table.data-table a:text-is('碑林区')")
+    # The overview opens on the district's own row above its sub-districts.
+    page.click("table.data-table a:text-is('碑林区（全部街道）')")
     page.wait_for_url(re.compile(r".*/coverage/areas/610103/.*"))
     assert page.locator("h1").inner_text() == "碑林区"
 
