@@ -29,10 +29,25 @@ from django.utils.functional import Promise
 from coverage.models import LedgerImportRow
 from organizations.creditcode import code_warnings
 from organizations.models import Area, SocialOrganization, SupervisingUnit
+from political.models import PoliticalBuilding
 from ui import bounds
 from xian_partybuild import clock
 
-from .columns import CHOICES, COLUMN_OF_FIELD, COLUMNS, EXAMPLE_ORG_CODE, HEADERS, WRITTEN_FIELDS, label_map, zh_label
+from .columns import (
+    CHOICES,
+    COLUMN_OF_FIELD,
+    COLUMNS,
+    CROSS_FIELDS,
+    EXAMPLE_ORG_CODE,
+    HEADERS,
+    POLITICAL_FIELDS,
+    POLITICAL_LOOKUPS,
+    WRITTEN_FIELDS,
+    label_map,
+    political_changed,
+    political_now,
+    zh_label,
+)
 from .parsing import FileRefused, LedgerFile, cell_date, cell_integer, cell_text
 from .problems import Problem, in_every_language
 
@@ -173,8 +188,12 @@ class RowChecker:
             elif name not in HEADERS:
                 problems.append(Problem(1, name, "unknown_column", {"column": name}))
             index.setdefault(name, position)
+        # The cross-appointment columns go together: the model's constraint
+        # ties the date to both counts, and a row cannot be checked on a part.
+        cross = [COLUMN_OF_FIELD[name].header for name in CROSS_FIELDS]
+        partial = any(header in index for header in cross)
         for column in COLUMNS:
-            if column.header not in index and not column.optional:
+            if column.header not in index and (not column.optional or (partial and column.header in cross)):
                 problems.append(Problem(1, column.header, "missing_column", {"column": column.header}))
         return index, problems
 
@@ -212,6 +231,9 @@ class RowChecker:
         skip = set(problems)
         for name, errors in self._model_errors(fields, skip=skip).items():
             problems.setdefault(name, self._model_problem(number, name, errors[0], fields, skip))
+        for name, error in self._political_errors(fields, skip=skip).items():
+            texts = in_every_language(lambda e=error: " ".join(e))
+            problem(name, f"{name}_{error.code or 'invalid'}", texts=texts)
         code = fields["credit_code"]
         if "credit_code" not in problems:
             if code[8:17] == EXAMPLE_ORG_CODE:
@@ -227,9 +249,9 @@ class RowChecker:
         fields: dict[str, Any] = {}
         for column in COLUMNS:
             name = column.field
-            model_field = SocialOrganization._meta.get_field(name)
-            if model_field.is_relation:
-                continue
+            model_field = column.model._meta.get_field(name)
+            if model_field.is_relation or name not in cells:
+                continue  # resolved below; or an optional column the file leaves out
             raw = cells[name]
             text = cell_text(raw)
             if name in CHOICES:
@@ -241,6 +263,8 @@ class RowChecker:
                 fields[name] = cell_integer(raw) if text else None
                 if text and fields[name] is None:
                     problem(name, "not_integer")
+                elif not text and column.default is not None:
+                    fields[name] = int(column.default)  # a blank count of the indicators: none
                 _bounded(problem, name, bounds.validate_count, fields[name])
             elif isinstance(model_field, models.DateField):
                 fields[name] = cell_date(raw) if text else None
@@ -369,7 +393,7 @@ class RowChecker:
         one without a query. Uniqueness is checked set-based against the
         records (_finish); the table constraints are what clean() states per field.
         """
-        organization = SocialOrganization(**fields)
+        organization = SocialOrganization(**{k: v for k, v in fields.items() if k not in POLITICAL_FIELDS})
         if fields.get("location_id") is not None:
             # clean() checks the place lies under the registration area: on
             # the areas loaded once, not a query for each of the two a row.
@@ -396,6 +420,33 @@ class RowChecker:
                 errors.setdefault(name, found)
         return {name: found for name, found in errors.items() if name not in skip}
 
+    def _political_errors(self, fields: dict[str, Any], *, skip: set[str]) -> dict[str, ValidationError]:
+        """The political-building model's rules (its fields' and clean()'s, as
+        the political form applies them) on the indicators the row gives; a
+        row of a file without their columns gives none."""
+        given = [name for name in POLITICAL_FIELDS if name in fields]
+        if not given:
+            return {}
+        # A cell already found wrong is blank for clean(): one problem a cell.
+        values = {name: (None if name in skip else fields[name]) for name in given}
+        instance = PoliticalBuilding(
+            **{k: (0 if v is None and not k.endswith("_on") else v) for k, v in values.items()}
+        )
+        errors: dict[str, ValidationError] = {}
+        not_given = {f.name for f in PoliticalBuilding._meta.concrete_fields} - set(given)
+        try:
+            instance.clean_fields(exclude=not_given | skip)
+        except ValidationError as exc:
+            for name, found in exc.error_dict.items():
+                errors[name] = found[0]
+                setattr(instance, name, None if name.endswith("_on") else 0)
+        try:
+            instance.clean()
+        except ValidationError as exc:
+            for name, found in exc.update_error_dict({}).items():
+                errors.setdefault(name, found[0])
+        return {name: error for name, error in errors.items() if name in given and name not in skip}
+
     def _finish(self, batch: Batch, parsed: list[tuple[int, dict[str, Any]]]) -> Batch:
         """Existing organisations by code: they must be the actor's to change."""
         codes = [fields["credit_code"] for _number, fields in parsed]
@@ -406,7 +457,7 @@ class RowChecker:
         visible: set[int] = set()
         for start in range(0, len(codes), QUERY_CHUNK):
             found = SocialOrganization.objects.filter(credit_code__in=codes[start : start + QUERY_CHUNK]).values_list(
-                "credit_code", "pk", *WRITTEN_FIELDS
+                "credit_code", "pk", *WRITTEN_FIELDS, *POLITICAL_LOOKUPS
             )
             keys = []
             for code, pk, *written in found:
@@ -441,7 +492,10 @@ def _kind(current: tuple | None, fields: dict[str, Any]) -> str:
     if current is None:
         return Kind.CREATE
     # A field the row lacks (its optional column left out of the file) is not given: no change.
-    same = all(name not in fields or value == fields[name] for name, value in zip(WRITTEN_FIELDS, current, strict=True))
+    written, political = current[: len(WRITTEN_FIELDS)], current[len(WRITTEN_FIELDS) :]
+    same = all(name not in fields or value == fields[name] for name, value in zip(WRITTEN_FIELDS, written, strict=True))
+    # An indicator that changes is an update of the organisation's row, too.
+    same = same and not political_changed(political_now(political), fields)
     return Kind.UNCHANGED if same else Kind.UPDATE
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 
@@ -14,7 +16,7 @@ from organizations.models import MUST_ESTABLISH_MEMBERS, SocialOrganization
 from xian_partybuild import clock
 
 from .checking import QUERY_CHUNK
-from .columns import WRITTEN_FIELDS
+from .columns import POLITICAL_FIELDS, WRITTEN_FIELDS, political_changed, political_now
 from .store import model_values
 
 Kind = LedgerImportRow.Kind
@@ -34,38 +36,57 @@ def gap(fields: dict, today: dt.date) -> bool:
     )
 
 
-def plan(
-    existing: dict[str, tuple], stored: Iterable[tuple[int, str, dict]], replanned: dict[str, list[int]]
-) -> tuple[list[SocialOrganization], list[SocialOrganization], set[str]]:
-    """New organisations, and changed ones (the primary key and the file's
-    values: only the changed fields are written), from the stored rows and
-    the records' current values (pk, *WRITTEN_FIELDS) by credit code. A row
-    whose kind is not what the check found (a record changed in between)
-    is added to `replanned` under the kind it now has."""
-    creates: list[SocialOrganization] = []
-    updates: list[SocialOrganization] = []
-    changed_fields: set[str] = set()
+@dataclass
+class Plan:
+    """What one chunk of rows does: new organisations, changed ones (the
+    primary key and the file's values: only `changed_fields` are written),
+    the indicators to store (credit code → the fields the file gives, for
+    the organisations whose indicators change) and the rows that update."""
+
+    creates: list[SocialOrganization] = field(default_factory=list)
+    updates: list[SocialOrganization] = field(default_factory=list)
+    changed_fields: set[str] = field(default_factory=set)
+    political: dict[str, dict[str, Any]] = field(default_factory=dict)
+    updated: int = 0
+
+
+def plan(existing: dict[str, tuple], stored: Iterable[tuple[int, str, dict]], replanned: dict[str, list[int]]) -> Plan:
+    """The chunk's plan, from the stored rows and the records' current values
+    (pk, *WRITTEN_FIELDS, *POLITICAL_LOOKUPS) by credit code. A row whose
+    kind is not what the check found (a record changed in between) is added
+    to `replanned` under the kind it now has."""
+    done = Plan()
     today = clock.today()
+    nothing = political_now([None] * len(POLITICAL_FIELDS))
     for number, planned, values in stored:
         fields = model_values(values)
+        given = {name: fields.pop(name) for name in POLITICAL_FIELDS if name in fields}
         current = existing.get(fields["credit_code"])
         if current is None:
-            creates.append(SocialOrganization(**fields, current_must_establish_gap=gap(fields, today)))
+            done.creates.append(SocialOrganization(**fields, current_must_establish_gap=gap(fields, today)))
             kind = Kind.CREATE
+            # No row is no indicator: a new organisation gets one only for an indicator that holds.
+            if political_changed(nothing, given):
+                done.political[fields["credit_code"]] = given
         else:
             # A field the row lacks (an optional column the file left out) is not given: kept as it is.
+            written = current[1 : 1 + len(WRITTEN_FIELDS)]
             changed = {
                 name
-                for name, value in zip(WRITTEN_FIELDS, current[1:], strict=True)
+                for name, value in zip(WRITTEN_FIELDS, written, strict=True)
                 if name in fields and value != fields[name]
             }
-            kind = Kind.UPDATE if changed else Kind.UNCHANGED
+            political = political_changed(political_now(current[1 + len(WRITTEN_FIELDS) :]), given)
+            kind = Kind.UPDATE if changed or political else Kind.UNCHANGED
             if changed:
-                changed_fields |= changed
-                updates.append(SocialOrganization(pk=current[0], **fields))
+                done.changed_fields |= changed
+                done.updates.append(SocialOrganization(pk=current[0], **fields))
+            if political:
+                done.political[fields["credit_code"]] = given
+            done.updated += kind == Kind.UPDATE
         if kind != planned:
             replanned.setdefault(kind, []).append(number)
-    return creates, updates, changed_fields
+    return done
 
 
 def record_done(rows, replanned: dict[str, list[int]]) -> None:

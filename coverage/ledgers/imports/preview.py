@@ -23,7 +23,15 @@ from coverage.models import LedgerImport, LedgerImportProblem, LedgerImportRow
 from organizations.models import Area, SocialOrganization, SupervisingUnit
 from ui.pagination import CappedPaginator
 
-from .columns import CHOICES, COLUMNS, WRITTEN_FIELDS
+from .columns import (
+    CHOICES,
+    COLUMN_OF_FIELD,
+    COLUMNS,
+    POLITICAL_FIELDS,
+    POLITICAL_LOOKUPS,
+    WRITTEN_FIELDS,
+    political_now,
+)
 from .problems import Problem
 from .store import model_values
 
@@ -92,7 +100,9 @@ class PreviewRow:
 
 
 def _label(name: str) -> str:
-    model_field = SocialOrganization._meta.get_field(name.removesuffix("_id"))
+    name = name.removesuffix("_id")
+    model = COLUMN_OF_FIELD[name].model if name in COLUMN_OF_FIELD else SocialOrganization
+    model_field = model._meta.get_field(name)
     return str(capfirst(model_field.verbose_name))
 
 
@@ -120,8 +130,13 @@ def page_rows(record: LedgerImport, rows: list[LedgerImportRow], *, diff: bool) 
                 files[row.pk] = model_values(row.values)
         keys = [row.organization_id for row in rows if row.pk in files and row.organization_id]
         if keys:
-            found = SocialOrganization.objects.filter(pk__in=keys).values("pk", *WRITTEN_FIELDS)
-            current = {values.pop("pk"): values for values in found}
+            # The indicators in the same query (a join to the organisation's political-building row).
+            found = SocialOrganization.objects.filter(pk__in=keys).values_list(
+                "pk", *WRITTEN_FIELDS, *POLITICAL_LOOKUPS
+            )
+            for pk, *values in found:
+                current[pk] = dict(zip(WRITTEN_FIELDS, values[: len(WRITTEN_FIELDS)], strict=True))
+                current[pk].update(political_now(values[len(WRITTEN_FIELDS) :]))
     names = _related_names([*current.values(), *files.values()])
     problems = _page_problems(record, [row for row in rows if row.kind == Kind.ERROR])
     shown = []
@@ -144,7 +159,7 @@ def page_rows(record: LedgerImport, rows: list[LedgerImportRow], *, diff: bool) 
                     _shown(name, old[name], names),
                     _shown(name, new[name], names),
                 )
-                for name in WRITTEN_FIELDS
+                for name in (*WRITTEN_FIELDS, *POLITICAL_FIELDS)
                 # A field the row lacks (its optional column left out of the file) stays as it is.
                 if name in new and old[name] != new[name]
             ]

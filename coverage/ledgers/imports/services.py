@@ -35,12 +35,13 @@ from coverage.models import LedgerImport, LedgerImportProblem, LedgerImportRow, 
 from organizations.coverage_state import refresh_coverage
 from organizations.models import Area, SocialOrganization, SupervisingUnit
 from organizations.services import organizations_import
+from political.models import PoliticalBuilding
 from xian_partybuild import clock
 from xian_partybuild.celery import enqueue
 
 from . import plan
 from .checking import CheckResult, RowChecker
-from .columns import COLUMN_OF_FIELD, WRITTEN_FIELDS
+from .columns import COLUMN_OF_FIELD, POLITICAL_LOOKUPS, WRITTEN_FIELDS
 from .parsing import FileRefused, open_file, refuse_size
 from .problems import Problem
 from .store import CheckWriter, stored_result
@@ -55,6 +56,8 @@ IMPORT_TASK = "coverage.tasks.ledger_import_run"
 RETENTION = dt.timedelta(days=7)
 # Rows written through organizations_import at a time, in the one transaction.
 IMPORT_CHUNK = 10_000
+# Indicator rows a statement (SQLite's parameter limit: 7 columns a row).
+POLITICAL_BATCH = 500
 Status = LedgerImport.Status
 Kind = LedgerImportRow.Kind
 PLANNED = (Kind.CREATE, Kind.UPDATE, Kind.UNCHANGED)
@@ -361,23 +364,25 @@ def _import(actor: User, pk: int) -> LedgerImport:
     conflicts = _conflicts(actor, rows)
     if conflicts:
         raise ImportConflict(conflicts)
-    created = updated = 0
+    created = updated = political = 0
     replanned: dict[str, list[int]] = {}
     for chunk in _chunks(rows):
         found = SocialOrganization.objects.filter(credit_code__in=chunk.values("credit_code"))
-        existing = {row[1]: (row[0], *row[2:]) for row in found.values_list("pk", "credit_code", *WRITTEN_FIELDS)}
-        creates, updates, changed_fields = plan.plan(
-            existing, chunk.order_by("number").values_list("number", "kind", "values"), replanned
-        )
+        existing = {
+            row[1]: (row[0], *row[2:])
+            for row in found.values_list("pk", "credit_code", *WRITTEN_FIELDS, *POLITICAL_LOOKUPS)
+        }
+        done = plan.plan(existing, chunk.order_by("number").values_list("number", "kind", "values"), replanned)
         try:
-            done = organizations_import(
+            organizations_import(
                 actor=actor,
-                creates=creates,
-                updates=updates,
+                creates=done.creates,
+                updates=done.updates,
                 # Field names (area, not area_id): what a write says it moved.
-                update_fields=sorted({SocialOrganization._meta.get_field(name).name for name in changed_fields}),
+                update_fields=sorted({SocialOrganization._meta.get_field(name).name for name in done.changed_fields}),
                 refresh=False,
             )
+            political += _political_write(actor, done.political)
         except IntegrityError as exc:
             # Someone broke a constraint since the check (a code registered in
             # the meantime by a concurrent import): the transaction rolls back.
@@ -385,7 +390,8 @@ def _import(actor: User, pk: int) -> LedgerImport:
                 _("The records changed while importing; nothing was imported. Check the file again."),
                 code="conflict",
             ) from exc
-        created, updated = created + done[0], updated + done[1]
+        # An update is a row whose organisation or indicators changed.
+        created, updated = created + len(done.creates), updated + done.updated
     if created or updated:
         # The stored coverage of every organisation written, in one set-based
         # UPDATE (which writes only the rows whose coverage changed).
@@ -421,9 +427,33 @@ def _import(actor: User, pk: int) -> LedgerImport:
             "created": created,
             "updated": updated,
             "unchanged": record.unchanged_count,
+            # Organisations whose political-building indicators were written.
+            "political": political,
         },
     )
     return record
+
+
+def _political_write(actor: User, given: dict[str, dict]) -> int:
+    """Store the indicators of a chunk's organisations (credit code → the
+    fields its file gives), set-based: their keys in one query, the rows in
+    one upsert a batch, which changes only the fields the file gives. The
+    organisations are the actor's (the import checked them and wrote them);
+    the import's audit entry stands for these writes, as for the organisations'."""
+    if not given:
+        return 0
+    require(actor, Action.ADD, PoliticalBuilding)
+    require(actor, Action.CHANGE, PoliticalBuilding)
+    keys = dict(SocialOrganization.objects.filter(credit_code__in=list(given)).values_list("credit_code", "pk"))
+    fields = sorted({name for values in given.values() for name in values})
+    PoliticalBuilding.objects.bulk_create(
+        [PoliticalBuilding(organization_id=keys[code], **values) for code, values in given.items()],
+        batch_size=POLITICAL_BATCH,
+        update_conflicts=True,
+        unique_fields=["organization"],
+        update_fields=[*fields, "updated_at"],
+    )
+    return len(given)
 
 
 def _chunks(rows) -> Iterable:

@@ -13,11 +13,12 @@ from coverage.models import LedgerImport, LedgerImportProblem, LedgerImportRow
 from organizations import bulk
 
 from .checking import Batch, CheckResult
+from .columns import POLITICAL_DATES
 from .problems import Problem
 
 WRITE_BATCH = 2000
 READ_CHUNK = 5000
-DATE_FIELDS = ("registered_on", "deregistered_on")
+DATE_FIELDS = ("registered_on", "deregistered_on", *POLITICAL_DATES)
 Severity = LedgerImportProblem.Severity
 Kind = LedgerImportRow.Kind
 

@@ -14,7 +14,7 @@ from organizations.creditcode import check_character
 from organizations.models import Area, SocialOrganization
 from ui.exports import neutralise
 
-from .columns import CHOICES, COLUMNS, EXAMPLE_ORG_CODE, HEADERS, zh_label
+from .columns import CHOICES, COLUMNS, CROSS_FIELDS, EXAMPLE_ORG_CODE, HEADERS, POLITICAL_FIELDS, zh_label
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -51,8 +51,32 @@ def _example_row(actor: User) -> list[str]:
         "setup_path": zh_label(SocialOrganization.SetupPath, SocialOrganization.SetupPath.STANDALONE),
         "setup_contact": "张三",
         "setup_contact_phone": "029-88886666",
+        # Political building: written into the charter, cross-appointed; the other two do not hold.
+        "charter_on": "2018-07-01",
+        "members_in_management": "2",
+        "management_on_committee": "1",
+        "cross_appointed_on": "2019-01-01",
+        "secretary_meetings_on": "",
+        "consultation_on": "",
     }
     return [values[c.field] for c in COLUMNS]
+
+
+def _political_note(name: str) -> str:
+    """What a political-building cell holds (the political form's rules)."""
+    if name.endswith("_on"):
+        text = _(
+            "The date since when the indicator holds, written as the other dates (2020-12-31), not in the "
+            "future. A blank cell means it does not hold (and clears a date stored before)."
+        )
+    else:
+        text = _("A whole number; a blank cell is 0.")
+    if name in CROSS_FIELDS:
+        text += " " + _(
+            "Cross-appointed (交叉任职) needs both counts at least 1 and then the date since when; the three "
+            "columns go together."
+        )
+    return text + " " + _("A file without this column leaves it unchanged.")
 
 
 def template_csv(*, actor: User) -> bytes:
@@ -95,6 +119,8 @@ def template_xlsx(*, actor: User) -> bytes:
                 "whose name repeats with its sub-district, as 街道/社区. A blank cell clears it; a file without "
                 "this column leaves it unchanged."
             )
+        elif column.field in POLITICAL_FIELDS:
+            values = _political_note(column.field)
         notes.append([neutralise(column.header), _("Yes") if column.required else _("No"), neutralise(values)])
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["C"].width = 60

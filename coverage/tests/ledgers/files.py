@@ -34,6 +34,13 @@ def row(**values):
         "setup_path": "联合组建党组织",
         "setup_contact": "王五",
         "setup_contact_phone": "13800000000",
+        # Political building: blank, none of the indicators holds.
+        "charter_on": "",
+        "members_in_management": "",
+        "management_on_committee": "",
+        "cross_appointed_on": "",
+        "secretary_meetings_on": "",
+        "consultation_on": "",
     }
     base.update(values)
     return [base[c.field] for c in COLUMNS]

@@ -6,14 +6,17 @@ from django.utils import translation
 from coverage.ledgers.imports import columns
 from coverage.ledgers.imports.columns import COLUMNS, HEADERS
 from organizations.models import SocialOrganization
+from political.models import PoliticalBuilding
 
 pytestmark = pytest.mark.django_db
 
 
 def test_headers_are_the_models_chinese_field_labels():
+    # Each column's own model: the organisation's, or its political-building row's.
     with translation.override("zh-hans"):
-        labels = tuple(str(SocialOrganization._meta.get_field(c.field).verbose_name) for c in COLUMNS)
+        labels = tuple(str(c.model._meta.get_field(c.field).verbose_name) for c in COLUMNS)
     assert labels == HEADERS
+    assert {c.model for c in COLUMNS} == {SocialOrganization, PoliticalBuilding}
 
 
 def test_choice_labels_come_from_the_model_in_chinese():
