@@ -88,11 +88,17 @@ def _org_counts(on: dt.date) -> dict[str, Count]:
     return {name: Count("pk", filter=conditions[name]) for name in (*ORG_COUNTS, *indicators.INDICATORS)}
 
 
-def _organization_cells(on: dt.date) -> Iterable[dict]:
+# The finest grain of the scopes: each cell adds to every scope it lies in.
+CELL = ("area_id", "supervising_unit_id", "category")
+# A district's sub-districts: where its organisations sit.
+SUBDISTRICT_CELL = ("area_id", "location_id")
+
+
+def _organization_cells(on: dt.date, group: tuple[str, ...] = CELL) -> Iterable[dict]:
     return (
         SocialOrganization.objects.filter(organization_active_on(on))
         .order_by()
-        .values("area_id", "supervising_unit_id", "category")
+        .values(*group)
         .annotate(
             organizations=Count("pk"),
             # Not named formal_party_members: that would shadow the field the
@@ -103,16 +109,12 @@ def _organization_cells(on: dt.date) -> Iterable[dict]:
     )
 
 
-def _instructor_cells(on: dt.date) -> Iterable[dict]:
+def _instructor_cells(on: dt.date, group: tuple[str, ...] = CELL) -> Iterable[dict]:
     current = Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
     return (
         InstructorAssignment.objects.filter(current, organization_active_on(on, "organization__"))
         .order_by()
-        .values(
-            area_id=F("organization__area_id"),
-            supervising_unit_id=F("organization__supervising_unit_id"),
-            category=F("organization__category"),
-        )
+        .values(**{name: F(f"organization__{name}") for name in group})
         .annotate(instructors=Count("pk"))
     )
 
@@ -139,9 +141,11 @@ def _party_cells(on: dt.date) -> Iterable[dict]:
     )
 
 
-def _party_by_category(on: dt.date) -> Iterable[dict]:
-    # A party organisation has no category of its own: count it under the
-    # categories of the active organisations it covers.
+def _party_by_covered(on: dt.date, group: tuple[str, ...]) -> Iterable[dict]:
+    """Party organisations counted by what the active organisations they
+    cover have (`group`, their fields): a party organisation has no category
+    or location of its own, so it counts under each of theirs (a joint one
+    covering two may count in two)."""
     through = PartyOrganization.organizations.through
     prefix = "partyorganization__"
     counts = {
@@ -153,7 +157,7 @@ def _party_by_category(on: dt.date) -> Iterable[dict]:
             party_organization_active_on(on, prefix), organization_active_on(on, "socialorganization__")
         )
         .order_by()
-        .values(category=F("socialorganization__category"))
+        .values(**{name: F(f"socialorganization__{name}") for name in group})
         .annotate(**counts)
     )
 
@@ -215,44 +219,10 @@ class ScopeMap:
 
 
 def _subdistrict_cells(on: dt.date) -> Iterable[dict]:
-    """The organisation and instructor counts by (registration area, location)."""
-    organizations = (
-        SocialOrganization.objects.filter(organization_active_on(on))
-        .order_by()
-        .values("area_id", "location_id")
-        .annotate(
-            organizations=Count("pk"),
-            members_sum=Coalesce(Sum("formal_party_members"), 0),
-            **_org_counts(on),
-        )
-    )
-    current = Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-    instructors = (
-        InstructorAssignment.objects.filter(current, organization_active_on(on, "organization__"))
-        .order_by()
-        .values(area_id=F("organization__area_id"), location_id=F("organization__location_id"))
-        .annotate(instructors=Count("pk"))
-    )
-    # A party organisation sits with the organisations it covers: it counts in
-    # each sub-district where it covers one (a joint one may count in two).
-    through = PartyOrganization.organizations.through
-    prefix = "partyorganization__"
-    party = (
-        through.objects.filter(
-            party_organization_active_on(on, prefix), organization_active_on(on, "socialorganization__")
-        )
-        .order_by()
-        .values(area_id=F("socialorganization__area_id"), location_id=F("socialorganization__location_id"))
-        .annotate(
-            **{
-                name: Count("partyorganization_id", filter=_prefixed(count.filter, prefix), distinct=True)
-                for name, count in _party_counts().items()
-            }
-        )
-    )
-    yield from organizations
-    yield from instructors
-    yield from party
+    """The organisation, instructor and party counts by (registration area, location)."""
+    yield from _organization_cells(on, SUBDISTRICT_CELL)
+    yield from _instructor_cells(on, SUBDISTRICT_CELL)
+    yield from _party_by_covered(on, SUBDISTRICT_CELL)
 
 
 def _subdistrict_rows(tree: _Tree, on: dt.date) -> list[ScopeRow]:
@@ -338,6 +308,6 @@ def compute(on: dt.date) -> list[ScopeRow]:
         add([*targets(cell["area_id"], cell["supervising_unit_id"]), rows[(S.CATEGORY, cell["category"])]], cell)
     for cell in _party_cells(on):
         add(targets(cell["area_id"], cell["supervising_unit_id"]), cell)
-    for cell in _party_by_category(on):
+    for cell in _party_by_covered(on, ("category",)):
         add([rows[(S.CATEGORY, cell["category"])]], cell)
     return [*rows.values(), *_subdistrict_rows(tree, on)]
