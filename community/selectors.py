@@ -117,12 +117,8 @@ def community_page(pilot: PilotCommunity, *, user: User) -> CommunityPage:
     )
 
 
-def matching_figures(needs) -> dict:
-    """Needs, met needs, the matching rate and the unmet needs by category,
-    from needs annotated with `met` (a list or a queryset)."""
-    total = len(needs)
-    met = sum(1 for n in needs if n.met)
-    unmet = Counter(n.category for n in needs if not n.met)
+def _figures(total: int, met: int, unmet: Counter) -> dict:
+    """Needs, met needs, the matching rate and the unmet needs by category."""
     return {
         "needs": total,
         "met": met,
@@ -130,6 +126,11 @@ def matching_figures(needs) -> dict:
         "rate": met / total if total else None,
         "unmet_by_category": [(c.value, c.label, unmet[c.value]) for c in Category if unmet[c.value]],
     }
+
+
+def matching_figures(needs) -> dict:
+    """The figures of needs already read and annotated with `met` (a community's, on its page)."""
+    return _figures(len(needs), sum(1 for n in needs if n.met), Counter(n.category for n in needs if not n.met))
 
 
 # --------------------------------------------------------------------------
@@ -158,15 +159,10 @@ def matching_summary(needs: QuerySet[Need]) -> dict:
     """The matching rate and the unmet needs by category over `needs` (scoped
     by the caller), in three queries."""
     needs = needs.order_by()
-    totals = {"needs": needs.count(), "met": needs.filter(_met()).count()}
-    unmet = dict(needs.filter(~_met()).values_list("category").annotate(n=Count("pk")).values_list("category", "n"))
-    return {
-        "needs": totals["needs"],
-        "met": totals["met"],
-        "unmet": totals["needs"] - totals["met"],
-        "rate": totals["met"] / totals["needs"] if totals["needs"] else None,
-        "unmet_by_category": [(c.value, c.label, unmet[c.value]) for c in Category if unmet.get(c.value)],
-    }
+    unmet = Counter(
+        dict(needs.filter(~_met()).values_list("category").annotate(n=Count("pk")).values_list("category", "n"))
+    )
+    return _figures(needs.count(), needs.filter(_met()).count(), unmet)
 
 
 def community_rows(needs: QuerySet[Need], pilots: QuerySet[PilotCommunity]) -> list[MatchingRow]:
