@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class UiConfig(AppConfig):
     name = "ui"
     verbose_name = _("Shared page parts")
+
+    def ready(self) -> None:
+        from ui import signatures
+
+        signatures.install()

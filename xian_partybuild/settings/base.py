@@ -80,6 +80,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "xian_partybuild.urls"
 WSGI_APPLICATION = "xian_partybuild.wsgi.application"
 
+# Django's form renderer, with <select> built in Python (ui/form_renderer.py).
+FORM_RENDERER = "ui.form_renderer.Renderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
