@@ -7,6 +7,6 @@ class UiConfig(AppConfig):
     verbose_name = _("Shared page parts")
 
     def ready(self) -> None:
-        from ui import signatures
+        from ui import signatures  # noqa: PLC0415 (django_tables2 is importable only once apps load)
 
         signatures.install()
