@@ -20,6 +20,7 @@ from .creditcode import validate_credit_code
 from .querysets import (
     AreaQuerySet,
     InstructorAssignmentQuerySet,
+    InstructorLoadQuerySet,
     PartyOrganizationQuerySet,
     SocialOrganizationQuerySet,
     SupervisingUnitQuerySet,
@@ -484,7 +485,11 @@ class InstructorAssignment(models.Model):
         ordering = ["-started_on"]
         # The assignments list opens newest first: at a million assignments the
         # first page is read from this index (0.4 ms) instead of a sort of them all (125 ms).
-        indexes = [models.Index(F("started_on").desc(), F("id").desc(), name="assignment_started_id")]
+        indexes = [
+            models.Index(F("started_on").desc(), F("id").desc(), name="assignment_started_id"),
+            # A person's assignments, read when their workload is rewritten.
+            models.Index(fields=["person_name", "phone", "role"], name="assignment_person"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
@@ -502,3 +507,50 @@ class InstructorAssignment(models.Model):
     def clean(self) -> None:
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("The end date cannot precede the start date.")})
+
+
+class InstructorLoad(models.Model):
+    """How many organisations each person (name, phone, role) serves today and
+    in all, kept beside the assignments so the workload page reads a few rows
+    instead of grouping every assignment (a million of them at scale).
+
+    Two kinds of row: one per person for the whole city (`citywide`, area and
+    unit empty), read as it is by city-wide users, and one per person and
+    registration area and supervising unit of the organisations served, summed
+    within a district's or an industry committee's scope. Written only by
+    organizations/instructors/workload.py: every assignment write and every
+    change of an organisation's area or unit rewrites the persons concerned,
+    bulk writers rebuild, and the daily job rebuilds, since "today" moves.
+    """
+
+    person_name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=InstructorAssignment.Role.choices)
+    citywide = models.BooleanField(default=False)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    supervising_unit = models.ForeignKey(
+        SupervisingUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    serving = models.PositiveIntegerField(_("organisations served today"))
+    total = models.PositiveIntegerField(_("assignments in all"))
+
+    objects = InstructorLoadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("instructor workload")
+        verbose_name_plural = _("instructor workloads")
+        indexes = [
+            # The city-wide page, busiest first, is read from this index.
+            models.Index(F("citywide"), F("serving").desc(), F("person_name"), F("phone"), name="load_busiest"),
+            models.Index(fields=["person_name", "phone", "role"], name="load_person"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(serving__lte=F("total")), name="load_serving_within_total"),
+            models.CheckConstraint(
+                condition=Q(citywide=False) | Q(area__isnull=True, supervising_unit__isnull=True),
+                name="load_citywide_has_no_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name}: {self.serving}/{self.total}"

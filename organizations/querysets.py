@@ -55,3 +55,8 @@ class InstructorAssignmentQuerySet(ScopedQuerySet):
     def current(self, on=None) -> InstructorAssignmentQuerySet:
         on = on or clock.today()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)
+
+
+class InstructorLoadQuerySet(ScopedQuerySet):
+    area_lookup = "area"
+    unit_lookup = "supervising_unit"

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from .coverage_state import refresh_coverage
+from .instructors.workload import rebuild_workload
 
 
 @shared_task(
@@ -21,7 +22,11 @@ from .coverage_state import refresh_coverage
 )
 def refresh_coverage_daily(today: str | None = None) -> int:
     """Beat entry shortly after midnight: an instructor assignment or a party
-    organisation whose dates end or begin changes coverage with no write at
-    all. Writes only the rows whose answer changed, so running it twice, or
-    after a redelivery, does no harm."""
-    return refresh_coverage(on=dt.date.fromisoformat(today) if today else None)
+    organisation whose dates end or begin changes coverage, and who serves
+    whom today, with no write at all. Writes only the coverage rows whose
+    answer changed and rebuilds the workload tally whole, so running it
+    twice, or after a redelivery, does no harm."""
+    on = dt.date.fromisoformat(today) if today else None
+    changed = refresh_coverage(on=on)
+    rebuild_workload(on=on)
+    return changed

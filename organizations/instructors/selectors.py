@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import QuerySet, Sum
 
-from xian_partybuild import clock
-
-from ..models import InstructorAssignment, SocialOrganization
+from ..models import InstructorAssignment, InstructorLoad, SocialOrganization
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -20,14 +18,19 @@ def assignment_rows() -> QuerySet[InstructorAssignment]:
 
 
 def workload_rows(*, user: User) -> QuerySet:
-    """One row per person (name, phone, role) in the user's scope: organisations served today and in all."""
-    today = clock.today()
-    serving = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    """One row per person (name, phone, role) in the user's scope: organisations
+    served today and in all, busiest first, from the workload tally
+    (organizations/instructors/workload.py). The city reads its per-person
+    rows as they are; a district or an industry committee sums its cells."""
+    loads = InstructorLoad.objects.for_user(user)
+    order = ("-serving", "person_name", "phone", "role")
+    if user.is_citywide:
+        return loads.filter(citywide=True).values("person_name", "phone", "role", "serving", "total").order_by(*order)
     return (
-        InstructorAssignment.objects.for_user(user)
+        loads.filter(citywide=False)
         .values("person_name", "phone", "role")
-        .annotate(serving=Count("pk", filter=serving), total=Count("pk"), latest_start=Max("started_on"))
-        .order_by("-serving", "person_name", "phone")
+        .annotate(serving=Sum("serving"), total=Sum("total"))
+        .order_by(*order)
     )
 
 

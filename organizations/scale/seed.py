@@ -26,6 +26,7 @@ from coverage.warnings.scan import warning_scan
 from dashboard import tallies
 from engagement.models import Contribution, PilotAssignment, PlaqueAward
 from organizations.coverage_state import organization_active_on, refresh_coverage
+from organizations.instructors.workload import rebuild_workload
 from organizations.models import InstructorAssignment, PartyOrganization, SocialOrganization
 from ratings.models import Evaluation, EvaluationEvent, Score
 from xian_partybuild import clock
@@ -403,6 +404,7 @@ def finish(step: Callable[[str], None] | None = None) -> dict[str, float]:
     # Statistics first: the queries below plan on tables that just grew.
     timed("analyze", analyze)
     timed("stored coverage", refresh_coverage)
+    timed("instructor workload", rebuild_workload)
     # Every half-year the demo recounted, so that its trend counts the same records.
     for half in coverage_demo.HISTORY:
         timed(f"recount {half.code}", lambda half=half: recount_run(period=half))

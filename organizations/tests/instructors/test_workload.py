@@ -1,0 +1,157 @@
+"""The workload tally (organizations/instructors/workload.py) always equals
+what the assignments yield, for every user's scope, after every kind of
+write: assign, edit (another person, phone, role or organisation), end, hand
+over, delete, an organisation moved to another district or unit, a
+deregistered organisation deleted, the ledger import, the daily rebuild on a
+later day; and the workload page reads it in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from organizations.instructors import services, workload
+from organizations.instructors.selectors import workload_rows
+from organizations.instructors.services import Person
+from organizations.models import InstructorAssignment, InstructorLoad
+from organizations.tasks import refresh_coverage_daily
+from organizations.tests.factories import InstructorAssignmentFactory, SocialOrganizationFactory
+from xian_partybuild import clock
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_demo_day")]
+
+JULY = dt.date(2020, 7, 1)
+WANG = Person(name="王指导员", phone="029-87654321")
+
+
+@pytest.fixture
+def on_the_demo_day():
+    with override_settings(CLOCK_TODAY="2020-12-31"):
+        yield
+
+
+@pytest.fixture
+def users(beilin_user, yanta_user, lawyers_user, staff_user):
+    return [beilin_user, yanta_user, lawyers_user, staff_user]
+
+
+def from_the_records(user) -> list[tuple]:
+    """What the page showed before the tally: every assignment in scope, grouped per person."""
+    today = clock.today()
+    serving = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    rows = (
+        InstructorAssignment.objects.for_user(user)
+        .values("person_name", "phone", "role")
+        .annotate(serving=Count("pk", filter=serving), total=Count("pk"))
+    )
+    return sorted((r["person_name"], r["phone"], r["role"], r["serving"], r["total"]) for r in rows)
+
+
+def from_the_tally(user) -> list[tuple]:
+    return sorted((r["person_name"], r["phone"], r["role"], r["serving"], r["total"]) for r in workload_rows(user=user))
+
+
+def assert_true_for(users) -> None:
+    for user in users:
+        assert from_the_tally(user) == from_the_records(user), user.username
+
+
+def test_every_kind_of_write_leaves_the_tally_as_the_records_yield_it(users, beilin_user, dataset, justice):
+    assert_true_for(users)
+    assert InstructorLoad.objects.exists()  # the dataset's two assignments are already in it
+
+    # Assign one person to two organisations (one service call, one save each).
+    first, second = services.instructors_assign(
+        actor=beilin_user, organizations=[dataset.e, dataset.f], person=WANG, started_on=JULY
+    )
+    assert_true_for(users)
+    assert ("王指导员", "029-87654321", "instructor", 2, 2) in from_the_tally(beilin_user)
+
+    # End one, hand the other over to someone else.
+    services.assignment_end(actor=beilin_user, assignment=first, on=dt.date(2020, 11, 30))
+    services.assignment_hand_over(
+        actor=beilin_user, assignment=second, person=Person(name="赵联络员", role="liaison"), on=dt.date(2020, 9, 1)
+    )
+    assert_true_for(users)
+
+    # Edit an assignment: another phone, another role, another organisation (in another district).
+    second.refresh_from_db()
+    second.phone = "13800000000"
+    second.save()
+    assert_true_for(users)
+    second.role = InstructorAssignment.Role.LIAISON
+    second.organization = dataset.g
+    second.save()
+    assert_true_for(users)
+
+    # The organisation moves district and supervising unit: its persons' cells move with it.
+    dataset.d.area = dataset.g.area
+    dataset.d.supervising_unit = justice
+    dataset.d.save()
+    assert_true_for(users)
+
+    # Delete an assignment, then an organisation with its assignments.
+    first.delete()
+    assert_true_for(users)
+    gone = SocialOrganizationFactory(area=dataset.a.area)
+    InstructorAssignmentFactory(organization=gone, person_name="临时指导员", started_on=JULY)
+    assert_true_for(users)
+    InstructorAssignment.objects.filter(organization=gone).delete()
+    gone.delete()
+    assert_true_for(users)
+    assert not InstructorLoad.objects.filter(person_name="临时指导员").exists()
+
+
+def test_a_later_day_changes_who_serves_and_the_daily_job_follows(users, dataset):
+    InstructorAssignmentFactory(
+        organization=dataset.a, person_name="年底离任", started_on=JULY, ended_on=dt.date(2021, 1, 15)
+    )
+    assert_true_for(users)
+    with override_settings(CLOCK_TODAY="2021-02-01"):
+        # Nothing was written, yet the person no longer serves: the tally is a day behind until the job runs.
+        assert from_the_tally(users[-1]) != from_the_records(users[-1])
+        refresh_coverage_daily()
+        assert_true_for(users)
+        refresh_coverage_daily()  # twice does no harm
+        assert_true_for(users)
+
+
+def test_a_rebuild_and_a_person_refresh_write_the_same_rows(users, dataset):
+    InstructorAssignmentFactory(organization=dataset.a, person_name="李指导员", phone="", started_on=JULY)
+    rows = sorted(
+        InstructorLoad.objects.values_list("person_name", "phone", "role", "citywide", "area", "serving", "total")
+    )
+    workload.rebuild_workload()
+    assert (
+        sorted(
+            InstructorLoad.objects.values_list("person_name", "phone", "role", "citywide", "area", "serving", "total")
+        )
+        == rows
+    )
+    assert_true_for(users)
+
+
+def test_the_workload_page_reads_the_tally_in_fixed_queries(login, staff_user, beilin_user, dataset):
+    page = reverse("organizations:instructor-workload")
+    counts = {}
+    for user in (staff_user, beilin_user):
+        client = login(user)
+        client.get(page)
+        with CaptureQueriesContext(connection) as few:
+            client.get(page)
+        for index in range(30):
+            InstructorAssignmentFactory(organization=dataset.a, person_name=f"指导员{index}", started_on=JULY)
+        with CaptureQueriesContext(connection) as many:
+            response = client.get(page)
+        assert len(many) == len(few)
+        assert len(response.context["table"].page.object_list) == 25
+        counts[user.username] = len(many)
+        InstructorAssignment.objects.filter(person_name__startswith="指导员").delete()
+    # Session, user, the page's count and its rows (a district's also its area for the scope).
+    assert counts == {staff_user.username: 4, beilin_user.username: 5}
