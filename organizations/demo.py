@@ -28,6 +28,7 @@ from accounts.models import User
 
 from .coverage_state import refresh_coverage
 from .creditcode import make_credit_code
+from .instructors.workload import rebuild_workload
 from .models import (
     MUST_ESTABLISH_MEMBERS,
     Area,
@@ -1616,8 +1617,9 @@ def seed_organizations(rng: random.Random) -> int:
         [through(partyorganization_id=p.pk, socialorganization_id=o.pk) for p, o in plan.links], batch_size=2000
     )
     InstructorAssignment.objects.bulk_create(plan.assignments, batch_size=1000)
-    # Bulk inserts send no signals: store today's coverage in one pass.
+    # Bulk inserts send no signals: store today's coverage and the workload tally in one pass each.
     refresh_coverage()
+    rebuild_workload()
     return len(plan.organizations) + len(plan.party_organizations) + len(plan.assignments)
 
 
@@ -1648,7 +1650,12 @@ def seed_locations(rng: random.Random) -> int:  # noqa: ARG001 (each organisatio
 
     Its own step with a generator per organisation (seeded by its credit
     code), so the figures the other steps draw stay as they were and a re-run
-    places every organisation the same way; only unplaced rows are looked at."""
+    places every organisation the same way; only unplaced rows are looked at,
+    and only the demo's: `seed_scale`'s organisations (their code marked) are
+    left as that command makes them, so seeding the demo again over a million
+    of them does not place each in a bulk update."""
+    from organizations.scale.common import MARKER  # noqa: PLC0415 (scale.common imports this module)
+
     areas = list(Area.objects.only("pk", "name", "level", "parent_id", "path"))
     subdistricts = [a for a in areas if a.level == Area.Level.SUBDISTRICT]
     communities: dict[int, list[Area]] = defaultdict(list)
@@ -1657,7 +1664,8 @@ def seed_locations(rng: random.Random) -> int:  # noqa: ARG001 (each organisatio
             communities[area.parent_id].append(area)
     by_path = sorted(subdistricts, key=lambda a: a.path)
     placed = []
-    for org in SocialOrganization.objects.filter(location__isnull=True).select_related("area").order_by("pk"):
+    unplaced = SocialOrganization.objects.filter(location__isnull=True).exclude(credit_code__regex=f"^.{{8}}{MARKER}")
+    for org in unplaced.select_related("area").order_by("pk"):
         own = [s for s in by_path if s.path.startswith(org.area.path)]
         location = place_organization(step_rng(f"location:{org.credit_code}"), org, own, communities)
         if location is not None:
