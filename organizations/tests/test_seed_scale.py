@@ -4,6 +4,7 @@ written exactly as planned, idempotent, and a larger N adds only the difference.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections import Counter
 from io import StringIO
 from types import SimpleNamespace
@@ -19,7 +20,15 @@ from engagement.models import Contribution, PilotAssignment, PlaqueAward
 from organizations import demo
 from organizations.coverage_state import organization_active_on, refresh_coverage
 from organizations.creditcode import code_warnings, validate_credit_code
-from organizations.models import Area, InstructorAssignment, PartyOrganization, SocialOrganization, SupervisingUnit
+from organizations.instructors.workload import rebuild_workload
+from organizations.models import (
+    Area,
+    InstructorAssignment,
+    InstructorLoad,
+    PartyOrganization,
+    SocialOrganization,
+    SupervisingUnit,
+)
 from organizations.scale import seed
 from organizations.scale.activities import ChunkActivities
 from organizations.scale.common import CHUNK, MARKER, number_of
@@ -28,6 +37,9 @@ from organizations.scale.reference import load_reference
 from organizations.scale.writer import Writer
 from organizations.tests.factories import PartyOrganizationFactory
 from ratings.models import Evaluation, EvaluationEvent, Score
+
+# Every column, so that two writes of the same rows list them alike.
+LOAD_ORDER = ("person_name", "phone", "role", "citywide", "area", "supervising_unit", "serving", "total")
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +185,24 @@ def test_seed_scale_writes_the_plan_idempotently_and_adds_only_the_difference():
     # The figures are true for what was written: stored coverage, the
     # current half-year's snapshot, the warnings.
     assert refresh_coverage() == 0
+    # The instructors' workload tally holds the assignments written (a rebuild changes nothing),
+    # and the demo's placing step leaves the scale's organisations as written.
+    loads = list(
+        InstructorLoad.objects.values_list("person_name", "phone", "role", "area", "serving", "total").order_by(
+            *LOAD_ORDER
+        )
+    )
+    assert loads
+    rebuild_workload()
+    assert (
+        list(
+            InstructorLoad.objects.values_list("person_name", "phone", "role", "area", "serving", "total").order_by(
+                *LOAD_ORDER
+            )
+        )
+        == loads
+    )
+    assert demo.seed_locations(random.Random(0)) == 0
     city = Snapshot.objects.get(period__year=2020, period__half=2, scope=Snapshot.Scope.CITY)
     active = SocialOrganization.objects.filter(organization_active_on(AS_OF)).count()
     assert city.organizations == active
