@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import override_settings
 
 from coverage.models import Snapshot
 from coverage.recount import services as recount
@@ -18,12 +17,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_demo_day")]
 
 JULY = dt.date(2020, 7, 1)
 WANG = Person(name="王指导员", phone="029-87654321")
-
-
-@pytest.fixture
-def on_the_demo_day():
-    with override_settings(CLOCK_TODAY="2020-12-31"):
-        yield
 
 
 def test_one_person_to_many_organisations_covers_them_by_work(beilin_user, dataset):

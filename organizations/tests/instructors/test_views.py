@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
 from organizations.models import InstructorAssignment
@@ -16,12 +15,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_the_demo_day")]
 LIST = reverse("organizations:instructor-list")
 ASSIGN = reverse("organizations:instructor-assign")
 WORKLOAD = reverse("organizations:instructor-workload")
-
-
-@pytest.fixture
-def on_the_demo_day():
-    with override_settings(CLOCK_TODAY="2020-12-31"):
-        yield
 
 
 @pytest.fixture

@@ -34,12 +34,6 @@ WANG = Person(name="王指导员", phone="029-87654321")
 
 
 @pytest.fixture
-def on_the_demo_day():
-    with override_settings(CLOCK_TODAY="2020-12-31"):
-        yield
-
-
-@pytest.fixture
 def users(beilin_user, yanta_user, lawyers_user, staff_user):
     return [beilin_user, yanta_user, lawyers_user, staff_user]
 
