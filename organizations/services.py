@@ -25,6 +25,7 @@ from xian_partybuild import clock
 from . import bulk
 from .coverage_state import refresh_coverage
 from .creditcode import code_warnings
+from .instructors.workload import refresh_for_organizations
 from .models import Area, PartyOrganization, SocialOrganization, SupervisingUnit
 
 if TYPE_CHECKING:
@@ -247,6 +248,8 @@ def organizations_import(
         bulk.update(updates, fields)
         if moving is not None:
             moving.done()
+            # And their instructors' workload cells (organizations/instructors/workload.py).
+            refresh_for_organizations(SocialOrganization.objects.filter(pk__in=ids))
     # As organization_create does after its write: a row the write moved out
     # of the actor's scope rolls the whole import back. By credit code, which
     # every backend returns for created rows (not every one returns their ids).

@@ -33,7 +33,6 @@ from audit import recording as audit
 from coverage.ledgers.services import Owner, ledger_owner
 from coverage.models import LedgerImport, LedgerImportProblem, LedgerImportRow, Period
 from organizations.coverage_state import refresh_coverage
-from organizations.instructors.workload import refresh_for_organizations
 from organizations.models import Area, SocialOrganization, SupervisingUnit
 from organizations.services import organizations_import
 from political.models import PoliticalBuilding
@@ -396,10 +395,7 @@ def _import(actor: User, pk: int) -> LedgerImport:
     if created or updated:
         # The stored coverage of every organisation written, in one set-based
         # UPDATE (which writes only the rows whose coverage changed).
-        written = SocialOrganization.objects.filter(credit_code__in=rows.values("credit_code"))
-        refresh_coverage(written)
-        # An organisation moved to another district or unit moves its instructors' workload cells.
-        refresh_for_organizations(written)
+        refresh_coverage(SocialOrganization.objects.filter(credit_code__in=rows.values("credit_code")))
     record.status = Status.IMPORTED
     record.created_count = created
     record.updated_count = updated

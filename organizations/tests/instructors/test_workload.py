@@ -16,6 +16,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from coverage.ledgers.imports import services as imports
+from coverage.tests.ledgers.files import csv_bytes, preview, row
 from organizations.instructors import services, workload
 from organizations.instructors.selectors import workload_rows
 from organizations.instructors.services import Person
@@ -103,6 +105,33 @@ def test_every_kind_of_write_leaves_the_tally_as_the_records_yield_it(users, bei
     gone.delete()
     assert_true_for(users)
     assert not InstructorLoad.objects.filter(person_name="临时指导员").exists()
+
+
+def test_a_ledger_import_that_moves_an_organisation_moves_its_persons(users, beilin_user, dataset, justice):
+    # D 基金会 (碑林区, with the dataset's instructor) comes back in a ledger under the justice bureau:
+    # the industry committee's workload now counts its instructor, the culture cell no longer.
+    d = dataset.d
+    content = csv_bytes(
+        [
+            row(
+                credit_code=d.credit_code,
+                name=d.name,
+                category=d.get_category_display(),
+                supervising_unit=justice.name,
+                formal_party_members=str(d.formal_party_members),
+                setup_path="",
+                setup_contact="",
+            )
+        ]
+    )
+    record, result = preview(beilin_user, content)
+    assert result.ok, result.all_problems
+    before = from_the_tally(users[2])
+    imports.ledger_import_run(actor=beilin_user, ledger_import=record)
+    d.refresh_from_db()
+    assert d.supervising_unit == justice
+    assert from_the_tally(users[2]) != before
+    assert_true_for(users)
 
 
 def test_a_later_day_changes_who_serves_and_the_daily_job_follows(users, dataset):
