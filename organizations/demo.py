@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -968,6 +969,8 @@ TEMPLATES: tuple[Template, ...] = (
 # Exact category counts of the 3,866 active organisations.
 CATEGORY_COUNTS = {SG: 1745, SS: 1560, FD: 118, LF: 320, AF: 123}
 CREDIT_PREFIX = {SG: "51", SS: "52", FD: "53", LF: "31", AF: "91"}
+# What seed_scale's credit codes carry after prefix and division (organizations/scale/common.py).
+SCALE_MARKER = "MJXA"
 # Share with three formal party members or more (应建必建): intermediaries are
 # the professional firms where party members concentrate.
 MUST_ESTABLISH_SHARE = {SG: 0.16, SS: 0.22, FD: 0.15, LF: 0.55, AF: 0.40}
@@ -1654,8 +1657,6 @@ def seed_locations(rng: random.Random) -> int:  # noqa: ARG001 (each organisatio
     and only the demo's: `seed_scale`'s organisations (their code marked) are
     left as that command makes them, so seeding the demo again over a million
     of them does not place each in a bulk update."""
-    from organizations.scale.common import MARKER  # noqa: PLC0415 (scale.common imports this module)
-
     areas = list(Area.objects.only("pk", "name", "level", "parent_id", "path"))
     subdistricts = [a for a in areas if a.level == Area.Level.SUBDISTRICT]
     communities: dict[int, list[Area]] = defaultdict(list)
@@ -1664,7 +1665,8 @@ def seed_locations(rng: random.Random) -> int:  # noqa: ARG001 (each organisatio
             communities[area.parent_id].append(area)
     by_path = sorted(subdistricts, key=lambda a: a.path)
     placed = []
-    unplaced = SocialOrganization.objects.filter(location__isnull=True).exclude(credit_code__regex=f"^.{{8}}{MARKER}")
+    scale = Q(credit_code__regex=f"^.{{8}}{SCALE_MARKER}")
+    unplaced = SocialOrganization.objects.filter(location__isnull=True).exclude(scale)
     for org in unplaced.select_related("area").order_by("pk"):
         own = [s for s in by_path if s.path.startswith(org.area.path)]
         location = place_organization(step_rng(f"location:{org.credit_code}"), org, own, communities)

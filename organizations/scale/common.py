@@ -17,8 +17,9 @@ AS_OF = demo.AS_OF
 # The organisation-code part of every scale credit code starts with this,
 # then the organisation's number in five base-31 characters: a scale
 # organisation is recognised, and its number read back, from its code alone.
-# (The demo's random codes never start so; a test checks it.)
-MARKER = "MJXA"
+# (The demo's random codes never start so; a test checks it.) Kept in the
+# demo module, which must recognise them too and may not import this one.
+MARKER = demo.SCALE_MARKER
 _NUMBER_DIGITS = 5
 MAX_ORGANIZATIONS = len(ALPHABET) ** _NUMBER_DIGITS - 1
 
