@@ -6,7 +6,7 @@ with 20 districts is 40 template includes, and a list page's filter form has
 several such selects, about a fifth of the page's time. `<select>` markup is
 fixed by HTML, so the renderer builds it directly, character for character
 what Django's templates `django/forms/widgets/select.html` and
-`select_option.html` produce (ui/tests/test_form_renderer.py compares the two
+`select_option.html` produce (ui/tests/test_fast_rendering.py compares the two
 on every select of every filter and form). A widget that brings a template of
 its own, for itself or its options, is rendered by its template as before.
 """

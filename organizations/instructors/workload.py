@@ -9,8 +9,9 @@ yields, kept true by:
   to before and after the write are rewritten, in the same transaction;
 - every change of an organisation (its registration area or supervising unit
   moves its assignments to another cell): the persons assigned to it;
-- the bulk writers (the demo seed, `seed_scale`, the ledger import), which
-  call `rebuild_workload` or `refresh_for_organizations` themselves;
+- the bulk writers: the demo seed and `seed_scale` call `rebuild_workload`,
+  and `organizations_import` (the ledger import's writer) calls
+  `refresh_for_organizations` for the organisations an update moves;
 - the daily job (organizations.tasks.refresh_coverage), which rebuilds it,
   because "serving today" changes when an assignment's dates begin or end
   with no write at all.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.apps import apps as django_apps
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
@@ -34,6 +36,8 @@ from ..models import InstructorAssignment, InstructorLoad, SocialOrganization
 
 Person = tuple[str, str, str]  # (person_name, phone, role)
 
+# "Serving on `on`" is coverage_state.assignment_current_on in SQL; the tests
+# compare the tally with a count that uses that condition.
 _CELLS = """
 INSERT INTO {load} (person_name, phone, role, citywide, area_id, supervising_unit_id, serving, total)
 SELECT a.person_name, a.phone, a.role, %s, {area}, {unit},
@@ -45,13 +49,16 @@ GROUP BY a.person_name, a.phone, a.role{group}
 """
 
 
+def _table(name: str, apps=None) -> str:
+    """A model's table, from a migration's historical models when called from one."""
+    return (apps or django_apps).get_model("organizations", name)._meta.db_table
+
+
 def _insert(*, citywide: bool, on: dt.date, where: str = "", params: Iterable = (), apps=None) -> None:
-    # Table names from the migration's historical models when called from one.
-    table = (lambda name: apps.get_model("organizations", name)._meta.db_table) if apps else None
     sql = _CELLS.format(
-        load=table("InstructorLoad") if apps else InstructorLoad._meta.db_table,
-        assignment=table("InstructorAssignment") if apps else InstructorAssignment._meta.db_table,
-        organization=table("SocialOrganization") if apps else SocialOrganization._meta.db_table,
+        load=_table("InstructorLoad", apps),
+        assignment=_table("InstructorAssignment", apps),
+        organization=_table("SocialOrganization", apps),
         area="NULL" if citywide else "o.area_id",
         unit="NULL" if citywide else "o.supervising_unit_id",
         group="" if citywide else ", o.area_id, o.supervising_unit_id",
@@ -71,7 +78,7 @@ def _write(*, on: dt.date, where: str = "", params: Iterable = (), apps=None) ->
 def rebuild_workload(*, on: dt.date | None = None, apps=None) -> int:
     """Every person's rows, from all assignments as of `on` (today); the
     number of persons. `apps`: a migration's historical models."""
-    model = apps.get_model("organizations", "InstructorLoad") if apps else InstructorLoad
+    model = (apps or django_apps).get_model("organizations", "InstructorLoad")
     model.objects.all().delete()
     _write(on=on or clock.today(), apps=apps)
     return model.objects.filter(citywide=True).count()
@@ -80,7 +87,7 @@ def rebuild_workload(*, on: dt.date | None = None, apps=None) -> int:
 @transaction.atomic
 def refresh_persons(persons: Iterable[Person], *, on: dt.date | None = None) -> None:
     """Rewrite the rows of these persons only."""
-    persons = sorted({p for p in persons if p and p[0] is not None})
+    persons = sorted({p for p in persons if p})  # an assignment new to the database had no person before
     if not persons:
         return
     for start in range(0, len(persons), 200):  # bounded statements however many persons a write touched

@@ -11,13 +11,14 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coverage.ledgers.imports import services as imports
 from coverage.tests.ledgers.files import csv_bytes, preview, row
+from organizations.coverage_state import assignment_current_on
 from organizations.instructors import services, workload
 from organizations.instructors.selectors import workload_rows
 from organizations.instructors.services import Person
@@ -42,12 +43,10 @@ def users(beilin_user, yanta_user, lawyers_user, staff_user):
 
 def from_the_records(user) -> list[tuple]:
     """What the page showed before the tally: every assignment in scope, grouped per person."""
-    today = clock.today()
-    serving = Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
     rows = (
         InstructorAssignment.objects.for_user(user)
         .values("person_name", "phone", "role")
-        .annotate(serving=Count("pk", filter=serving), total=Count("pk"))
+        .annotate(serving=Count("pk", filter=assignment_current_on(clock.today())), total=Count("pk"))
     )
     return sorted((r["person_name"], r["phone"], r["role"], r["serving"], r["total"]) for r in rows)
 
