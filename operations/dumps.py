@@ -16,6 +16,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from ui import data_version
+
 
 def _pg_env_and_args() -> tuple[dict[str, str], list[str]]:
     db = connection.settings_dict
@@ -67,3 +69,6 @@ def restore(source: Path) -> None:
             backup_file.backup(connection.connection)
     else:
         raise RuntimeError(f"no restore for {connection.vendor}")
+    # pg_restore writes past Django's connection: pages kept for the data
+    # before are dropped with a new data version.
+    data_version.bump()

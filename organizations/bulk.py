@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from django.db import connection, models
 from django.utils import timezone
 
+from ui import data_version
+
 from .models import SocialOrganization
 
 BATCH = 500  # Django's path: rows a statement
@@ -53,6 +55,8 @@ def _copy(cursor, table: str, fields: Sequence[models.Field], rows: Iterable[Seq
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')", buffer)
+    # COPY goes through the driver's own cursor, past the watch on Django's.
+    data_version.mark_written(connection)
 
 
 def copy_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence]) -> bool:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, UpdateView
@@ -18,9 +19,41 @@ from accounts.permissions import Action
 from audit import recording as audit
 from exports import services as export_jobs
 
+from . import fragments
 from .exports import XLSX_DIRECT_MAX_ROWS, XLSX_MAX_ROWS, TableRows, TooManyRows, csv_response, xlsx_response
 from .forms import add_service_errors
 from .pagination import DEFAULT_PAGE_SIZE, PAGE_SIZES, CappedPaginator
+
+
+class KeptPageMixin:
+    """A page whose parts (head, menu, content) are kept between requests
+    until the data or the day changes (ui/fragments.py): a page seen before
+    answers with the session's, the user's and the data version's queries and
+    none of its own. Goes first among a view's bases, so that its `get` runs
+    before the page reads anything.
+
+    Not kept: an export (`?_export=`, answered by the export mixin), a page
+    holding a form token, anything inside a transaction with writes not yet
+    committed. ui/tests/test_kept_pages.py checks every kept page against a
+    fresh render for every kind of user."""
+
+    def get(self, request, *args, **kwargs):
+        self.kept_key = None
+        if not request.GET.get(getattr(self, "export_trigger_param", "_export")):
+            self.kept_key = fragments.key_for(request, type(self).__qualname__)
+        kept = fragments.get(self.kept_key)
+        if kept is not None:
+            # The layout itself, not the page's template: its parts are all kept,
+            # and a template that extends it would look for its blocks for nothing.
+            return TemplateResponse(request, "base.html", {"kept_parts": kept})
+        return self.get_afresh(request, *args, **kwargs)
+
+    def get_afresh(self, request, *args, **kwargs):
+        """The page read and rendered from its own queries (its parts kept as they render)."""
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "kept_key": getattr(self, "kept_key", None)}
 
 
 class SafeExportMixin(ExportMixin):
@@ -105,7 +138,7 @@ class SafeExportMixin(ExportMixin):
             return HttpResponseRedirect(f"{self.request.path}?{query.urlencode()}")
 
 
-class ScopedListView(PermissionRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
+class ScopedListView(PermissionRequiredMixin, KeptPageMixin, SafeExportMixin, SingleTableMixin, FilterView):
     """A scoped, filtered, sortable, paginated table with CSV and XLSX export
     of exactly the filtered rows."""
 

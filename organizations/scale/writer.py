@@ -27,6 +27,8 @@ from django.db import IntegrityError, models
 from django.db.models import ForeignKey, JSONField
 from django.utils import timezone
 
+from ui import data_version
+
 # COPY's CSV format reads an unquoted empty field as NULL by default; with
 # \N as the NULL marker an empty string stays an empty string.
 _NULL = r"\N"
@@ -125,6 +127,8 @@ class Writer:
             cursor.cursor.copy_expert(
                 f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')", buffer
             )
+        # COPY goes through the driver's own cursor, past the watch on Django's.
+        data_version.mark_written(self.connection)
 
     def _executemany(self, model, fields, rows, defaults) -> None:
         connection = self.connection

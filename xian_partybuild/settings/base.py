@@ -80,6 +80,22 @@ MIDDLEWARE = [
 ROOT_URLCONF = "xian_partybuild.urls"
 WSGI_APPLICATION = "xian_partybuild.wsgi.application"
 
+# Page parts kept until the data changes (ui/fragments.py), in each process's
+# memory: their keys carry the data version read from the database on every
+# request, so processes never disagree; the timeout is the safety net under a
+# change made outside Django.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": env.int("DJANGO_FRAGMENTS_TIMEOUT", default=600),
+        # Three parts a page (ui/fragments.py PARTS), a list page's content
+        # 50-150 KB: at most about 100 pages, some 30 MB, per process.
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
+
 # Django's form renderer, with <select> built in Python (ui/form_renderer.py).
 FORM_RENDERER = "ui.form_renderer.Renderer"
 

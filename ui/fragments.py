@@ -1,0 +1,74 @@
+"""A page's own parts, rendered once and served again until the data changes
+(ui/data_version.py) or the day does.
+
+A page's view opts in with ui.views.KeptPageMixin: before any query of its
+own it asks `get(key_for(request, name))`; when every part is kept it
+answers with them and reads nothing else. Otherwise it renders as usual and
+the layout (templates/base.html) keeps its head (with the page's title),
+its menu and the page's content through `{% kept_part %}`
+(ui/templatetags/fragments.py).
+
+What the parts are keyed on, and why each:
+- the data version token: any committed change of data (one read per request);
+- the user's pk: the parts show the user's scope, name and what their role
+  may open; a change of any of these is itself a change of data;
+- the language, today's date (the clock's: "as of" and half-years move with
+  it) and the full path with its query (filters, sort, page, half-year).
+
+The layout around the parts (the header's unread count, the messages, the
+language switch and the logout form with their CSRF tokens) is rendered afresh on every request, and a
+part holding a form token is never kept.
+
+Kept in each process's memory (the "fragments" cache): the key carries the
+token read from the database, so two processes can never disagree about
+which parts are current; a part lives at most DJANGO_FRAGMENTS_TIMEOUT
+seconds, the safety net under a change made outside Django (psql by hand).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import caches
+from django.utils.translation import get_language
+
+from xian_partybuild import clock
+
+from . import data_version
+
+CACHE = "fragments"
+# The layout's parts kept as rendered (templates/base.html): the head with the
+# page's title, the menu (what the user's role may open) and the page's content.
+PARTS = ("head", "nav", "content")
+_FORM_TOKEN = "csrfmiddlewaretoken"
+
+
+def key_for(request, name: str) -> str | None:
+    """The key of `name`'s parts for this request, or None when they must be rendered
+    (not a plain GET by a signed-in user, or inside a transaction with uncommitted writes)."""
+    user = getattr(request, "user", None)
+    if request.method != "GET" or user is None or not user.is_authenticated:
+        return None
+    if data_version.has_uncommitted_writes():
+        return None
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return ":".join(
+        ("page", name, data_version.current(), str(user.pk), get_language() or "", clock.today().isoformat(), path)
+    )
+
+
+def get(key: str | None) -> dict[str, str] | None:
+    """Every part kept under `key`, or None unless all of them are."""
+    if not key:
+        return None
+    kept = caches[CACHE].get_many([f"{key}:{part}" for part in PARTS])
+    if len(kept) != len(PARTS):
+        return None
+    return {part: kept[f"{key}:{part}"] for part in PARTS}
+
+
+def put(key: str | None, part: str, html: str) -> None:
+    """Keeps one part under `key`, unless it holds a form token (bound to one
+    browser's cookie) or was rendered from writes not yet committed."""
+    if key and _FORM_TOKEN not in html and not data_version.has_uncommitted_writes():
+        caches[CACHE].set(f"{key}:{part}", html)
