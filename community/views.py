@@ -8,7 +8,7 @@ from accounts.mixins import PermissionRequiredMixin
 from engagement.models import PilotCommunity
 from engagement.views import DataServiceMixin
 from organizations.models import Area
-from ui.views import ScopedListView, ServiceCreateView, ServiceUpdateView
+from ui.views import KeptPageMixin, ScopedListView, ServiceCreateView, ServiceUpdateView
 
 from . import selectors, services
 from .filters import IncubatedOrganizationFilter, NeedFilter, ProjectFilter, ServiceItemFilter
@@ -40,7 +40,7 @@ class PilotPageView(PermissionRequiredMixin, DetailView):
         return {**super().get_context_data(**kwargs), "page": page, "figures": page.figures}
 
 
-class DistrictView(PermissionRequiredMixin, TemplateView):
+class DistrictView(PermissionRequiredMixin, KeptPageMixin, TemplateView):
     """The matching rate (met needs / needs) and unmet needs by category for
     the user's scope: a district official's communities, or the city's
     districts with a row each (?district= opens one district's communities)."""

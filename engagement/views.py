@@ -6,7 +6,7 @@ from django.views.generic import DetailView, TemplateView
 
 from accounts.mixins import PermissionRequiredMixin
 from accounts.services import data_from
-from ui.views import ScopedListView, ServiceCreateView, ServiceUpdateView
+from ui.views import KeptPageMixin, ScopedListView, ServiceCreateView, ServiceUpdateView
 
 from . import selectors, services
 from .filters import (
@@ -49,7 +49,7 @@ class DataServiceMixin:
         return self.service(actor=self.request.user, data=data_from(self.data_class, data), **record), []
 
 
-class IndexView(LoginRequiredMixin, TemplateView):
+class IndexView(LoginRequiredMixin, KeptPageMixin, TemplateView):
     template_name = "engagement/index.html"
     extra_context = {"title": _("Training, pilots and contributions")}
 

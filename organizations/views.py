@@ -6,7 +6,7 @@ from django.views.generic import DetailView
 from accounts.mixins import PermissionRequiredMixin
 from accounts.services import data_from
 from coverage.recount.periods import half_year_or_none
-from ui.views import AsOfListMixin, ScopedListView, ServiceCreateView, ServiceUpdateView
+from ui.views import AsOfListMixin, KeptPageMixin, ScopedListView, ServiceCreateView, ServiceUpdateView
 
 from . import selectors, services
 from .autocomplete import location_label
@@ -53,7 +53,7 @@ class OrganizationListView(KeyedAreaListMixin, AsOfListMixin, ScopedListView):
         return rows.select_related("location__parent__parent") if self.get_export_format() else rows
 
 
-class OrganizationDetailView(PermissionRequiredMixin, DetailView):
+class OrganizationDetailView(PermissionRequiredMixin, KeptPageMixin, DetailView):
     model = SocialOrganization
     selector = staticmethod(selectors.organization_detail)
     template_name = "organizations/organization_detail.html"
@@ -77,7 +77,7 @@ class PartyOrganizationListView(KeyedAreaListMixin, AsOfListMixin, ScopedListVie
     extra_context = {"title": _("Party organisations"), "create_url": "organizations:party-organization-create"}
 
 
-class PartyOrganizationDetailView(PermissionRequiredMixin, DetailView):
+class PartyOrganizationDetailView(PermissionRequiredMixin, KeptPageMixin, DetailView):
     model = PartyOrganization
     selector = staticmethod(selectors.party_organization_detail)
     template_name = "organizations/party_organization_detail.html"

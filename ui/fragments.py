@@ -16,8 +16,8 @@ What the parts are keyed on, and why each:
   it) and the full path with its query (filters, sort, page, half-year).
 
 The layout around the parts (the header's unread count, the messages, the
-language switch and the logout form with their CSRF tokens) is rendered afresh on every request, and a
-part holding a form token is never kept.
+language switch and the logout form) is rendered afresh on every request. A
+form inside a kept part gets the request's own CSRF token each time.
 
 Kept in each process's memory (the "fragments" cache): the key carries the
 token read from the database, so two processes can never disagree about
@@ -28,8 +28,10 @@ seconds, the safety net under a change made outside Django (psql by hand).
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.core.cache import caches
+from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from xian_partybuild import clock
@@ -40,7 +42,9 @@ CACHE = "fragments"
 # The layout's parts kept as rendered (templates/base.html): the head with the
 # page's title, the menu (what the user's role may open) and the page's content.
 PARTS = ("head", "nav", "content")
-_FORM_TOKEN = "csrfmiddlewaretoken"
+# A form's CSRF token as {% csrf_token %} writes it: kept parts hold it in this
+# form only, and each answer from them carries the request's own token.
+_FORM_TOKEN = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")([^"]+)(">)')
 
 
 def key_for(request, name: str) -> str | None:
@@ -57,18 +61,30 @@ def key_for(request, name: str) -> str | None:
     )
 
 
-def get(key: str | None) -> dict[str, str] | None:
-    """Every part kept under `key`, or None unless all of them are."""
+def get(key: str | None, request) -> dict[str, str] | None:
+    """Every part kept under `key`, with this request's CSRF token in its forms,
+    or None unless all of them are kept."""
     if not key:
         return None
     kept = caches[CACHE].get_many([f"{key}:{part}" for part in PARTS])
     if len(kept) != len(PARTS):
         return None
-    return {part: kept[f"{key}:{part}"] for part in PARTS}
+    parts = {part: kept[f"{key}:{part}"] for part in PARTS}
+    if any(_FORM_TOKEN.search(html) for html in parts.values()):
+        # The token of the browser that rendered the parts would be refused for
+        # any other, and a token repeated across answers is what masking avoids.
+        token = get_token(request)
+        parts = {part: _FORM_TOKEN.sub(lambda m: m.group(1) + token + m.group(3), html) for part, html in parts.items()}
+    return parts
 
 
 def put(key: str | None, part: str, html: str) -> None:
-    """Keeps one part under `key`, unless it holds a form token (bound to one
-    browser's cookie) or was rendered from writes not yet committed."""
-    if key and _FORM_TOKEN not in html and not data_version.has_uncommitted_writes():
-        caches[CACHE].set(f"{key}:{part}", html)
+    """Keeps one part under `key`, unless it was rendered from writes not yet
+    committed, or holds a form token anywhere but in a form's hidden input
+    (where `get` could not give each answer its own)."""
+    if not key or data_version.has_uncommitted_writes():
+        return
+    tokens = {m.group(2) for m in _FORM_TOKEN.finditer(html)}
+    if sum(html.count(token) for token in tokens) != len(_FORM_TOKEN.findall(html)):
+        return
+    caches[CACHE].set(f"{key}:{part}", html)

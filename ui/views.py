@@ -32,16 +32,16 @@ class KeptPageMixin:
     none of its own. Goes first among a view's bases, so that its `get` runs
     before the page reads anything.
 
-    Not kept: an export (`?_export=`, answered by the export mixin), a page
-    holding a form token, anything inside a transaction with writes not yet
-    committed. ui/tests/test_kept_pages.py checks every kept page against a
+    Not kept: an export (`?_export=`, answered by the export mixin), anything
+    inside a transaction with writes not yet committed. A form in a kept page
+    gets the request's own CSRF token. ui/tests/test_kept_pages.py checks every kept page against a
     fresh render for every kind of user."""
 
     def get(self, request, *args, **kwargs):
         self.kept_key = None
         if not request.GET.get(getattr(self, "export_trigger_param", "_export")):
             self.kept_key = fragments.key_for(request, type(self).__qualname__)
-        kept = fragments.get(self.kept_key)
+        kept = fragments.get(self.kept_key, request)
         if kept is not None:
             # The layout itself, not the page's template: its parts are all kept,
             # and a template that extends it would look for its blocks for nothing.
@@ -169,7 +169,7 @@ def csrf_failure(request, reason: str = "") -> HttpResponse:  # noqa: ARG001 (Dj
     return render(request, "403_csrf.html", status=HttpResponseForbidden.status_code)
 
 
-class ServiceFormMixin(PermissionRequiredMixin):
+class ServiceFormMixin(PermissionRequiredMixin, KeptPageMixin):
     """Validate with the form, write with the service, show its errors on the form.
 
     A view names `run_service(data)`, returning the saved record and any

@@ -14,7 +14,7 @@ from accounts.mixins import PermissionRequiredMixin
 from coverage.recount.selectors import periods_with_snapshots
 from organizations.models import SocialOrganization
 from ui.pagination import DEFAULT_PAGE_SIZE, CappedPaginator
-from ui.views import PeriodFromRequestMixin, SafeExportMixin
+from ui.views import KeptPageMixin, PeriodFromRequestMixin, SafeExportMixin
 
 from . import selectors, summaries
 from .forms import ChangeScopeForm
@@ -35,7 +35,14 @@ class CountedPaginator(CappedPaginator):
 NO_NOTE = (Kind.REGISTERED, Kind.DEREGISTERED)
 
 
-class ChangesView(PermissionRequiredMixin, PeriodFromRequestMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+class ChangesView(
+    PermissionRequiredMixin,
+    KeptPageMixin,
+    PeriodFromRequestMixin,
+    SafeExportMixin,
+    SingleTableMixin,
+    TemplateView,
+):
     """/coverage/changes/?period=2020H2&kind=registered[&area=610103][&unit=3]"""
 
     template_name = "coverage/changes/changes.html"

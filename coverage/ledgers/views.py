@@ -22,7 +22,7 @@ from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action
 from coverage.models import Ledger, LedgerImport, LedgerImportProblem, LedgerImportRow
 from coverage.recount.services import period_get
-from ui.views import PeriodFromRequestMixin, SafeExportMixin
+from ui.views import KeptPageMixin, PeriodFromRequestMixin, SafeExportMixin
 
 from . import selectors, services
 from .forms import LedgerImportForm, LedgerReviewForm, LedgerSubmitForm
@@ -50,7 +50,14 @@ class PostActionMixin:
         return super().get_permission_action()
 
 
-class LedgerListView(LoginRequiredMixin, LedgerPeriodMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+class LedgerListView(
+    LoginRequiredMixin,
+    KeptPageMixin,
+    LedgerPeriodMixin,
+    SafeExportMixin,
+    SingleTableMixin,
+    TemplateView,
+):
     """Which areas and industry committees have submitted and been accepted, on time or late."""
 
     template_name = "coverage/ledgers/list.html"

@@ -24,7 +24,7 @@ from organizations.selectors import organization_rows
 from organizations.tables import SocialOrganizationTable
 from ui.formatting import format_percent
 from ui.pagination import DEFAULT_PAGE_SIZE, CappedPaginator
-from ui.views import PeriodFromRequestMixin, SafeExportMixin
+from ui.views import KeptPageMixin, PeriodFromRequestMixin, SafeExportMixin
 from xian_partybuild import clock
 
 from . import selectors, services
@@ -32,7 +32,14 @@ from .periods import HalfYear
 from .tables import OverviewTable, TrendTable
 
 
-class OverviewView(LoginRequiredMixin, PeriodFromRequestMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+class OverviewView(
+    LoginRequiredMixin,
+    KeptPageMixin,
+    PeriodFromRequestMixin,
+    SafeExportMixin,
+    SingleTableMixin,
+    TemplateView,
+):
     """Coverage by area (or supervising unit) for one half-year, from snapshots."""
 
     template_name = "coverage/overview.html"
@@ -131,7 +138,7 @@ class OverviewView(LoginRequiredMixin, PeriodFromRequestMixin, SafeExportMixin, 
         return context
 
 
-class AreaDetailView(LoginRequiredMixin, SingleTableMixin, TemplateView):
+class AreaDetailView(LoginRequiredMixin, KeptPageMixin, SingleTableMixin, TemplateView):
     """One area: its trend across half-years and its organisations that need attention."""
 
     template_name = "coverage/area_detail.html"

@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from coverage.recount.selectors import choose_period, periods_with_snapshots
-from ui.views import SafeExportMixin
+from ui.views import KeptPageMixin, SafeExportMixin
 from xian_partybuild import clock
 
 from ..periods import RecountedPeriodMixin
@@ -33,7 +33,7 @@ class LeadershipMixin(LoginRequiredMixin, UserPassesTestMixin, RecountedPeriodMi
         return super().handle_no_permission()
 
 
-class LeagueView(LeadershipMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+class LeagueView(LeadershipMixin, KeptPageMixin, SafeExportMixin, SingleTableMixin, TemplateView):
     """Districts compared for a half-year: coverage, 应建未建, warnings, stars
     and ledgers, each with its change and rank. Five queries over snapshots,
     tallies and ledgers whatever the number of organisations."""
@@ -69,7 +69,7 @@ class LeagueView(LeadershipMixin, SafeExportMixin, SingleTableMixin, TemplateVie
         return context
 
 
-class CompareView(LoginRequiredMixin, TemplateView):
+class CompareView(LoginRequiredMixin, KeptPageMixin, TemplateView):
     """Any two recounted half-years side by side for the user's own scope;
     by default the latest and the one before it."""
 
@@ -92,7 +92,7 @@ class CompareView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class BriefingView(LoginRequiredMixin, RecountedPeriodMixin, TemplateView):
+class BriefingView(LoginRequiredMixin, KeptPageMixin, RecountedPeriodMixin, TemplateView):
     """The half-year briefing of the user's own scope: one A4 portrait page
     (static/css/briefing.css) to print or hand out."""
 
@@ -115,7 +115,7 @@ class BriefingView(LoginRequiredMixin, RecountedPeriodMixin, TemplateView):
         return context
 
 
-class TileMapView(LeadershipMixin, TemplateView):
+class TileMapView(LeadershipMixin, KeptPageMixin, TemplateView):
     """The districts on a tile map coloured by a chosen league figure, each
     tile opening its district's page; districts with no place are listed beside it."""
 

@@ -10,11 +10,13 @@ uncommitted writes), so they run outside the usual per-test transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
 from django.db import transaction
+from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.urls import reverse
 
 from accounts.models import User
@@ -123,13 +125,26 @@ def test_nothing_is_kept_inside_a_transaction_with_uncommitted_writes(login, sta
     assert not caches[fragments.CACHE]._cache, "nothing kept from a transaction not yet committed"
 
 
-def test_a_part_with_a_form_token_is_never_kept(rf, staff_user):
-    request = rf.get(HOME)
-    request.user = staff_user
-    key = fragments.key_for(request, "test")
-    for part in ("head", "nav"):
-        fragments.put(key, part, "<p>7</p>")
-    fragments.put(key, "content", '<form><input name="csrfmiddlewaretoken" value="x"></form>')
-    assert fragments.get(key) is None
-    fragments.put(key, "content", "<p>7</p>")
-    assert fragments.get(key) == {"head": "<p>7</p>", "nav": "<p>7</p>", "content": "<p>7</p>"}
+def test_a_kept_form_carries_the_requests_own_token(rf, staff_user):
+    """A form in a kept part answers each request with that request's CSRF
+    token (the browser that rendered it has another secret); a token written
+    anywhere else than a form's hidden input could not be, so it is not kept."""
+    form = '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="{}"></form>'
+    rendering = rf.get(HOME)
+    rendering.user = staff_user
+    key = fragments.key_for(rendering, "test")
+    fragments.put(key, "head", "<title>7</title>")
+    fragments.put(key, "nav", "<nav></nav>")
+    fragments.put(key, "content", form.format(get_token(rendering)))
+
+    other = rf.get(HOME)
+    other.user = staff_user
+    kept = fragments.get(key, other)
+    token = re.search(r'value="([^"]+)"', kept["content"]).group(1)
+    assert _unmask_cipher_token(token) == other.META["CSRF_COOKIE"] != rendering.META["CSRF_COOKIE"]
+    assert kept["content"] == form.format(token)
+
+    caches[fragments.CACHE].delete(f"{key}:content")
+    leaked = get_token(rendering)
+    fragments.put(key, "content", form.format(leaked) + f'<div data-token="{leaked}"></div>')
+    assert fragments.get(key, other) is None

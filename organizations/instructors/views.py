@@ -17,7 +17,7 @@ from accounts.mixins import PermissionRequiredMixin
 from accounts.permissions import Action
 from ui.forms import add_service_errors
 from ui.pagination import DEFAULT_PAGE_SIZE
-from ui.views import SafeExportMixin, ScopedListView
+from ui.views import KeptPageMixin, SafeExportMixin, ScopedListView
 
 from ..filters import SocialOrganizationFilter
 from ..models import InstructorAssignment
@@ -38,7 +38,7 @@ class AssignmentListView(ScopedListView):
     extra_context = {"title": _("Instructors and liaisons"), "create_url": "organizations:instructor-assign"}
 
 
-class WorkloadView(PermissionRequiredMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+class WorkloadView(PermissionRequiredMixin, KeptPageMixin, SafeExportMixin, SingleTableMixin, TemplateView):
     """One row per person: how many organisations each serves today."""
 
     model = InstructorAssignment

@@ -26,12 +26,12 @@ from ratings.workflow import Action
 from ui.filters import SearchFilter, area_keys
 from ui.formatting import format_percent
 from ui.pagination import DEFAULT_PAGE_SIZE, CappedPaginator
-from ui.views import SafeExportMixin, ScopedListView
+from ui.views import KeptPageMixin, SafeExportMixin, ScopedListView
 
 from .common import RoundMixin, add_service_errors
 
 
-class RoundListView(LoginRequiredMixin, SingleTableMixin, TemplateView):
+class RoundListView(LoginRequiredMixin, KeptPageMixin, SingleTableMixin, TemplateView):
     template_name = "ratings/round_list.html"
     table_class = RoundTable
     table_pagination = False
@@ -86,7 +86,7 @@ class RoundUpdateView(PermissionRequiredMixin, RoundMixin, FormView):
         return HttpResponseRedirect(round_.get_absolute_url())
 
 
-class RoundSummaryView(LoginRequiredMixin, RoundMixin, SafeExportMixin, SingleTableMixin, TemplateView):
+class RoundSummaryView(LoginRequiredMixin, KeptPageMixin, RoundMixin, SafeExportMixin, SingleTableMixin, TemplateView):
     """The round's figures for the user's scope, with the same counts by area."""
 
     template_name = "ratings/round_summary.html"

@@ -22,6 +22,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from organizations.models import PartyOrganization, SocialOrganization
+from ratings.models import Round
 from ui import data_version, fragments
 from ui.templatetags.fragments import KeptPartNode
 from ui.views import KeptPageMixin
@@ -59,14 +61,29 @@ def tables_read(monkeypatch) -> set[str]:
     return read
 
 
+def _pages_with_arguments(user) -> list[str]:
+    """A record's pages and a district's and a round's, as the user reaches them."""
+    org = SocialOrganization.objects.for_user(user).order_by("pk").first()
+    party = PartyOrganization.objects.for_user(user).order_by("pk").first()
+    round_ = Round.objects.order_by("-year").first()
+    pages = [reverse("coverage:area-detail", kwargs={"code": "610103"})]
+    pages += [org.get_absolute_url(), reverse("organizations:organization-update", kwargs={"pk": org.pk})]
+    pages += [party.get_absolute_url()]
+    pages += [reverse(f"ratings:{name}", kwargs={"year": round_.year}) for name in ("round-summary", "round-movers")]
+    return pages
+
+
 def test_every_kept_page_equals_a_fresh_render_and_reads_no_ignored_table(client, tables_read):
     call_command("seed_demo", "--demo-users", verbosity=0)
     cache = caches[fragments.CACHE]
-    pages = [reverse("home"), *argumentless_pages()]
     kept_pages = {}
-    for username in ("staff", "beilin", "lawyers"):
-        client.force_login(get_user_model().objects.get(username=username))
+    for username in ("staff", "beilin", "lawyers", "leader"):
+        user = get_user_model().objects.get(username=username)
+        client.force_login(user)
         kept_pages[username] = 0
+        pages = [reverse("home"), *argumentless_pages()]
+        if username != "leader":
+            pages += _pages_with_arguments(user)
         for path in pages:
             cache.clear()
             first = client.get(path)
@@ -79,8 +96,9 @@ def test_every_kept_page_equals_a_fresh_render_and_reads_no_ignored_table(client
             assert _page(second) == _page(first), (username, path)
             cache.clear()
             assert _page(client.get(path)) == _page(second), (username, path)
-    # The dashboard and the list pages keep their parts: the comparison is not of nothing.
-    assert min(kept_pages.values()) >= 15, kept_pages
+    # The dashboard, the list, detail and form pages keep their parts: the comparison is not of nothing.
+    assert min(kept_pages[role] for role in ("staff", "beilin", "lawyers")) >= 40, kept_pages
+    assert kept_pages["leader"] >= 4, kept_pages
     assert {"coverage_snapshot", "organizations_socialorganization", "ratings_evaluation"} <= tables_read
     ignored = data_version.IGNORED_TABLES
     assert not {t for t in tables_read if t in ignored or t.startswith(data_version.IGNORED_PREFIXES)}
