@@ -16,6 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import override_settings
+from django.urls import reverse
 from django_celery_beat.schedulers import ModelEntry
 
 from conftest import publishing_to
@@ -187,6 +188,37 @@ def test_a_real_worker_runs_the_recount(dataset):
         assert (city.organizations, city.org_covered, city.work_covered) == (7, 3, 4)
         assert RecountRun.objects.get().status == RecountRun.Status.SUCCEEDED
         assert result.id
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_page_kept_before_a_workers_recount_shows_its_figures_after(dataset, login, staff_user):
+    """The worker is another process with its own connection: its commit
+    replaces the data version (ui/data_version.py), so the dashboard this
+    process kept before the recount is not served after it."""
+    _require_worker_services()
+    client = login(staff_user)
+    client.get(reverse("home"))
+    before = client.get(reverse("home"))
+    assert before.context.get("kept_parts") is not None, "the second visit is served from the kept parts"
+    assert 'data-figure="organizations"' not in before.content.decode()
+    with _worker() as (queue, worker):
+        tasks.recount.apply_async(args=["2020H2"], queue=queue)
+        _wait_for(
+            lambda: RecountRun.objects.filter(status=RecountRun.Status.SUCCEEDED).exists(),
+            worker,
+            seconds=90,
+            what="commit a recount",
+        )
+        # The worker replaces the token just after its commit, which this
+        # process may see a moment before: a few seconds at most, not the
+        # kept parts' ten minutes.
+        _wait_for(
+            lambda: 'data-figure="organizations">7<' in client.get(reverse("home")).content.decode(),
+            worker,
+            seconds=5,
+            what="have the kept dashboard replaced",
+        )
 
 
 def _demo_state() -> tuple[list, list]:
