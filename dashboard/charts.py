@@ -24,7 +24,7 @@ from engagement.models import Contribution
 from organizations.models import Area
 from ratings.models import MAX_STARS
 from ui.formatting import percent_value, wan_value
-from ui.views import PeriodFromRequestMixin
+from ui.views import KeptPageMixin, PeriodFromRequestMixin
 
 from . import selectors
 
@@ -39,7 +39,7 @@ def list_url(name: str, **filters) -> str:
     return f"{list_path(name)}?{urlencode({k: v for k, v in filters.items() if v is not None})}"
 
 
-class ScopedChartView(LoginRequiredMixin, PeriodFromRequestMixin, BaseLineChartView):
+class ScopedChartView(LoginRequiredMixin, KeptPageMixin, PeriodFromRequestMixin, BaseLineChartView):
     chart_type = "bar"
     stacked = False
     raise_exception = True  # JSON endpoints answer 403, not a login redirect

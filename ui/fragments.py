@@ -78,6 +78,26 @@ def get(key: str | None, request) -> dict[str, str] | None:
     return parts
 
 
+def get_response(key: str | None) -> tuple[str, bytes] | None:
+    """The content type and body of a whole answer kept under `key` (a chart's JSON)."""
+    return caches[CACHE].get(f"{key}:response") if key else None
+
+
+def put_response(key: str | None, response) -> None:
+    """Keeps a whole answer that is not a page (a chart's JSON): a plain 200
+    that sets no cookie, rendered from committed data only."""
+    if (
+        not key
+        or response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or response.has_header("Content-Disposition")
+        or data_version.has_uncommitted_writes()
+    ):
+        return
+    caches[CACHE].set(f"{key}:response", (response["Content-Type"], response.content))
+
+
 def put(key: str | None, part: str, html: str) -> None:
     """Keeps one part under `key`, unless it was rendered from writes not yet
     committed, or holds a form token anywhere but in a form's hidden input

@@ -32,8 +32,9 @@ class KeptPageMixin:
     none of its own. Goes first among a view's bases, so that its `get` runs
     before the page reads anything.
 
-    Not kept: an export (`?_export=`, answered by the export mixin), anything
-    inside a transaction with writes not yet committed. A form in a kept page
+    An answer that is not a page (a chart's JSON) is kept whole. Not kept:
+    an export (`?_export=`, answered by the export mixin), anything inside a
+    transaction with writes not yet committed. A form in a kept page
     gets the request's own CSRF token. ui/tests/test_kept_pages.py checks every kept page against a
     fresh render for every kind of user."""
 
@@ -46,7 +47,15 @@ class KeptPageMixin:
             # The layout itself, not the page's template: its parts are all kept,
             # and a template that extends it would look for its blocks for nothing.
             return TemplateResponse(request, "base.html", {"kept_parts": kept})
-        return self.get_afresh(request, *args, **kwargs)
+        answer = fragments.get_response(self.kept_key)
+        if answer is not None:
+            content_type, content = answer
+            return HttpResponse(content, content_type=content_type)
+        response = self.get_afresh(request, *args, **kwargs)
+        if not isinstance(response, TemplateResponse):
+            # Not a page (a chart's JSON): kept whole, its parts are not the layout's.
+            fragments.put_response(self.kept_key, response)
+        return response
 
     def get_afresh(self, request, *args, **kwargs):
         """The page read and rendered from its own queries (its parts kept as they render)."""

@@ -32,6 +32,9 @@ from .pages import argumentless_pages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# Every chart's JSON, as the dashboard asks for it (the districts' stars: leadership only).
+CHARTS = ("chart-coverage-by-area", "chart-coverage-trend", "chart-warnings", "chart-stars-by-round")
+CHARTS += ("chart-contributions", "chart-stars-by-area")
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+"')
 _TABLE = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
 
@@ -73,10 +76,24 @@ def _pages_with_arguments(user) -> list[str]:
     return pages
 
 
+def _chart_is_kept_as_rendered(client, url: str) -> bool:
+    """A chart's JSON, kept whole: the second answer reads nothing of its own
+    (the session, the user, the data version) and says what a fresh one says."""
+    caches[fragments.CACHE].clear()
+    first = client.get(url)
+    if first.status_code != 200:
+        return False
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert second.content == first.content and second["Content-Type"] == first["Content-Type"], url
+    return len(queries.captured_queries) <= 3
+
+
 def test_every_kept_page_equals_a_fresh_render_and_reads_no_ignored_table(client, tables_read):
     call_command("seed_demo", "--demo-users", verbosity=0)
     cache = caches[fragments.CACHE]
     kept_pages = {}
+    kept_charts = 0
     for username in ("staff", "beilin", "lawyers", "leader"):
         user = get_user_model().objects.get(username=username)
         client.force_login(user)
@@ -96,6 +113,11 @@ def test_every_kept_page_equals_a_fresh_render_and_reads_no_ignored_table(client
             assert _page(second) == _page(first), (username, path)
             cache.clear()
             assert _page(client.get(path)) == _page(second), (username, path)
+        for name in CHARTS:
+            if username == "leader" or name != "chart-stars-by-area":
+                kept_charts += _chart_is_kept_as_rendered(client, reverse(f"dashboard:{name}"))
+    # Every chart for every role that may read it: the leader's six, five for each of the others.
+    assert kept_charts == len(CHARTS) + 3 * (len(CHARTS) - 1)
     # The dashboard, the list, detail and form pages keep their parts: the comparison is not of nothing.
     assert min(kept_pages[role] for role in ("staff", "beilin", "lawyers")) >= 40, kept_pages
     assert kept_pages["leader"] >= 4, kept_pages
