@@ -138,7 +138,7 @@ class RoundMoversView(RoundMixin, ScopedListView):
         )
 
 
-class RoundEntryView(PermissionRequiredMixin, RoundMixin, TemplateView):
+class RoundEntryView(PermissionRequiredMixin, KeptPageMixin, RoundMixin, TemplateView):
     """Many evaluations at once: party organisations in rows, items in columns.
 
     Valid rows are saved, each through the service; invalid rows are held

@@ -72,7 +72,10 @@ def _pages_with_arguments(user) -> list[str]:
     pages = [reverse("coverage:area-detail", kwargs={"code": "610103"})]
     pages += [org.get_absolute_url(), reverse("organizations:organization-update", kwargs={"pk": org.pk})]
     pages += [party.get_absolute_url()]
-    pages += [reverse(f"ratings:{name}", kwargs={"year": round_.year}) for name in ("round-summary", "round-movers")]
+    pages += [
+        reverse(f"ratings:{name}", kwargs={"year": round_.year})
+        for name in ("round-summary", "round-movers", "round-entry")
+    ]
     return pages
 
 
