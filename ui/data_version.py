@@ -50,6 +50,7 @@ IGNORED_PREFIXES = ("django_celery_beat_",)
 # Statements that read (or only steer a transaction); anything else may write.
 _READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "BEGIN", "SET ", "SHOW", "EXPLAIN", "PRAGMA")
 _WRITE_VERB = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b", re.IGNORECASE)
+_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 _TARGET = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ _PENDING = "_data_version_pending"  # on the connection: a bump is queued for th
 
 
 def _may_write(sql: str) -> bool:
-    head = sql.lstrip()[:10].upper()
+    head = sql[:32].lstrip()[:10].upper()  # not a copy of a long statement
     if head.startswith(_READS):
         return False
     if head.startswith("WITH"):
@@ -78,7 +79,7 @@ def _changed_rows(sql: str, cursor) -> bool:
     # An UPDATE or DELETE that matched nothing (the reaper every two minutes,
     # say) changed nothing: rowcount 0. Where rowcount is not yet known (an
     # INSERT … RETURNING on SQLite counts only rows fetched) or is -1: a change.
-    if sql.lstrip()[:6].upper() not in ("UPDATE", "DELETE") or "RETURNING" in sql.upper():
+    if sql[:32].lstrip()[:6].upper() not in ("UPDATE", "DELETE") or _RETURNING.search(sql):
         return True
     try:
         return cursor.rowcount != 0
