@@ -34,9 +34,9 @@ class KeptPageMixin:
 
     An answer that is not a page (a chart's JSON) is kept whole. Not kept:
     an export (`?_export=`, answered by the export mixin), anything inside a
-    transaction with writes not yet committed. A form in a kept page
-    gets the request's own CSRF token. ui/tests/test_kept_pages.py checks every kept page against a
-    fresh render for every kind of user."""
+    transaction with writes not yet committed. A form in a kept page gets the
+    request's own CSRF token. ui/tests/test_kept_pages.py checks every kept
+    page against a fresh render for every kind of user."""
 
     def get(self, request, *args, **kwargs):
         self.kept_key = None
