@@ -52,7 +52,7 @@ class WorkloadView(PermissionRequiredMixin, KeptPageMixin, SafeExportMixin, Sing
         return selectors.workload_rows(user=self.request.user)
 
 
-class AssignView(PermissionRequiredMixin, FormView):
+class AssignView(PermissionRequiredMixin, KeptPageMixin, FormView):
     """Assign one person to several organisations. Opened from the
     organisation list, it starts with the list's filtered organisations."""
 
