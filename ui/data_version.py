@@ -55,8 +55,6 @@ _TARGET = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM
 
 logger = logging.getLogger(__name__)
 
-_PENDING = "_data_version_pending"  # on the connection: a bump is queued for this transaction's commit
-
 
 def _may_write(sql: str) -> bool:
     head = sql[:32].lstrip()[:10].upper()  # not a copy of a long statement
@@ -105,35 +103,40 @@ def install(sender=None, connection: BaseDatabaseWrapper | None = None, **kwargs
 
 def mark_written(connection: BaseDatabaseWrapper | None = None) -> None:
     """This connection's transaction changed data: a new token when it commits
-    (at once outside a transaction)."""
+    (at once outside a transaction), once per transaction."""
     connection = connection or connections["default"]
-    if connection.in_atomic_block:
-        if getattr(connection, _PENDING, False):
-            return
-        setattr(connection, _PENDING, True)
-    connection.on_commit(lambda: _committed(connection))
+    if connection.in_atomic_block and _bump_pending(connection):
+        return
+    connection.on_commit(_Bump(connection))
 
 
-def _committed(connection: BaseDatabaseWrapper) -> None:
-    setattr(connection, _PENDING, False)
-    try:
-        bump(connection)
-    except DatabaseError:
-        # During `migrate`, another app's migration writes before ui's has made
-        # the table: nothing can have been kept against a token yet. Anything
-        # else is worth a line in the log; the kept parts expire on their own.
-        if TABLE in connection.introspection.table_names():
-            logger.exception("the data version was not replaced after a commit")
+class _Bump:
+    """The on-commit callback that replaces the token. Django drops it with the
+    transaction or savepoint that rolls back, so whether one is pending is read
+    from the connection's own list, never from a flag a rollback would leave behind."""
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self.connection = connection
+
+    def __call__(self) -> None:
+        try:
+            bump(self.connection)
+        except DatabaseError:
+            # During `migrate`, another app's migration writes before ui's has
+            # made the table: nothing can have been kept against a token yet.
+            # Anything else is worth a line in the log; the kept parts expire on
+            # their own.
+            if TABLE in self.connection.introspection.table_names():
+                logger.exception("the data version was not replaced after a commit")
+
+
+def _bump_pending(connection: BaseDatabaseWrapper) -> bool:
+    return any(isinstance(entry[1], _Bump) for entry in connection.run_on_commit)
 
 
 def has_uncommitted_writes(connection: BaseDatabaseWrapper | None = None) -> bool:
     connection = connection or connections["default"]
-    if not connection.in_atomic_block:
-        # A transaction that rolled back left the mark behind; outside any
-        # transaction there is nothing uncommitted.
-        setattr(connection, _PENDING, False)
-        return False
-    return getattr(connection, _PENDING, False)
+    return connection.in_atomic_block and _bump_pending(connection)
 
 
 def bump(connection: BaseDatabaseWrapper | None = None) -> str:

@@ -72,6 +72,30 @@ def test_a_rolled_back_write_keeps_it():
     assert not data_version.has_uncommitted_writes()
 
 
+def test_a_write_after_a_rolled_back_one_replaces_it():
+    # The rolled-back transaction's pending replacement goes with it: the next
+    # transaction on the same connection must queue its own.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        UserFactory()
+        raise RuntimeError
+    before = data_version.current()
+    with transaction.atomic():
+        UserFactory()
+    assert data_version.current() != before
+
+
+def test_a_write_in_a_rolled_back_savepoint_leaves_the_outer_write_counted():
+    before = data_version.current()
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            UserFactory()
+            raise RuntimeError
+        assert not data_version.has_uncommitted_writes()
+        UserFactory()
+        assert data_version.has_uncommitted_writes()
+    assert data_version.current() != before
+
+
 def test_a_change_of_nothing_keeps_it():
     # The reaper's UPDATE every two minutes usually matches no row.
     before = data_version.current()
