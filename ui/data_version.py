@@ -41,7 +41,7 @@ TABLE = "ui_dataversion"
 ROW_ID = 1
 
 # Tables whose writes change no kept page (ui/tests/test_kept_pages.py reads
-# every table the kept pages read, for three kinds of user, and checks that
+# every table the kept pages read, for four kinds of user, and checks that
 # none is here): the sessions (renewed once a minute), this token's own row
 # and Celery beat's bookkeeping (every two minutes).
 IGNORED_TABLES = frozenset({"django_session", TABLE})
@@ -56,8 +56,12 @@ _TARGET = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM
 logger = logging.getLogger(__name__)
 
 
-def _may_write(sql: str) -> bool:
-    head = sql[:32].lstrip()[:10].upper()  # not a copy of a long statement
+def _head(sql: str) -> str:
+    """The statement's first word or so, upper-cased, without copying a long statement."""
+    return sql[:32].lstrip()[:10].upper()
+
+
+def _may_write(sql: str, head: str) -> bool:
     if head.startswith(_READS):
         return False
     if head.startswith("WITH"):
@@ -73,11 +77,11 @@ def _ignored(sql: str) -> bool:
     return table in IGNORED_TABLES or table.startswith(IGNORED_PREFIXES)
 
 
-def _changed_rows(sql: str, cursor) -> bool:
+def _changed_rows(sql: str, head: str, cursor) -> bool:
     # An UPDATE or DELETE that matched nothing (the reaper every two minutes,
     # say) changed nothing: rowcount 0. Where rowcount is not yet known (an
     # INSERT … RETURNING on SQLite counts only rows fetched) or is -1: a change.
-    if sql[:32].lstrip()[:6].upper() not in ("UPDATE", "DELETE") or _RETURNING.search(sql):
+    if not head.startswith(("UPDATE", "DELETE")) or _RETURNING.search(sql):
         return True
     try:
         return cursor.rowcount != 0
@@ -87,7 +91,10 @@ def _changed_rows(sql: str, cursor) -> bool:
 
 def _watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and _may_write(sql) and not _ignored(sql) and _changed_rows(sql, context["cursor"]):
+    if not isinstance(sql, str):
+        return result
+    head = _head(sql)
+    if _may_write(sql, head) and not _ignored(sql) and _changed_rows(sql, head, context["cursor"]):
         mark_written(context["connection"])
     return result
 
