@@ -226,6 +226,18 @@ class PilotAssignment(models.Model):
     organization = models.ForeignKey(
         SocialOrganization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="pilot_assignments"
     )
+    # The organisation's scope, copied so that an industry committee's
+    # list filters and counts on this table alone (an index
+    # range) instead of joining a million organisations. The database keeps
+    # the copy true on every write path (migration 0003's triggers).
+    organization_unit = models.ForeignKey(
+        "organizations.SupervisingUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
     community = models.ForeignKey(
         PilotCommunity, verbose_name=_("pilot community"), on_delete=models.PROTECT, related_name="assignments"
     )
@@ -246,7 +258,10 @@ class PilotAssignment(models.Model):
         verbose_name_plural = _("pilot organisations")
         ordering = ["community__community__path", "organization__name"]
         # A pilot community's first serving organisations (the pilot list's rows).
-        indexes = [models.Index(fields=["community", "selected_on", "id"], name="assignment_community_first")]
+        indexes = [
+            models.Index(fields=["community", "selected_on", "id"], name="assignment_community_first"),
+            models.Index(fields=["organization_unit", "id"], name="assignment_unit_id"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["organization", "community"], name="one_assignment_per_pilot_and_org"),
             models.CheckConstraint(
@@ -278,6 +293,21 @@ class PlaqueAward(models.Model):
     organization = models.ForeignKey(
         SocialOrganization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="plaques"
     )
+    # The organisation's scope, copied so that a district's or an industry
+    # committee's list filters and counts on this table alone (an index
+    # range) instead of joining a million organisations. The database keeps
+    # the copy true on every write path (migration 0003's triggers).
+    organization_area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, editable=False, related_name="+", db_index=False
+    )
+    organization_unit = models.ForeignKey(
+        "organizations.SupervisingUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
     awarded_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200)
     community = models.ForeignKey(
@@ -297,7 +327,12 @@ class PlaqueAward(models.Model):
         verbose_name_plural = _("plaque awards")
         ordering = ["-awarded_on", "organization__name"]
         # The list, newest first: a page is a range of this index.
-        indexes = [models.Index(fields=["awarded_on", "id"], name="plaque_awarded_id")]
+        indexes = [
+            models.Index(fields=["awarded_on", "id"], name="plaque_awarded_id"),
+            # The same, within a district's or an industry committee's scope.
+            models.Index(fields=["organization_area", "awarded_on", "id"], name="plaque_area_awarded_id"),
+            models.Index(fields=["organization_unit", "awarded_on", "id"], name="plaque_unit_awarded_id"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["organization", "awarded_on"], name="one_plaque_per_org_and_day"),
         ]
@@ -334,6 +369,21 @@ class Contribution(models.Model):
     organization = models.ForeignKey(
         SocialOrganization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="contributions"
     )
+    # The organisation's scope, copied so that a district's or an industry
+    # committee's list filters and counts on this table alone (an index
+    # range) instead of joining a million organisations. The database keeps
+    # the copy true on every write path (migration 0003's triggers).
+    organization_area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, editable=False, related_name="+", db_index=False
+    )
+    organization_unit = models.ForeignKey(
+        "organizations.SupervisingUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
     made_on = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     money_yuan = models.DecimalField(
@@ -365,6 +415,9 @@ class Contribution(models.Model):
             models.Index(fields=["kind", "made_on"]),
             # The list, newest first: a page is a range of this index.
             models.Index(fields=["made_on", "id"], name="contribution_made_id"),
+            # The same, within a district's or an industry committee's scope.
+            models.Index(fields=["organization_area", "made_on", "id"], name="contribution_area_made_id"),
+            models.Index(fields=["organization_unit", "made_on", "id"], name="contribution_unit_made_id"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -43,7 +43,7 @@ class PilotCommunityQuerySet(ScopedQuerySet):
             return self.filter(
                 Exists(
                     assignments.filter(
-                        community=OuterRef("pk"), organization__supervising_unit_id=user.supervising_unit_id
+                        community=OuterRef("pk"), organization_unit_id=user.supervising_unit_id
                     )
                 )
             )
@@ -54,20 +54,22 @@ class PilotAssignmentQuerySet(ScopedQuerySet):
     # The district answers for the pilots in its communities, whichever
     # district registered the organisation that serves there.
     area_lookup = "community__community"
-    unit_lookup = "organization__supervising_unit"
+    # The organisation's unit, as copied onto the assignment (models.py).
+    unit_lookup = "organization_unit"
 
 
 class PlaqueAwardQuerySet(ScopedQuerySet):
-    area_lookup = "organization__area"
-    unit_lookup = "organization__supervising_unit"
+    # The organisation's area and unit, as copied onto the record (models.py).
+    area_lookup = "organization_area"
+    unit_lookup = "organization_unit"
 
     def with_agreement(self) -> PlaqueAwardQuerySet:
         return self.filter(agreement_signed=True)
 
 
 class ContributionQuerySet(ScopedQuerySet):
-    area_lookup = "organization__area"
-    unit_lookup = "organization__supervising_unit"
+    area_lookup = "organization_area"
+    unit_lookup = "organization_unit"
 
     def of_kind(self, kind: str) -> ContributionQuerySet:
         return self.filter(kind=kind)
