@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from coverage.models import EarlyWarning, Snapshot
 from coverage.warnings.scan import warning_scan
 from engagement.models import Contribution, PilotAssignment, PlaqueAward
+from engagement.tests import scope_copies
 from organizations import demo
 from organizations.coverage_state import organization_active_on, refresh_coverage
 from organizations.creditcode import code_warnings, validate_credit_code
@@ -203,6 +204,10 @@ def test_seed_scale_writes_the_plan_idempotently_and_adds_only_the_difference():
         == loads
     )
     assert demo.seed_locations(random.Random(0)) == 0
+    # Engagement records carry their organisations' scope (the triggers copy
+    # it, or on PostgreSQL the writer's chunk end when it turns them off).
+    assert Contribution.objects.filter(organization__in=seed.scale_organizations()).exists()
+    assert scope_copies.mismatches() == []
     city = Snapshot.objects.get(period__year=2020, period__half=2, scope=Snapshot.Scope.CITY)
     active = SocialOrganization.objects.filter(organization_active_on(AS_OF)).count()
     assert city.organizations == active
