@@ -60,3 +60,20 @@ class InstructorAssignmentQuerySet(ScopedQuerySet):
 class InstructorLoadQuerySet(ScopedQuerySet):
     area_lookup = "area"
     unit_lookup = "supervising_unit"
+
+    def for_user(self, user):
+        """The rows that hold exactly the user's scope, each person once: the
+        city's rows citywide, the rows of a district official's own area (they
+        count every organisation under it), those of an industry committee's
+        unit. Not the subtree that ScopedQuerySet would give: the rows of the
+        areas under a district are already in the district's own."""
+        rows = super().for_user(user)
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return rows
+        if user.is_citywide:
+            return rows.filter(citywide=True)
+        if user.role == user.Role.DISTRICT and user.area_id:
+            return rows.filter(citywide=False, area_id=user.area_id)
+        if user.role == user.Role.INDUSTRY and user.supervising_unit_id:
+            return rows.filter(citywide=False, area__isnull=True)
+        return rows

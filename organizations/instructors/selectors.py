@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
 from ..models import InstructorAssignment, InstructorLoad, SocialOrganization
 
@@ -19,18 +19,12 @@ def assignment_rows() -> QuerySet[InstructorAssignment]:
 
 def workload_rows(*, user: User) -> QuerySet:
     """One row per person (name, phone, role) in the user's scope: organisations
-    served today and in all, busiest first, from the workload tally
-    (organizations/instructors/workload.py). The city reads its per-person
-    rows as they are; a district or an industry committee sums its cells."""
-    loads = InstructorLoad.objects.for_user(user)
-    order = ("-serving", "person_name", "phone", "role")
-    if user.is_citywide:
-        return loads.filter(citywide=True).values("person_name", "phone", "role", "serving", "total").order_by(*order)
+    served today and in all, busiest first, read as they are from the
+    workload tally's rows for that scope (organizations/instructors/workload.py)."""
     return (
-        loads.filter(citywide=False)
-        .values("person_name", "phone", "role")
-        .annotate(serving=Sum("serving"), total=Sum("total"))
-        .order_by(*order)
+        InstructorLoad.objects.for_user(user)
+        .values("person_name", "phone", "role", "serving", "total")
+        .order_by("-serving", "person_name", "phone", "role")
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from ..models import InstructorAssignment, SocialOrganization
+from ..models import Area, InstructorAssignment, SocialOrganization
 from .workload import refresh_for_organizations, refresh_persons
 
 PERSON = ("person_name", "phone", "role")
@@ -54,3 +54,18 @@ def organization_saved(instance: SocialOrganization, **kwargs) -> None:
     before = getattr(instance, "_cell_before", None)
     if before is not None and before != (instance.area_id, instance.supervising_unit_id):
         refresh_for_organizations(SocialOrganization.objects.filter(pk=instance.pk))
+
+
+@receiver(pre_save, sender=Area, dispatch_uid="workload_area_saving")
+def area_saving(instance: Area, **kwargs) -> None:
+    # Area.save() computes the new path before saving; the stored one is the old.
+    instance._path_before = Area.objects.filter(pk=instance.pk).values_list("path", flat=True).first()
+
+
+@receiver(post_save, sender=Area, dispatch_uid="workload_area_saved")
+def area_saved(instance: Area, **kwargs) -> None:
+    # An area's rows sum the organisations under it: a subtree moved elsewhere
+    # in the tree changes which areas' rows its organisations' persons count in.
+    before = getattr(instance, "_path_before", None)
+    if before is not None and before != instance.path:
+        refresh_for_organizations(SocialOrganization.objects.filter(area__path__startswith=instance.path))

@@ -8,7 +8,9 @@ yields, kept true by:
   organizations/instructors/signals.py: the persons the assignment belonged
   to before and after the write are rewritten, in the same transaction;
 - every change of an organisation (its registration area or supervising unit
-  moves its assignments to another cell): the persons assigned to it;
+  moves its assignments to other rows): the persons assigned to it;
+- an area moved in the tree (another parent or code): the persons assigned
+  to the organisations under it, whose areas now lie in other areas;
 - the bulk writers: the demo seed and `seed_scale` call `rebuild_workload`,
   and `organizations_import` (the ledger import's writer) calls
   `refresh_for_organizations` for the organisations an update moves;
@@ -38,15 +40,45 @@ Person = tuple[str, str, str]  # (person_name, phone, role)
 
 # "Serving on `on`" is coverage_state.assignment_current_on in SQL; the tests
 # compare the tally with a count that uses that condition.
-_CELLS = """
+_ROWS = """
 INSERT INTO {load} (person_name, phone, role, citywide, area_id, supervising_unit_id, serving, total)
-SELECT a.person_name, a.phone, a.role, %s, {area}, {unit},
+SELECT a.person_name, a.phone, a.role, {citywide}, {area}, {unit},
        SUM(CASE WHEN a.started_on <= %s AND (a.ended_on IS NULL OR a.ended_on >= %s) THEN 1 ELSE 0 END),
        COUNT(*)
-FROM {assignment} a JOIN {organization} o ON o.id = a.organization_id
-{where}
+FROM {assignment} a JOIN {organization} o ON o.id = a.organization_id{join}
+WHERE {where}
 GROUP BY a.person_name, a.phone, a.role{group}
 """
+
+# Each area and every area it lies in, but the city (whose rows are the
+# citywide ones): a few hundred areas, paired once per statement, so that the
+# assignments join it on a key instead of comparing paths per row.
+_WITHIN = """
+JOIN (SELECT inner_area.id AS area_id, outer_area.id AS scope_area_id
+      FROM {area} inner_area JOIN {area} outer_area
+        ON substr(inner_area.path, 1, length(outer_area.path)) = outer_area.path
+      WHERE outer_area.parent_id IS NOT NULL) w ON w.area_id = o.area_id"""
+
+# Kind of row → how it is written (see InstructorLoad).
+_KINDS = {
+    "city": {"citywide": "TRUE", "area": "NULL", "unit": "NULL", "join": "", "where": "1 = 1", "group": ""},
+    "area": {
+        "citywide": "FALSE",
+        "area": "w.scope_area_id",
+        "unit": "NULL",
+        "join": _WITHIN,
+        "where": "1 = 1",
+        "group": ", w.scope_area_id",
+    },
+    "unit": {
+        "citywide": "FALSE",
+        "area": "NULL",
+        "unit": "o.supervising_unit_id",
+        "join": "",
+        "where": "o.supervising_unit_id IS NOT NULL",
+        "group": ", o.supervising_unit_id",
+    },
+}
 
 
 def _table(name: str, apps=None) -> str:
@@ -54,24 +86,20 @@ def _table(name: str, apps=None) -> str:
     return (apps or django_apps).get_model("organizations", name)._meta.db_table
 
 
-def _insert(*, citywide: bool, on: dt.date, where: str = "", params: Iterable = (), apps=None) -> None:
-    sql = _CELLS.format(
-        load=_table("InstructorLoad", apps),
-        assignment=_table("InstructorAssignment", apps),
-        organization=_table("SocialOrganization", apps),
-        area="NULL" if citywide else "o.area_id",
-        unit="NULL" if citywide else "o.supervising_unit_id",
-        group="" if citywide else ", o.area_id, o.supervising_unit_id",
-        where=where,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [citywide, on, on, *params])
-
-
 def _write(*, on: dt.date, where: str = "", params: Iterable = (), apps=None) -> None:
+    """Every kind of row for the assignments that match `where` (SQL over `a`, the assignment)."""
     params = list(params)
-    _insert(citywide=True, on=on, where=where, params=params, apps=apps)
-    _insert(citywide=False, on=on, where=where, params=params, apps=apps)
+    tables = {
+        "load": _table("InstructorLoad", apps),
+        "assignment": _table("InstructorAssignment", apps),
+        "organization": _table("SocialOrganization", apps),
+    }
+    with connection.cursor() as cursor:
+        for kind in _KINDS.values():
+            condition = kind["where"] + (f" AND ({where})" if where else "")
+            join = kind["join"].format(area=_table("Area", apps))
+            sql = _ROWS.format(**tables, **{**kind, "join": join, "where": condition})
+            cursor.execute(sql, [on, on, *params])
 
 
 @transaction.atomic
@@ -96,7 +124,7 @@ def refresh_persons(persons: Iterable[Person], *, on: dt.date | None = None) -> 
         for name, phone, role in chunk:
             match |= Q(person_name=name, phone=phone, role=role)
         InstructorLoad.objects.filter(match).delete()
-        where = "WHERE " + " OR ".join(["(a.person_name = %s AND a.phone = %s AND a.role = %s)"] * len(chunk))
+        where = " OR ".join(["(a.person_name = %s AND a.phone = %s AND a.role = %s)"] * len(chunk))
         _write(on=on or clock.today(), where=where, params=[value for person in chunk for value in person])
 
 

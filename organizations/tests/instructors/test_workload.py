@@ -22,9 +22,9 @@ from organizations.coverage_state import assignment_current_on
 from organizations.instructors import services, workload
 from organizations.instructors.selectors import workload_rows
 from organizations.instructors.services import Person
-from organizations.models import InstructorAssignment, InstructorLoad
+from organizations.models import Area, InstructorAssignment, InstructorLoad
 from organizations.tasks import refresh_coverage_daily
-from organizations.tests.factories import InstructorAssignmentFactory, SocialOrganizationFactory
+from organizations.tests.factories import AreaFactory, InstructorAssignmentFactory, SocialOrganizationFactory
 from xian_partybuild import clock
 
 # Every column, so that two writes of the same rows list them alike.
@@ -131,6 +131,30 @@ def test_a_ledger_import_that_moves_an_organisation_moves_its_persons(users, bei
     assert d.supervising_unit == justice
     assert from_the_tally(users[2]) != before
     assert_true_for(users)
+
+
+def test_an_area_moved_in_the_tree_takes_its_persons_to_the_areas_it_now_lies_in(users, beilin, yanta):
+    # A zone registered under 碑林区: the district's rows count its organisations' persons too.
+    zone = AreaFactory(code="610103-Z1", name="碑林园区", level=Area.Level.ZONE, parent=beilin)
+    inner = AreaFactory(code="610103-Z1-1", name="园区一期", level=Area.Level.ZONE, parent=zone)
+    InstructorAssignmentFactory(organization=SocialOrganizationFactory(area=zone), person_name="园区指导员")
+    InstructorAssignmentFactory(organization=SocialOrganizationFactory(area=inner), person_name="园区指导员")
+    assert_true_for(users)
+    assert ("园区指导员", "", "instructor", 2, 2) in from_the_tally(users[0])
+
+    zone.parent = yanta
+    zone.save()
+    inner.refresh_from_db()
+    assert inner.path.startswith(yanta.path)  # the subtree moved along
+    assert_true_for(users)
+    assert "园区指导员" not in {r[0] for r in from_the_tally(users[0])}
+    assert "园区指导员" in {r[0] for r in from_the_tally(users[1])}
+
+
+def test_a_scope_reads_its_own_rows_without_grouping(users):
+    for user in users:
+        sql = str(workload_rows(user=user).query).upper()
+        assert "GROUP BY" not in sql and "SUM(" not in sql, user.username
 
 
 def test_a_later_day_changes_who_serves_and_the_daily_job_follows(users, dataset):
