@@ -41,11 +41,7 @@ class PilotCommunityQuerySet(ScopedQuerySet):
         ):
             assignments = self.model._meta.get_field("assignments").related_model.objects
             return self.filter(
-                Exists(
-                    assignments.filter(
-                        community=OuterRef("pk"), organization_unit_id=user.supervising_unit_id
-                    )
-                )
+                Exists(assignments.filter(community=OuterRef("pk"), organization_unit_id=user.supervising_unit_id))
             )
         return super().for_user(user)
 
