@@ -11,6 +11,10 @@ def fill(apps, schema_editor):
     from organizations.instructors.workload import rebuild_workload  # noqa: PLC0415 (only when migrating)
 
     rebuild_workload(apps=apps)
+    if schema_editor.connection.vendor == "postgresql":
+        # The new rows' foreign keys are checked at commit; PostgreSQL will not
+        # ALTER a table with such checks pending (the constraint that follows).
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE", params=None)
 
 
 class Migration(migrations.Migration):
