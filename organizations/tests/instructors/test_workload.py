@@ -25,6 +25,7 @@ from organizations.instructors.services import Person
 from organizations.models import Area, InstructorAssignment, InstructorLoad
 from organizations.tasks import refresh_coverage_daily
 from organizations.tests.factories import AreaFactory, InstructorAssignmentFactory, SocialOrganizationFactory
+from ui.pagination import CappedPaginator
 from xian_partybuild import clock
 
 # Every column, so that two writes of the same rows list them alike.
@@ -208,3 +209,16 @@ def test_the_workload_page_reads_the_tally_in_fixed_queries(login, staff_user, b
         InstructorAssignment.objects.filter(person_name__startswith="指导员").delete()
     # Session, user, the page's count and its rows (a district's also its area for the scope).
     assert counts == {staff_user.username: 4, beilin_user.username: 5}
+
+
+def test_past_the_cap_the_page_says_so_and_offers_the_busiest(login, staff_user, dataset, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for index in range(5):
+        InstructorAssignmentFactory(organization=dataset.a, person_name=f"指导员{index}", started_on=JULY)
+    assert len(from_the_tally(staff_user)) > 3
+    response = login(staff_user).get(reverse("organizations:instructor-workload"), {"per_page": 25})
+    assert 'class="capped" data-cap="3"' in response.content.decode()
+    assert len(response.context["table"].page.object_list) == 3
+    # Busiest first: the page's rows are the tally's first three.
+    shown = [row.record["serving"] for row in response.context["table"].page.object_list]
+    assert shown == sorted((r[3] for r in from_the_tally(staff_user)), reverse=True)[:3]
