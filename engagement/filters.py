@@ -93,7 +93,7 @@ class PilotAssignmentFilter(FilterSet):
 
 class PlaqueAwardFilter(FilterSet):
     q = RelatedNameSearchFilter(label=_("Organisation"), related={"organization": "organizations.SocialOrganization"})
-    area = AreaSubtreeFilter(label=_("Area"), field_name="organization__area", by_key=True)
+    area = AreaSubtreeFilter(label=_("Area"), field_name="organization_area", by_key=True)
     agreement_signed = django_filters.BooleanFilter(label=_("Pairing agreement signed"), widget=YES_NO())
     awarded_on = django_filters.DateFilter(label=_("Date"))
 
@@ -105,7 +105,7 @@ class PlaqueAwardFilter(FilterSet):
 class ContributionFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Organisation or description"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Contribution.Kind.choices)
-    area = AreaSubtreeFilter(label=_("Area"), field_name="organization__area", by_key=True)
+    area = AreaSubtreeFilter(label=_("Area"), field_name="organization_area", by_key=True)
     is_exemplary_case = django_filters.BooleanFilter(label=_("Exemplary case"), widget=YES_NO())
     sent_teams = django_filters.BooleanFilter(label=_("Sent teams"), method="filter_teams", widget=YES_NO())
     made_after = django_filters.DateFilter(label=_("From"), field_name="made_on", lookup_expr="gte")
