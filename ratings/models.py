@@ -211,7 +211,14 @@ class Evaluation(models.Model):
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
         ordering = ["-round__year", "party_organization__name", "pk"]
-        indexes = [models.Index(fields=["round", "state"]), models.Index(fields=["round", "final_stars"])]
+        indexes = [
+            models.Index(fields=["round", "state"]),
+            models.Index(fields=["round", "final_stars"]),
+            # The movers (ratings.selectors.movement_condition) compare two
+            # rounds' final stars per party organisation: from this index
+            # alone, a round's side of the join is read without its rows.
+            models.Index(fields=["round", "party_organization", "final_stars"], name="evaluation_round_party_stars"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "party_organization"],
