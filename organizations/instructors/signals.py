@@ -59,7 +59,9 @@ def organization_saved(instance: SocialOrganization, **kwargs) -> None:
 @receiver(pre_save, sender=Area, dispatch_uid="workload_area_saving")
 def area_saving(instance: Area, **kwargs) -> None:
     # Area.save() computes the new path before saving; the stored one is the old.
-    instance._path_before = Area.objects.filter(pk=instance.pk).values_list("path", flat=True).first()
+    instance._path_before = (
+        Area.objects.filter(pk=instance.pk).values_list("path", flat=True).first() if instance.pk else None
+    )
 
 
 @receiver(post_save, sender=Area, dispatch_uid="workload_area_saved")
