@@ -154,6 +154,7 @@ def main() -> None:
     from accounts.models import User
     from coverage import tasks
     from coverage.ledgers.imports import parsing
+    from coverage.ledgers.imports.columns import COLUMN_OF_FIELD, HEADERS
     from coverage.models import LedgerImport
     from coverage.recount import services as recount
     from coverage.tests.ledgers.files import csv_bytes, realistic_rows, xlsx_bytes_fast
@@ -249,8 +250,12 @@ def main() -> None:
         FILES.mkdir(exist_ok=True)
         (FILES / f"{n}-new.csv").write_bytes(csv_bytes(rows))
         (FILES / f"{n}-same.xlsx").write_bytes(xlsx_bytes_fast(rows))
-        (FILES / f"{n}-changed.csv").write_bytes(csv_bytes([[*r[:6], str(int(r[6]) + 1), *r[7:]] for r in rows]))
-        (FILES / f"{n}-bad.csv").write_bytes(csv_bytes([[*r[:6], "-1", *r[7:]] for r in rows]))
+        # The head count's position in the template (columns are added over time).
+        at = HEADERS.index(COLUMN_OF_FIELD["staff_count"].header)
+        (FILES / f"{n}-changed.csv").write_bytes(
+            csv_bytes([[*r[:at], str(int(r[at]) + 1), *r[at + 1 :]] for r in rows])
+        )
+        (FILES / f"{n}-bad.csv").write_bytes(csv_bytes([[*r[:at], "-1", *r[at + 1 :]] for r in rows]))
         with zipfile.ZipFile(FILES / f"{n}-same.xlsx") as archive:
             return {"unpacked": sum(info.file_size for info in archive.infolist())}
 
