@@ -240,3 +240,37 @@ def log_in(page, username: str, password: str = "pw-test-123") -> None:
     page.click("button[type=submit].primary")
     # "**/" alone also matches /login/ itself, so the caller could go on before the sign-in lands.
     page.wait_for_url(lambda url: urlsplit(url).path != "/login/")
+
+
+# Every test's rows are rolled back, and rolled-back rows are dead rows that
+# only VACUUM reclaims. On a server with autovacuum off (CI's machine turns
+# it off) the suite's hundreds of demo cities pile up: half-way through the
+# run every scan of the organisations read 240 MB of them, and the
+# PostgreSQL suite headed for two hours. Autovacuum is no cure either: its
+# ANALYZE, run while a test's rows are uncommitted, records the tables as
+# empty but large, and the next demo seed's plans nest loops for minutes.
+# A VACUUM between tests, when no transaction holds a lock, reclaims the
+# rows and truncates the emptied tables, so the planner sizes them afresh.
+VACUUM_EVERY = 25
+_tests_since_vacuum = 0
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_protocol(item, nextitem):  # noqa: ARG001 (pytest's hook signature)
+    global _tests_since_vacuum  # noqa: PLW0603 (a counter across hook calls)
+    yield
+    _tests_since_vacuum += 1
+    if _tests_since_vacuum < VACUUM_EVERY:
+        return
+    _tests_since_vacuum = 0
+    from django.db import connection  # noqa: PLC0415 (after the test's own setup and teardown)
+    from pytest_django.plugin import blocking_manager_key  # noqa: PLC0415
+
+    # Only on PostgreSQL, outside any transaction, and on the test database
+    # (before the first database test the connection may still name another).
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    if not str(connection.settings_dict["NAME"]).startswith("test_"):
+        return
+    with item.config.stash[blocking_manager_key].unblock(), connection.cursor() as cursor:
+        cursor.execute("VACUUM")
