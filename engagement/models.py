@@ -185,6 +185,28 @@ class TrainingSession(models.Model):
             raise ValidationError(errors)
 
 
+# The organisation's scope, copied onto the records listed per district or
+# industry committee (contributions, plaques, pilot assignments), so that a
+# list filters and counts on its own table (an index range) instead of
+# joining a million organisations. The database keeps the copies true on
+# every write path (migration 0003's triggers, engagement/organization_scope.py).
+def _copied_area() -> models.ForeignKey:
+    return models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, editable=False, related_name="+", db_index=False
+    )
+
+
+def _copied_unit() -> models.ForeignKey:
+    return models.ForeignKey(
+        "organizations.SupervisingUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
+
+
 class PilotCommunity(models.Model):
     """A community in the governance pilot (党建引领促发展、社区治理强服务)."""
 
@@ -226,18 +248,8 @@ class PilotAssignment(models.Model):
     organization = models.ForeignKey(
         SocialOrganization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="pilot_assignments"
     )
-    # The organisation's scope, copied so that an industry committee's
-    # list filters and counts on this table alone (an index
-    # range) instead of joining a million organisations. The database keeps
-    # the copy true on every write path (migration 0003's triggers).
-    organization_unit = models.ForeignKey(
-        "organizations.SupervisingUnit",
-        on_delete=models.PROTECT,
-        null=True,
-        editable=False,
-        related_name="+",
-        db_index=False,
-    )
+    # The organisation's unit (its district follows the community instead).
+    organization_unit = _copied_unit()
     community = models.ForeignKey(
         PilotCommunity, verbose_name=_("pilot community"), on_delete=models.PROTECT, related_name="assignments"
     )
@@ -293,21 +305,8 @@ class PlaqueAward(models.Model):
     organization = models.ForeignKey(
         SocialOrganization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="plaques"
     )
-    # The organisation's scope, copied so that a district's or an industry
-    # committee's list filters and counts on this table alone (an index
-    # range) instead of joining a million organisations. The database keeps
-    # the copy true on every write path (migration 0003's triggers).
-    organization_area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, editable=False, related_name="+", db_index=False
-    )
-    organization_unit = models.ForeignKey(
-        "organizations.SupervisingUnit",
-        on_delete=models.PROTECT,
-        null=True,
-        editable=False,
-        related_name="+",
-        db_index=False,
-    )
+    organization_area = _copied_area()
+    organization_unit = _copied_unit()
     awarded_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200)
     community = models.ForeignKey(
@@ -369,21 +368,8 @@ class Contribution(models.Model):
     organization = models.ForeignKey(
         SocialOrganization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="contributions"
     )
-    # The organisation's scope, copied so that a district's or an industry
-    # committee's list filters and counts on this table alone (an index
-    # range) instead of joining a million organisations. The database keeps
-    # the copy true on every write path (migration 0003's triggers).
-    organization_area = models.ForeignKey(
-        Area, on_delete=models.PROTECT, null=True, editable=False, related_name="+", db_index=False
-    )
-    organization_unit = models.ForeignKey(
-        "organizations.SupervisingUnit",
-        on_delete=models.PROTECT,
-        null=True,
-        editable=False,
-        related_name="+",
-        db_index=False,
-    )
+    organization_area = _copied_area()
+    organization_unit = _copied_unit()
     made_on = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     money_yuan = models.DecimalField(

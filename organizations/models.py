@@ -78,9 +78,11 @@ class Area(models.Model):
         # and so must every descendant's when the code or parent changes.
         old_path = Area.objects.filter(pk=self.pk).values_list("path", flat=True).first() if self.pk else None
         self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
+        # For post_save's receivers (the workload tally's): where it was.
+        self._path_before = old_path
         with transaction.atomic():
-            # Descendants first, so that post_save's receivers (the workload
-            # tally's) see the whole subtree where it now is.
+            # Descendants first, so that post_save's receivers see the whole
+            # subtree where it now is.
             if old_path and old_path != self.path:
                 Area.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                     path=Concat(Value(self.path), Substr("path", len(old_path) + 1))

@@ -56,18 +56,10 @@ def organization_saved(instance: SocialOrganization, **kwargs) -> None:
         refresh_for_organizations(SocialOrganization.objects.filter(pk=instance.pk))
 
 
-@receiver(pre_save, sender=Area, dispatch_uid="workload_area_saving")
-def area_saving(instance: Area, **kwargs) -> None:
-    # Area.save() computes the new path before saving; the stored one is the old.
-    instance._path_before = (
-        Area.objects.filter(pk=instance.pk).values_list("path", flat=True).first() if instance.pk else None
-    )
-
-
 @receiver(post_save, sender=Area, dispatch_uid="workload_area_saved")
 def area_saved(instance: Area, **kwargs) -> None:
     # An area's rows sum the organisations under it: a subtree moved elsewhere
     # in the tree changes which areas' rows its organisations' persons count in.
-    before = getattr(instance, "_path_before", None)
+    before = getattr(instance, "_path_before", None)  # set by Area.save(), which reads it anyway
     if before is not None and before != instance.path:
         refresh_for_organizations(SocialOrganization.objects.filter(area__path__startswith=instance.path))
