@@ -86,6 +86,11 @@ def insert(organizations: list[SocialOrganization]) -> None:
     meta = SocialOrganization._meta
     fields = [f for f in meta.local_concrete_fields if f is not meta.pk]
     now = timezone.now()
+    # In name order: nine of the table's indexes are (…, name, id), and rows
+    # arriving in key order fill their pages one after another instead of
+    # touching a page at random for each row (a quarter less time at a
+    # million organisations, bench/imports.py).
+    organizations = sorted(organizations, key=lambda o: o.name)
     with connection.cursor() as cursor:
         _copy(
             cursor,
