@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import os
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from playwright.sync_api import sync_playwright
 
 from accounts.models import User
@@ -25,6 +28,36 @@ from organizations.tests.factories import (
     SupervisingUnitFactory,
 )
 from xian_partybuild.celery import app
+
+
+def demo_seeded_once(*options: str):
+    """A module-scoped fixture: the demo city seeded once for a module's tests
+    (`seed_demo` with `options`; the fixture's value is its output). As
+    Django's TestCase.setUpTestData: the seed runs in a transaction held open
+    for the module, each test's own transaction nests in it as a savepoint
+    (what a test writes is undone after it), and the seed is rolled back after
+    the module's last test. One seed a module instead of one a test: five to
+    ten seconds a test. Every test of such a module sees the demo, whether
+    it asks for the fixture or not (it is alive from the first that does)."""
+
+    @pytest.fixture(scope="module")
+    def seeded(django_db_setup, django_db_blocker):  # noqa: ARG001 (the test database must exist first)
+        with django_db_blocker.unblock():
+            held = transaction.atomic()
+            held.__enter__()
+            try:
+                out = io.StringIO()
+                call_command("seed_demo", *options, stdout=out)
+            except BaseException:
+                transaction.set_rollback(True)
+                held.__exit__(None, None, None)
+                raise
+        yield out.getvalue()
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            held.__exit__(None, None, None)
+
+    return seeded
 
 
 @pytest.fixture

@@ -3,13 +3,15 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from conftest import demo_seeded_once
 from organizations.models import Area
 
-pytestmark = pytest.mark.django_db
+# Every test reads the demo, seeded once for the module.
+seeded = demo_seeded_once("--demo-users")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 
 def _figures(html: str) -> dict[str, str]:
@@ -17,7 +19,6 @@ def _figures(html: str) -> dict[str, str]:
 
 
 def test_leader_sees_the_seed_figures(client):
-    call_command("seed_demo", "--demo-users")
     client.force_login(User.objects.get(username="leader"))
     figures = _figures(client.get(reverse("home")).content.decode())
     # Counts and 万元 sums group thousands, as Chinese reports print them.
@@ -34,7 +35,6 @@ def test_leader_sees_the_seed_figures(client):
 
 
 def test_beilin_sees_only_beilin_figures(client):
-    call_command("seed_demo", "--demo-users")
     client.force_login(User.objects.get(username="beilin"))
     response = client.get(reverse("home"))
     assert response.context["snapshot"].label == "碑林区"
@@ -47,7 +47,6 @@ def test_beilin_sees_only_beilin_figures(client):
 
 
 def test_city_chart_json_stays_small(client):
-    call_command("seed_demo", "--demo-users")
     client.force_login(User.objects.get(username="leader"))
     for name in ("coverage-by-area", "coverage-trend", "warnings", "contributions", "stars-by-round"):
         response = client.get(reverse(f"dashboard:chart-{name}"))

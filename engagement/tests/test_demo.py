@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from community.models import IncubatedOrganization, Need, Project
+from conftest import demo_seeded_once
 from engagement import demo, selectors
 from engagement.models import (
     Contribution,
@@ -29,11 +30,8 @@ pytestmark = pytest.mark.django_db
 MODELS = (TrainingBase, TrainingSession, PilotCommunity, PilotAssignment, PlaqueAward, Contribution)
 
 
-@pytest.fixture
-def seeded() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", "--demo-users", stdout=out)
-    return out.getvalue()
+# The tests read the demo, or write inside their own transaction.
+seeded = demo_seeded_once("--demo-users")
 
 
 def _digest() -> str:

