@@ -38,7 +38,8 @@ def demo_seeded_once(*options: str):
     (what a test writes is undone after it), and the seed is rolled back after
     the module's last test. One seed a module instead of one a test: five to
     ten seconds a test. Every test of such a module sees the demo, whether
-    it asks for the fixture or not (it is alive from the first that does)."""
+    it asks for the fixture or not (it is alive from the first that does);
+    none may be a transactional test (its flush would meet the held seed)."""
 
     @pytest.fixture(scope="module")
     def seeded(django_db_setup, django_db_blocker):  # noqa: ARG001 (the test database must exist first)
