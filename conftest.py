@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from playwright.sync_api import sync_playwright
 
 from accounts.models import User
@@ -49,6 +49,9 @@ def demo_seeded_once(*options: str):
             try:
                 out = io.StringIO()
                 call_command("seed_demo", *options, stdout=out)
+                # The seed's deferred foreign-key checks, once: left pending, each
+                # test's teardown would check them again inside its savepoint.
+                connection.check_constraints()
             except BaseException:
                 transaction.set_rollback(True)
                 held.__exit__(None, None, None)
@@ -296,8 +299,6 @@ def pytest_runtest_protocol(item, nextitem):  # noqa: ARG001 (pytest's hook sign
     _tests_since_vacuum += 1
     if _tests_since_vacuum < VACUUM_EVERY:
         return
-    _tests_since_vacuum = 0
-    from django.db import connection  # noqa: PLC0415 (after the test's own setup and teardown)
     from pytest_django.plugin import blocking_manager_key  # noqa: PLC0415
 
     # Only on PostgreSQL, outside any transaction, and on the test database
@@ -308,3 +309,4 @@ def pytest_runtest_protocol(item, nextitem):  # noqa: ARG001 (pytest's hook sign
         return
     with item.config.stash[blocking_manager_key].unblock(), connection.cursor() as cursor:
         cursor.execute("VACUUM")
+    _tests_since_vacuum = 0  # counted from the last VACUUM run, not the last one skipped

@@ -25,13 +25,12 @@ from engagement.models import (
 )
 from organizations.models import Area, SocialOrganization
 
-pytestmark = pytest.mark.django_db
-
 MODELS = (TrainingBase, TrainingSession, PilotCommunity, PilotAssignment, PlaqueAward, Contribution)
 
 
-# The tests read the demo, or write inside their own transaction.
+# Every test sees the demo (whichever run first), and writes inside its own transaction.
 seeded = demo_seeded_once("--demo-users")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 
 def _digest() -> str:

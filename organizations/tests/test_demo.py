@@ -15,10 +15,9 @@ from organizations.creditcode import code_warnings, validate_credit_code
 from organizations.models import Area, InstructorAssignment, PartyOrganization, SocialOrganization, SupervisingUnit
 from organizations.selectors import coverage_summary, party_organization_summary
 
-pytestmark = pytest.mark.django_db
-
-# The tests read the demo, or write inside their own transaction.
+# Every test sees the demo (whichever run first), and writes inside its own transaction.
 seeded = demo_seeded_once("--demo-users")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 
 def _row_counts() -> dict[str, int]:

@@ -14,11 +14,9 @@ from ratings import demo, selectors, services
 from ratings.models import Evaluation, EvaluationEvent, Pairing, Round, Score
 from ratings.selectors import Movement
 
-pytestmark = pytest.mark.django_db
-
-
-# The tests read the demo, or write inside their own transaction.
+# Every test sees the demo (whichever run first), and writes inside its own transaction.
 seeded = demo_seeded_once("--demo-users")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 
 def test_2020_ends_with_46_four_star_and_17_five_star_of_59(seeded):
