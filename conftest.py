@@ -43,23 +43,21 @@ def demo_seeded_once(*options: str):
 
     @pytest.fixture(scope="module")
     def seeded(django_db_setup, django_db_blocker):  # noqa: ARG001 (the test database must exist first)
+        held = transaction.atomic()
         with django_db_blocker.unblock():
-            held = transaction.atomic()
             held.__enter__()
-            try:
+        try:
+            with django_db_blocker.unblock():
                 out = io.StringIO()
                 call_command("seed_demo", *options, stdout=out)
                 # The seed's deferred foreign-key checks, once: left pending, each
                 # test's teardown would check them again inside its savepoint.
                 connection.check_constraints()
-            except BaseException:
+            yield out.getvalue()
+        finally:
+            with django_db_blocker.unblock():
                 transaction.set_rollback(True)
                 held.__exit__(None, None, None)
-                raise
-        yield out.getvalue()
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            held.__exit__(None, None, None)
 
     return seeded
 

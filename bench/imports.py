@@ -44,6 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.pages import manage  # noqa: E402 (the path above makes the bench package importable)
+
 
 def bench_database_url(existing: int = 0) -> str:
     url = os.environ.get("DATABASE_URL", "")
@@ -59,7 +61,9 @@ def bench_database_url(existing: int = 0) -> str:
             if template:
                 cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
                 if cur.fetchone():
-                    _migrate(f"{base}/{template}")
+                    # Up to the code's migrations (nothing to do when it is), so
+                    # that each copy does not migrate a million rows again.
+                    manage(_manage_environment(f"{base}/{template}"), "migrate", "--verbosity", "0")
                 else:
                     _seed_template(f"{base}/{template}", cur, template, existing)
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_name])
@@ -82,27 +86,17 @@ def _seed_template(url: str, cur, name: str, existing: int) -> None:
     later runs, named by the count (drop it to seed again). Seeded under a
     name of its own and renamed only when complete: seed_scale commits as it
     goes, and a run killed half-way must not leave a template that looks whole."""
-    import subprocess
-
     partial = f"{name}_partial"
     cur.execute(f'DROP DATABASE IF EXISTS "{partial}" WITH (FORCE)')
     cur.execute(f'CREATE DATABASE "{partial}"')
-    env = {**os.environ, "DATABASE_URL": url.rsplit("/", 1)[0] + f"/{partial}", "DJANGO_DEBUG": "False"}
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    started = time.perf_counter()
-    subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True)
-    subprocess.run([*manage, "seed_scale", "--orgs", str(existing)], env=env, check=True)
+    env = _manage_environment(url.rsplit("/", 1)[0] + f"/{partial}")
+    seconds = manage(env, "migrate", "--verbosity", "0") + manage(env, "seed_scale", "--orgs", str(existing))
     cur.execute(f'ALTER DATABASE "{partial}" RENAME TO "{name}"')
-    print(f"seed_scale --orgs {existing:,} into {name}: {time.perf_counter() - started:.0f} s (kept for later runs)")
+    print(f"seed_scale --orgs {existing:,} into {name}: {seconds:.0f} s (kept for later runs)")
 
 
-def _migrate(url: str) -> None:
-    """Bring a kept template up to the code's migrations (nothing to do when it
-    is), so that each copy does not migrate a million rows again."""
-    import subprocess
-
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "False"}
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "--verbosity", "0"], env=env, check=True)
+def _manage_environment(url: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "False"}
 
 
 def peak_mb() -> float:

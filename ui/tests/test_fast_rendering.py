@@ -14,11 +14,11 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.forms.renderers import DjangoTemplates
 from django.template import Context, Template
 from django_tables2 import Table
 
+from conftest import demo_seeded_once
 from ui.form_renderer import Renderer
 from ui.templatetags.table_rows import table_rows
 
@@ -62,13 +62,9 @@ def _forms(context) -> list:
     return found
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("seed_demo", "--demo-users", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", "--noinput", verbosity=0)
+# Seeded once for the module's three users, rolled back after it (not
+# committed and flushed: a flush would take the migrations' rows with it).
+demo = demo_seeded_once("--demo-users")
 
 
 @pytest.mark.parametrize("username", ["staff", "beilin", "lawyers"])
